@@ -1,0 +1,3 @@
+from econet.cli import main
+
+main()

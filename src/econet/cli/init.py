@@ -1,0 +1,37 @@
+"""``econet init``: write a commented example study that runs on the demo layers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from econet.cli._common import user_errors
+from econet.io import write_text
+from econet.presets import demo_study_text
+
+NAME = "init"
+
+
+def main(
+    study: Path = typer.Argument(Path("study.toml"), help="where to write the study file"),
+    data: Path = typer.Option(Path("econet-demo/data"), "--data", help="folder of the demo layers (generated if absent)"),
+    size: int = typer.Option(600, "--size", help="demo size in cells per side, if the layers must be generated"),
+    seed: int = typer.Option(0, "--seed", help="demo seed, if the layers must be generated"),
+    force: bool = typer.Option(False, "--force", help="overwrite an existing study file"),
+) -> None:
+    """Write a commented example study (and the demo layers it reads, if missing)."""
+    console = Console()
+    with user_errors():
+        if study.exists() and not force:
+            from econet.errors import EconetError
+
+            raise EconetError(f"{study} exists; pass --force to overwrite it or give another path")
+        if not (data / "layers" / "landcover.tif").exists():
+            from econet.demo import generate_city, write_city
+
+            console.print(f"generating demo layers ({size} x {size} cells, seed {seed}) in {data}")
+            write_city(generate_city(size=size, seed=seed), data)
+        write_text(study, demo_study_text(study, data))
+    console.print(f"wrote {study}; next: econet validate {study} && econet run {study}")

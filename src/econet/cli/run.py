@@ -1,0 +1,28 @@
+"""``econet run STUDY.toml``: run a study end to end into a run folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from econet.cli._common import user_errors
+from econet.config import load_study
+from econet.pipeline import run_study
+
+NAME = "run"
+
+
+def main(
+    study: Path = typer.Argument(..., help="study TOML file"),
+    out: Path = typer.Option(None, "--out", "-o", help="run folder (default: runs/<study file name>)"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
+) -> None:
+    """Run a study: sources, resistance, corridors, network, robustness and the HTML report."""
+    with user_errors():
+        s = load_study(study)
+        out = out or Path("runs") / study.stem
+        run = run_study(s, out, quiet=quiet, study_path=str(study.resolve()))
+    if not quiet:
+        Console().print(f"report: {run.product('report.html')}")

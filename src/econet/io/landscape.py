@@ -1,0 +1,192 @@
+"""The Landscape: the template grid plus every input layer aligned to it (METHODS.md §1).
+
+Layers are checked up front (readable, georeferenced, overlapping the template) and aligned
+lazily on first use, then kept. Categorical layers come back as int32 with ``CLASS_NODATA`` for
+missing cells (float-coded classes are rounded); continuous layers as float32 with NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import rasterio
+from affine import Affine
+from rasterio.crs import CRS
+from rasterio.warp import calculate_default_transform, transform_bounds
+
+from econet.config import Study
+from econet.errors import LayerError, Problem, StudyError
+from econet.grid import Grid, align_array
+from econet.io.raster import crs_is_projected_metres
+from econet.io.vector import read_vector
+from econet.landcover import LandCoverClass
+
+CLASS_NODATA = -1
+
+
+@dataclass
+class Landscape:
+    """Template grid, named aligned layers (read lazily) and the land-cover class table."""
+
+    grid: Grid
+    study: Study
+    classes: tuple[LandCoverClass, ...]
+    _rasters: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _vectors: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def layer_names(self) -> list[str]:
+        return list(self.study.layers)
+
+    def raster(self, name: str) -> np.ndarray:
+        """The layer ``name`` on the template grid (aligned on first use, then cached)."""
+        if name not in self._rasters:
+            if name not in self.study.layers:
+                raise LayerError(name, f"no such raster layer; the study has {sorted(self.study.layers)}")
+            self._rasters[name] = _load_aligned(name, self.study.layers[name], self.grid)
+        return self._rasters[name]
+
+    def vector(self, name: str) -> gpd.GeoDataFrame:
+        """The vector layer ``name`` reprojected to the template CRS."""
+        if name not in self._vectors:
+            spec = self.study.vectors.get(name)
+            if spec is None:
+                raise LayerError(name, f"no such vector layer; the study has {sorted(self.study.vectors)}")
+            gdf = read_vector(spec.path, name, layer=spec.layer)
+            if gdf.crs is None:
+                raise LayerError(name, "has no CRS; define its projection (a .prj file or the GeoPackage's SRS)")
+            self._vectors[name] = gdf.to_crs(self.grid.crs)
+        return self._vectors[name]
+
+    def landcover(self) -> np.ndarray:
+        return self.raster(self.study.landcover.layer)
+
+    def valid_mask(self) -> np.ndarray:
+        """Cells with land cover: everything else is missing data for every stage."""
+        return self.landcover() != CLASS_NODATA
+
+    def check_classes(self) -> None:
+        """Every land-cover code in the data must be in the class table."""
+        codes = np.unique(self.landcover())
+        known = {c.code for c in self.classes}
+        unknown = [int(c) for c in codes if c != CLASS_NODATA and int(c) not in known]
+        if unknown:
+            raise LayerError(
+                self.study.landcover.layer,
+                f"class codes {unknown} are not in the class table ({sorted(known)}); "
+                "add them as [[landcover.classes]] or pick another landcover.table",
+            )
+
+
+def open_landscape(study: Study) -> Landscape:
+    """Check every input layer and build the template grid; no pixel is read beyond headers."""
+    problems: list[Problem] = []
+    headers = {}
+    for name, spec in study.layers.items():
+        try:
+            with rasterio.open(spec.path) as src:
+                if spec.band > src.count:
+                    problems.append(Problem(f"layers.{name}.band", f"file has {src.count} band(s); pick 1..{src.count}"))
+                if src.crs is None:
+                    problems.append(Problem(f"layers.{name}", f"{spec.path} has no CRS; assign one in QGIS or with gdal_edit.py -a_srs"))
+                headers[name] = (src.crs, src.transform, src.shape, src.bounds)
+        except rasterio.errors.RasterioIOError as exc:
+            problems.append(Problem(f"layers.{name}.path", f"cannot read {spec.path} as a raster ({exc})"))
+    for name, spec in study.vectors.items():
+        try:
+            info = pyogrio.read_info(spec.path, layer=spec.layer)
+            if info.get("crs") is None:
+                problems.append(Problem(f"vectors.{name}", f"{spec.path} has no CRS; define its projection"))
+        except Exception as exc:  # pyogrio raises several types for unreadable data
+            problems.append(Problem(f"vectors.{name}.path", f"cannot read {spec.path} as a vector layer ({exc})"))
+    if problems:
+        raise StudyError(problems, "inputs")
+
+    tname = study.study.template
+    crs, transform, shape, bounds = headers[tname]
+    grid = _template_grid(tname, crs, transform, shape, study.study.target_crs, study.study.cell_size_m)
+
+    for name, (lcrs, _, _, lbounds) in headers.items():
+        if name != tname and not _overlaps(lcrs, lbounds, grid):
+            problems.append(Problem(f"layers.{name}", "does not overlap the template grid; check its CRS and extent"))
+    if problems:
+        raise StudyError(problems, "inputs")
+    return Landscape(grid=grid, study=study, classes=study.landcover.resolved())
+
+
+def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m) -> Grid:
+    if target_crs:
+        dst_crs = CRS.from_user_input(target_crs)
+        if not crs_is_projected_metres(dst_crs):
+            raise StudyError([Problem("study.target_crs", f"{target_crs} is not a projected CRS in metres; choose one (e.g. a UTM zone)")])
+    else:
+        if not crs_is_projected_metres(crs):
+            raise LayerError(
+                name,
+                f"is in {crs.to_string()}, not a projected CRS in metres; analysis needs metres. "
+                "Set study.target_crs (e.g. \"EPSG:32650\") to reproject, or reproject the layer",
+            )
+        dst_crs = crs
+    if abs(abs(transform.a) - abs(transform.e)) > 1e-6 * abs(transform.a) and cell_size_m is None:
+        raise LayerError(name, "has non-square cells; set study.cell_size_m to resample to square cells")
+    src_crs = CRS.from_user_input(crs)
+    if dst_crs == src_crs and cell_size_m is None:
+        return Grid(src_crs, transform, tuple(shape))
+    left, bottom, right, top = rasterio.transform.array_bounds(shape[0], shape[1], transform)
+    cell = abs(transform.a)
+    if dst_crs != src_crs:
+        dt, w, h = calculate_default_transform(src_crs, dst_crs, shape[1], shape[0], left, bottom, right, top)
+        left, top, cell = dt.c, dt.f, dt.a
+        right, bottom = left + w * cell, top - h * cell
+    return Grid.from_bounds(dst_crs, left, bottom, right, top, cell_size_m or cell)
+
+
+def _overlaps(crs, bounds, grid: Grid) -> bool:
+    try:
+        b = transform_bounds(crs, grid.crs, *bounds)
+    except Exception:
+        return False
+    g = grid.bounds
+    return b[0] < g[2] and b[2] > g[0] and b[1] < g[3] and b[3] > g[1]
+
+
+def _load_aligned(name: str, spec, grid: Grid) -> np.ndarray:
+    with rasterio.open(spec.path) as src:
+        data = src.read(spec.band)
+        crs, transform = src.crs, src.transform
+        nodata = spec.nodata if spec.nodata is not None else src.nodata
+    if spec.kind == "categorical":
+        return _align_categorical(name, data, crs, transform, nodata, grid)
+    data = data.astype(np.float32, copy=False)
+    if nodata is not None and not np.isnan(nodata):
+        # Compare in float32: a nodata of -3.4e38 stored as float64 must still match.
+        data = np.where(data == np.float32(nodata), np.float32(np.nan), data)
+    out = align_array(data, crs, transform, grid, "continuous", src_nodata=np.nan, dst_nodata=np.nan)
+    return out.astype(np.float32, copy=False)
+
+
+def _align_categorical(name, data, crs, transform, nodata, grid: Grid) -> np.ndarray:
+    if np.issubdtype(data.dtype, np.floating):
+        missing = ~np.isfinite(data)
+        if nodata is not None:
+            missing |= data == np.asarray(nodata, dtype=data.dtype)
+        codes = np.rint(np.where(missing, 0, data))
+        if np.any(np.abs(codes - np.where(missing, 0, data)) > 1e-3):
+            raise LayerError(name, "is categorical but holds non-integer values; give the class raster, or kind = \"continuous\"")
+        data = np.where(missing, CLASS_NODATA, codes).astype(np.int32)
+    else:
+        data = data.astype(np.int32)
+        if nodata is not None:
+            data[data == int(nodata)] = CLASS_NODATA
+    return align_array(data, crs, transform, grid, "categorical", src_nodata=CLASS_NODATA, dst_nodata=CLASS_NODATA)
+
+
+def describe(landscape: Landscape) -> dict:
+    """A small JSON-able summary of the grid for manifests and reports."""
+    g = landscape.grid
+    return {**g.to_dict(), "cell_size_m": g.cell_size_m, "area_km2": round(g.area_km2, 3), "layers": landscape.layer_names, "vectors": list(landscape.study.vectors)}
+
+
+__all__ = ["CLASS_NODATA", "Landscape", "open_landscape", "describe"]

@@ -1,0 +1,60 @@
+"""Land-cover class tables: codes, names and their roles in every stage (METHODS.md §1).
+
+A class table says, per code: whether it is habitat (MSPA foreground), which source type a
+source dominated by it gets, its resistance value, and its carbon-sink coefficient (seed 000
+Table 2, t/(ha·a)). GlobeLand30 is the default table, as seed 000 uses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+SOURCE_TYPES = ("forest", "shrub-grass", "wetland-water")
+
+
+@dataclass(frozen=True)
+class LandCoverClass:
+    code: int
+    name: str
+    habitat: bool
+    source_type: str | None
+    resistance: float
+    carbon_t_ha_a: float = 0.0
+    colour: str | None = None  # "#rrggbb" for maps
+
+
+# Resistance grades are seed 000 Table 1 (LUCC factor, 1/3/5/7/9: forest, water and wetland 1;
+# shrubland and grass 3; cultivated 5; artificial 7; bare 9); carbon coefficients are seed 000
+# Table 2 (t/(hm²·a)); classes the seed does not grade get the grade of their nearest kin.
+GLOBELAND30 = (
+    LandCoverClass(10, "cultivated", False, None, 5.0, 0.0, "#f0e496"),
+    LandCoverClass(20, "forest", True, "forest", 1.0, 0.870, "#226e34"),
+    LandCoverClass(30, "grassland", True, "shrub-grass", 3.0, 0.191, "#a0cd5f"),
+    LandCoverClass(40, "shrubland", True, "shrub-grass", 3.0, 0.230, "#6eaa5a"),
+    LandCoverClass(50, "wetland", True, "wetland-water", 1.0, 0.671, "#5aafc8"),
+    LandCoverClass(60, "water", True, "wetland-water", 1.0, 0.671, "#285ac8"),
+    LandCoverClass(70, "tundra", False, None, 5.0, 0.0, "#968c6e"),
+    LandCoverClass(80, "artificial surfaces", False, None, 7.0, 0.0, "#c83232"),
+    LandCoverClass(90, "bare land", False, None, 9.0, 0.0, "#aaa096"),
+    LandCoverClass(100, "permanent snow and ice", False, None, 9.0, 0.0, "#ebf5ff"),
+)
+
+# The GRASS nc_spm_08 "landclass96" legend (shared/data/raleigh_nc/legend.json).
+NC_LANDCLASS96 = (
+    LandCoverClass(1, "developed", False, None, 7.0, 0.0, "#c83232"),
+    LandCoverClass(2, "agriculture", False, None, 5.0, 0.0, "#f0e496"),
+    LandCoverClass(3, "herbaceous", True, "shrub-grass", 3.0, 0.191, "#a0cd5f"),
+    LandCoverClass(4, "shrubland", True, "shrub-grass", 3.0, 0.230, "#6eaa5a"),
+    LandCoverClass(5, "forest", True, "forest", 1.0, 0.870, "#226e34"),
+    LandCoverClass(6, "water", True, "wetland-water", 1.0, 0.671, "#285ac8"),
+    LandCoverClass(7, "sediment", False, None, 9.0, 0.0, "#aaa096"),
+)
+
+CLASS_TABLES = {"globeland30": GLOBELAND30, "nc_landclass96": NC_LANDCLASS96}
+
+
+def class_frame(classes) -> pd.DataFrame:
+    """The class table as a DataFrame indexed by code."""
+    return pd.DataFrame([c.__dict__ for c in classes]).set_index("code")

@@ -1,0 +1,112 @@
+"""Figures: maps of the network and surfaces, robustness curves (matplotlib, Agg)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.colors import ListedColormap, to_rgb  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from econet.io.atomic import atomic_path  # noqa: E402
+
+TYPE_COLOURS = {"forest": "#1b7837", "shrub-grass": "#a6d96a", "wetland-water": "#2166ac", None: "#888888"}
+_SAVE = dict(dpi=130, bbox_inches="tight", metadata={"Software": None})
+
+
+def _save(fig, path) -> None:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", **_SAVE)
+    plt.close(fig)
+
+
+def _extent(grid):
+    left, bottom, right, top = grid.bounds
+    return [left, right, bottom, top]
+
+
+def _km_axes(ax, title: str) -> None:
+    """Map axes labelled in km (the data stay in metres)."""
+    km = FuncFormatter(lambda v, _: f"{v / 1e3:.0f}")
+    ax.xaxis.set_major_formatter(km)
+    ax.yaxis.set_major_formatter(km)
+    ax.set_xlabel("easting (km)")
+    ax.set_ylabel("northing (km)")
+    ax.set_title(title)
+
+
+def landcover_rgb(landcover: np.ndarray, classes) -> tuple[np.ndarray, list]:
+    """An RGB image of land cover (class table colours; tab10 for classes without one) and
+    legend handles for the classes present."""
+    rgb = np.full(landcover.shape + (3,), 255, dtype=np.uint8)
+    handles = []
+    for i, c in enumerate(classes):
+        col = np.array(to_rgb(c.colour or plt.get_cmap("tab10")(i % 10)))
+        mask = landcover == c.code
+        if mask.any():
+            rgb[mask] = np.round(col * 255).astype(np.uint8)
+            handles.append(Patch(color=col, label=f"{c.code} {c.name}"))
+    return rgb, handles
+
+
+def network_map(grid, landcover, classes, sources, corridors, nodes, path, title="Ecological network") -> None:
+    """Land cover (faded), sources by type, least-cost corridors and nodes sized by degree."""
+    fig, ax = plt.subplots(figsize=(9, 9))
+    rgb, handles = landcover_rgb(landcover, classes)
+    ax.imshow(rgb, extent=_extent(grid), alpha=0.45, interpolation="nearest")
+    for t, col in TYPE_COLOURS.items():
+        part = sources[sources["source_type"] == t] if t else sources[sources["source_type"].isna()]
+        if len(part):
+            part.plot(ax=ax, color=col, edgecolor="black", linewidth=0.4)
+    if len(corridors):
+        corridors.plot(ax=ax, color="#d7301f", linewidth=1.2)
+    if len(nodes):
+        ax.scatter(nodes["x"], nodes["y"], s=12 + 10 * nodes["degree"], c="white", edgecolors="black", zorder=5, linewidths=0.8)
+    legend = [Patch(color=c, label=f"source: {t}") for t, c in TYPE_COLOURS.items() if t] + [
+        plt.Line2D([], [], color="#d7301f", label="least-cost corridor")]
+    ax.legend(handles=legend + handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    _km_axes(ax, title)
+    _save(fig, path)
+
+
+def raster_map(grid, data, path, title: str, cmap="viridis", label: str = "", discrete: dict | None = None) -> None:
+    """A single raster with a colour bar (or a categorical palette with a legend)."""
+    fig, ax = plt.subplots(figsize=(8, 7))
+    if discrete:
+        codes = sorted(discrete)
+        lut = np.zeros(max(codes) + 1, dtype=int)
+        lut[codes] = np.arange(len(codes))
+        colours = ListedColormap([np.array(discrete[c][0][:3]) / 255 for c in codes])
+        img = np.ma.masked_array(lut[np.clip(data, 0, max(codes))], mask=~np.isin(data, codes))
+        ax.imshow(img, extent=_extent(grid), cmap=colours, vmin=0, vmax=len(codes) - 1, interpolation="nearest")
+        present = set(np.unique(data).tolist())
+        ax.legend(handles=[Patch(color=np.array(discrete[c][0][:3]) / 255, label=discrete[c][1]) for c in codes if c in present],
+                  loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    else:
+        im = ax.imshow(data, extent=_extent(grid), cmap=cmap, interpolation="nearest")
+        fig.colorbar(im, ax=ax, shrink=0.7, label=label)
+    _km_axes(ax, title)
+    _save(fig, path)
+
+
+def robustness_figure(curves, path) -> None:
+    """R = C/(N - N_r) and S = C/N against the fraction of nodes removed, per strategy."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    for strategy, part in curves.groupby("strategy", sort=False):
+        x = part["removed_fraction"]
+        for ax, col in zip(axes, ("R", "S")):
+            ax.plot(x, part[col], label=strategy, marker="." if len(part) < 60 else None)
+            if f"{col}_sd" in part:
+                ax.fill_between(x, part[col] - part[f"{col}_sd"], part[col] + part[f"{col}_sd"], alpha=0.2)
+    axes[0].set_ylabel("R = C / (N − Nr)")
+    axes[1].set_ylabel("S = C / N")
+    for ax in axes:
+        ax.set_xlabel("fraction of nodes removed")
+        ax.set_ylim(0, 1.05)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle("Network robustness under node attack")
+    _save(fig, path)
