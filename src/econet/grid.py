@@ -157,8 +157,8 @@ def _cell_size_in(src_crs, src_transform: Affine, shape, dst_crs) -> float | Non
     if src_crs == CRS.from_user_input(dst_crs):
         return abs(src_transform.a)
     r, c = shape[0] / 2, shape[1] / 2
-    x0, y0 = src_transform * (c, r)
-    x1, y1 = src_transform * (c + 1, r)
+    x0, y0 = src_transform @ (c, r)
+    x1, y1 = src_transform @ (c + 1, r)
     try:
         xs, ys = warp_xy(src_crs, dst_crs, [x0, x1], [y0, y1])
     except Exception:

@@ -1,0 +1,117 @@
+"""Loading inputs into one aligned Landscape: real data on two grids, odd nodata, CRS rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rasterio
+from affine import Affine
+
+from econet.config import load_study, parse_study
+from econet.errors import LayerError, StudyError
+from econet.io.landscape import CLASS_NODATA, open_landscape
+from tests.conftest import RALEIGH
+
+
+def test_raleigh_two_grids_into_one(raleigh_study):
+    L = open_landscape(load_study(raleigh_study))
+    g = L.grid
+    assert g.shape == (443, 489) and g.cell_size_m == 28.5 and g.crs.to_epsg() == 3358
+    lc = L.landcover()
+    assert lc.dtype == np.int32 and lc.shape == g.shape
+    # float32 codes with nodata -99999 become integer classes with CLASS_NODATA
+    with rasterio.open(RALEIGH / "landclass96.tif") as src:
+        raw = src.read(1)
+    assert np.array_equal(lc[raw != -99999], raw[raw != -99999].astype(np.int32))
+    assert (lc[raw == -99999] == CLASS_NODATA).all()
+    assert set(np.unique(lc)) <= {CLASS_NODATA, 1, 2, 3, 4, 5, 6, 7}
+    dem = L.raster("dem")
+    assert dem.dtype == np.float32 and dem.shape == g.shape
+    assert not np.isnan(dem).any()  # the DEM covers the land-cover extent
+    assert 55 < np.nanmin(dem) and np.nanmax(dem) < 157
+    # Spot check bilinear alignment: the DEM at a land-cover cell centre equals the
+    # bilinear interpolation of the source DEM at the same coordinates (EPSG:3358 and
+    # 32119 are the same plane coordinates, up to the HARN datum shift of < 1 m).
+    with rasterio.open(RALEIGH / "elev_ned_30m.tif") as src:
+        z = src.read(1).astype(float)
+        inv = ~src.transform
+    x, y = g.xy(200, 300)
+    col, row = inv @ (float(x), float(y))
+    c0, r0 = int(np.floor(col - 0.5)), int(np.floor(row - 0.5))
+    fx, fy = col - 0.5 - c0, row - 0.5 - r0
+    expected = (z[r0, c0] * (1 - fx) * (1 - fy) + z[r0, c0 + 1] * fx * (1 - fy)
+                + z[r0 + 1, c0] * (1 - fx) * fy + z[r0 + 1, c0 + 1] * fx * fy)
+    assert abs(dem[200, 300] - expected) < 0.5
+    L.check_classes()
+
+
+def _write(path, data, crs, transform, nodata=None):
+    with rasterio.open(path, "w", driver="GTiff", height=data.shape[0], width=data.shape[1], count=1,
+                       dtype=data.dtype, crs=crs, transform=transform, nodata=nodata) as dst:
+        dst.write(data, 1)
+    return str(path)
+
+
+def _study(lc_path, extra=None, **meta):
+    doc = {"study": meta, "layers": {"landcover": {"path": lc_path, "kind": "categorical"}},
+           "resistance": {"weights": {"landcover": 1.0}}}
+    if extra:
+        doc["layers"].update(extra)
+    return parse_study(doc)
+
+
+def test_geographic_crs_rejected_unless_target_crs(tmp_path):
+    data = np.full((20, 20), 20, dtype=np.uint8)
+    p = _write(tmp_path / "lc.tif", data, "EPSG:4326", Affine(0.001, 0, 117.2, 0, -0.001, 34.3))
+    with pytest.raises(LayerError) as info:
+        open_landscape(_study(p))
+    assert "landcover" in str(info.value) and "target_crs" in str(info.value)
+    L = open_landscape(_study(p, target_crs="EPSG:4548"))
+    assert L.grid.crs.to_epsg() == 4548
+    assert 80 < L.grid.cell_size_m < 120  # 0.001 degree is about 92 m east-west, 111 m north-south
+    lc = L.landcover()
+    assert set(np.unique(lc)) <= {20, CLASS_NODATA} and (lc == 20).mean() > 0.5
+
+
+def test_target_crs_must_be_metric(tmp_path):
+    p = _write(tmp_path / "lc.tif", np.full((5, 5), 20, np.uint8), "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    with pytest.raises(StudyError) as info:
+        open_landscape(_study(p, target_crs="EPSG:4326"))
+    assert info.value.problems[0].where == "study.target_crs"
+
+
+def test_cell_size_resamples_template(tmp_path):
+    data = np.kron(np.array([[20, 10], [60, 80]], np.uint8), np.ones((4, 4), np.uint8))
+    p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    L = open_landscape(_study(p, cell_size_m=60))
+    assert L.grid.shape == (4, 4) and L.grid.cell_size_m == 60
+    assert np.array_equal(L.landcover(), np.kron(np.array([[20, 10], [60, 80]]), np.ones((2, 2), int)))
+
+
+def test_float_codes_and_custom_nodata(tmp_path):
+    data = np.array([[20.0, 60.0], [-3.4e38, 10.0]], dtype=np.float32)
+    p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6), nodata=-3.4e38)
+    L = open_landscape(_study(p))
+    assert L.landcover().tolist() == [[20, 60], [CLASS_NODATA, 10]]
+
+
+def test_non_integer_classes_rejected(tmp_path):
+    data = np.array([[20.4, 60.0], [30.0, 10.0]], dtype=np.float32)
+    p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    with pytest.raises(LayerError, match="non-integer"):
+        open_landscape(_study(p)).landcover()
+
+
+def test_unknown_codes_named(tmp_path):
+    data = np.array([[20, 61], [30, 10]], dtype=np.uint8)
+    p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    with pytest.raises(LayerError, match=r"\[61\]"):
+        open_landscape(_study(p)).check_classes()
+
+
+def test_non_overlapping_layer_reported(tmp_path):
+    lc = _write(tmp_path / "lc.tif", np.full((5, 5), 20, np.uint8), "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    far = _write(tmp_path / "far.tif", np.ones((5, 5), np.float32), "EPSG:4548", Affine(30, 0, 9e5, 0, -30, 3.8e6))
+    with pytest.raises(StudyError) as info:
+        open_landscape(_study(lc, extra={"dem": {"path": far}}))
+    assert [p.where for p in info.value.problems] == ["layers.dem"]
