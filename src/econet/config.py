@@ -262,10 +262,8 @@ def _problem_from(err: dict) -> Problem:
         msg = "unknown key; remove it or check its spelling against `econet init`'s example"
     elif kind == "missing":
         msg = "required key is missing; add it"
-    elif kind == "literal_error":
-        msg = f"{msg} (got {err.get('input')!r})"
-    elif kind.endswith("_type") or kind.endswith("_parsing"):
-        msg = f"{msg} (got {err.get('input')!r})"
+    elif kind != "value_error" and isinstance(err.get("input"), (str, int, float, bool)):
+        msg = f"{msg} (got {err['input']!r})"
     return Problem(loc, msg)
 
 

@@ -31,6 +31,10 @@ class Grid:
         if t.b != 0 or t.d != 0 or t.e >= 0:
             raise ValueError("Grid must be north-up with no rotation")
 
+    def __repr__(self) -> str:
+        crs = self.crs.to_string() if self.crs else "no CRS"
+        return f"Grid({self.width} x {self.height} cells of {self.cell_size_m:g} m, origin ({self.transform.c:g}, {self.transform.f:g}), {crs})"
+
     @property
     def cell_size_m(self) -> float:
         """Cell side in CRS units (metres for a projected CRS); cells must be square."""

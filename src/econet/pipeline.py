@@ -47,7 +47,7 @@ class Stage:
     title: str
     needs: tuple[str, ...]
     sections: tuple[str, ...]  # study sections hashed into the key
-    layers: Callable[[Study], list[str]]  # input layers whose file checksums are hashed
+    layers: Callable[[Study], list[str]]  # inputs ("layers.x", "vectors.y") whose checksums are hashed
     compute: Callable[[Context], Any]
     write: Callable[[Context, Any], list[str]]  # returns product paths relative to the run
 
@@ -208,11 +208,16 @@ def _write_report(ctx: Context, _res) -> list[str]:
 
 
 def _landcover_layers(s: Study) -> list[str]:
-    return [s.landcover.layer]
+    return [f"layers.{s.landcover.layer}"]
 
 
 def _resistance_layers(s: Study) -> list[str]:
-    return [s.landcover.layer] + ([s.resistance.slope.layer] if s.resistance.weights.get("slope", 0) > 0 else [])
+    slope = [f"layers.{s.resistance.slope.layer}"] if s.resistance.weights.get("slope", 0) > 0 else []
+    return _landcover_layers(s) + slope
+
+
+def _report_layers(s: Study) -> list[str]:
+    return _landcover_layers(s) + [f"vectors.{k}" for k in ("roads", "mines") if k in s.vectors]
 
 
 STAGES: tuple[Stage, ...] = (
@@ -224,7 +229,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("network", "Network topology", ("sources", "corridors", "connectivity"), (), lambda s: [], _network, _write_network),
     Stage("robustness", "Robustness", ("network",), ("robustness",), lambda s: [], _robustness, _write_robustness),
     Stage("report", "Report", ("mspa", "sources", "resistance", "corridors", "connectivity", "network", "robustness"), ("study",),
-          lambda s: [], _report, _write_report),
+          _report_layers, _report, _write_report),
 )
 
 
@@ -243,11 +248,12 @@ def run_study(study: Study, out_dir, quiet: bool = False, study_path: str | None
     run = RunFolder(out_dir)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     inputs = {}
-    for name, spec in list(study.layers.items()) + list(study.vectors.items()):
-        p = Path(spec.path)
-        inputs[name] = {"path": str(p), "sha256": file_sha256(p), "bytes": p.stat().st_size}
+    for group in ("layers", "vectors"):
+        for name, spec in getattr(study, group).items():
+            p = Path(spec.path)
+            inputs[f"{group}.{name}"] = {"path": str(p), "sha256": file_sha256(p), "bytes": p.stat().st_size}
     # Every product sits on the template grid, which the study meta and template file define.
-    base = {"study": study.study.model_dump(mode="json"), "template": inputs[study.study.template]["sha256"], "version": __version__}
+    base = {"study": study.study.model_dump(mode="json"), "template": inputs[f"layers.{study.study.template}"]["sha256"], "version": __version__}
     ctx = Context(study, landscape, run)
     keys: dict[str, str] = {}
     stages_log: dict[str, dict] = {}

@@ -52,21 +52,34 @@ def landcover_rgb(landcover: np.ndarray, classes) -> tuple[np.ndarray, list]:
     return rgb, handles
 
 
-def network_map(grid, landcover, classes, sources, corridors, nodes, path, title="Ecological network") -> None:
-    """Land cover (faded), sources by type, least-cost corridors and nodes sized by degree."""
+_ROAD_WIDTH = {"expressway": 1.6, "highway": 1.0, "local": 0.4}
+
+
+def network_map(grid, landcover, classes, sources, corridors, nodes, path, title="Ecological network",
+                roads=None, mines=None) -> None:
+    """Land cover (faded), optional roads and mines, sources by type, least-cost corridors and
+    nodes sized by degree."""
     fig, ax = plt.subplots(figsize=(9, 9))
     rgb, handles = landcover_rgb(landcover, classes)
     ax.imshow(rgb, extent=_extent(grid), alpha=0.45, interpolation="nearest")
+    context = []
+    if roads is not None and len(roads):
+        widths = roads["road_class"].map(_ROAD_WIDTH).fillna(0.5) if "road_class" in roads else 0.6
+        roads.plot(ax=ax, color="#555555", linewidth=widths, zorder=2)
+        context.append(plt.Line2D([], [], color="#555555", label="roads"))
+    if mines is not None and len(mines):
+        mines.plot(ax=ax, facecolor="none", edgecolor="black", hatch="///", linewidth=0.6, zorder=3)
+        context.append(Patch(facecolor="none", edgecolor="black", hatch="///", label="mines"))
     for t, col in TYPE_COLOURS.items():
         part = sources[sources["source_type"] == t] if t else sources[sources["source_type"].isna()]
         if len(part):
-            part.plot(ax=ax, color=col, edgecolor="black", linewidth=0.4)
+            part.plot(ax=ax, color=col, edgecolor="black", linewidth=0.4, zorder=4)
     if len(corridors):
-        corridors.plot(ax=ax, color="#d7301f", linewidth=1.2)
+        corridors.plot(ax=ax, color="#d7301f", linewidth=1.2, zorder=5)
     if len(nodes):
-        ax.scatter(nodes["x"], nodes["y"], s=12 + 10 * nodes["degree"], c="white", edgecolors="black", zorder=5, linewidths=0.8)
+        ax.scatter(nodes["x"], nodes["y"], s=12 + 10 * nodes["degree"], c="white", edgecolors="black", zorder=6, linewidths=0.8)
     legend = [Patch(color=c, label=f"source: {t}") for t, c in TYPE_COLOURS.items() if t] + [
-        plt.Line2D([], [], color="#d7301f", label="least-cost corridor")]
+        plt.Line2D([], [], color="#d7301f", label="least-cost corridor")] + context
     ax.legend(handles=legend + handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     _km_axes(ax, title)
     _save(fig, path)

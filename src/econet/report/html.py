@@ -67,8 +67,9 @@ def write_report(ctx) -> list[str]:
     from econet.network import node_table
 
     nodes = node_table(g)
+    context = {k: L.vector(k) for k in ("roads", "mines") if k in ctx.study.vectors}
     network_map(grid, L.landcover(), L.classes, src, corridors, nodes, run.product("map_network.png"),
-                title=f"{ctx.study.study.name}: sources and least-cost corridors")
+                title=f"{ctx.study.study.name}: sources and least-cost corridors", **context)
     raster_map(grid, res["resistance"].surface, run.product("map_resistance.png"), "Resistance surface", cmap="magma_r",
                label="resistance (weighted grade)")
     cmap = mspa_colormap(ctx.study.sources.mspa.transition)
