@@ -44,30 +44,29 @@ def _resolve(path: str, info: ValidationInfo) -> str:
     return str(full.resolve()) if full.exists() else str(full)
 
 
-class RasterLayer(_Section):
-    """A raster input. ``kind`` decides resampling (METHODS.md §1)."""
+class _FileInput(_Section):
+    """An input file; a relative path is read from the study file's folder."""
 
     path: str
+
+    @field_validator("path")
+    @classmethod
+    def _exists(cls, v: str, info: ValidationInfo) -> str:
+        return _resolve(v, info)
+
+
+class RasterLayer(_FileInput):
+    """A raster input. ``kind`` decides resampling (METHODS.md §1)."""
+
     kind: Literal["categorical", "continuous"] = "continuous"
     band: int = Field(1, ge=1)
     nodata: float | None = None  # overrides the file's own nodata value
 
-    @field_validator("path")
-    @classmethod
-    def _exists(cls, v: str, info: ValidationInfo) -> str:
-        return _resolve(v, info)
 
-
-class VectorLayer(_Section):
+class VectorLayer(_FileInput):
     """A vector input (any OGR format); ``layer`` picks one layer of a multi-layer file."""
 
-    path: str
     layer: str | None = None
-
-    @field_validator("path")
-    @classmethod
-    def _exists(cls, v: str, info: ValidationInfo) -> str:
-        return _resolve(v, info)
 
 
 class ClassEntry(_Section):
