@@ -22,22 +22,22 @@ class LandCoverClass:
     source_type: str | None
     resistance: float
     carbon_t_ha_a: float = 0.0
-    colour: str | None = None  # "#rrggbb" for maps
+    colour: str | None = None  # "#rrggbb" for maps (GlobeLand30's legend colours by default)
 
 
 # Resistance grades are seed 000 Table 1 (LUCC factor, 1/3/5/7/9: forest, water and wetland 1;
 # shrubland and grass 3; cultivated 5; artificial 7; bare 9); carbon coefficients are seed 000
 # Table 2 (t/(hm²·a)); classes the seed does not grade get the grade of their nearest kin.
 GLOBELAND30 = (
-    LandCoverClass(10, "cultivated", False, None, 5.0, 0.0, "#f0e496"),
-    LandCoverClass(20, "forest", True, "forest", 1.0, 0.870, "#226e34"),
-    LandCoverClass(30, "grassland", True, "shrub-grass", 3.0, 0.191, "#a0cd5f"),
-    LandCoverClass(40, "shrubland", True, "shrub-grass", 3.0, 0.230, "#6eaa5a"),
-    LandCoverClass(50, "wetland", True, "wetland-water", 1.0, 0.671, "#5aafc8"),
-    LandCoverClass(60, "water", True, "wetland-water", 1.0, 0.671, "#285ac8"),
+    LandCoverClass(10, "cultivated", False, None, 5.0, 0.0, "#f9f3c1"),
+    LandCoverClass(20, "forest", True, "forest", 1.0, 0.870, "#147749"),
+    LandCoverClass(30, "grassland", True, "shrub-grass", 3.0, 0.191, "#a9d05f"),
+    LandCoverClass(40, "shrubland", True, "shrub-grass", 3.0, 0.230, "#3eb370"),
+    LandCoverClass(50, "wetland", True, "wetland-water", 1.0, 0.671, "#7ecef4"),
+    LandCoverClass(60, "water", True, "wetland-water", 1.0, 0.671, "#00449a"),
     LandCoverClass(70, "tundra", False, None, 5.0, 0.0, "#968c6e"),
-    LandCoverClass(80, "artificial surfaces", False, None, 7.0, 0.0, "#c83232"),
-    LandCoverClass(90, "bare land", False, None, 9.0, 0.0, "#aaa096"),
+    LandCoverClass(80, "artificial surfaces", False, None, 7.0, 0.0, "#932f14"),
+    LandCoverClass(90, "bare land", False, None, 9.0, 0.0, "#cacaca"),
     LandCoverClass(100, "permanent snow and ice", False, None, 9.0, 0.0, "#ebf5ff"),
 )
 

@@ -1,0 +1,6 @@
+"""The bundled landscapes: a deterministic synthetic mining city (DESIGN.md "The embedded default")."""
+
+from econet.demo.city import LANDCOVER_CODES, LANDCOVER_COLORS, RASTER_INFO, DemoCity, generate_city
+from econet.demo.write import write_city
+
+__all__ = ["LANDCOVER_CODES", "LANDCOVER_COLORS", "RASTER_INFO", "DemoCity", "generate_city", "write_city"]
