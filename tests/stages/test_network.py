@@ -56,3 +56,17 @@ def test_complete_graph_random_attack_keeps_connected_and_is_seeded():
     p = nx.path_graph(8)
     assert random_attack(p, 15, seed=1).equals(random_attack(p, 15, seed=1))
     assert not random_attack(p, 15, seed=1).equals(random_attack(p, 15, seed=2))
+
+
+def test_dpc_shortcut_equals_brute_force_removal():
+    rng = np.random.default_rng(5)
+    pts = rng.uniform(0, 10000, (40, 2))
+    d = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
+    d = np.maximum(d - 600, 0)  # patches with extent: some touch, some are stepping stones
+    attr = rng.uniform(1, 50, 40)
+    overall, nodes = probability_of_connectivity(attr, d, 2000, 0.5, 1e4)
+    for i in range(40):
+        keep = np.arange(40) != i
+        sub, _ = probability_of_connectivity(attr[keep], d[np.ix_(keep, keep)], 2000, 0.5, 1e4)
+        assert np.isclose(nodes.loc[i, "dPC"], 100 * (overall["PCnum"] - sub["PCnum"]) / overall["PCnum"], rtol=1e-10)
+    assert (nodes["dPCconnector"] > 1e-9).any() and (nodes["dPCconnector"].abs() < 1e-9).any()
