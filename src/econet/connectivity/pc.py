@@ -23,23 +23,18 @@ def edge_distances(geoms) -> np.ndarray:
     return shapely.distance(geoms[:, None], geoms[None, :]).astype(float)
 
 
-def _best_paths(neg_log_p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """p*_ij = exp(-shortest path on -ln p) and the predecessor matrix of those paths.
+def _graph(neg_log_p: np.ndarray, drop: int = -1) -> sp.csr_array:
+    """The link graph on -ln p, optionally with node ``drop`` cut off.
 
-    scipy reads a dense (near-)0 as "no edge", so the graph goes in as a sparse matrix whose
-    explicit zeros keep touching patches (d = 0, p = 1) linked.
+    scipy reads a dense (near-)0 as "no edge", so the graph is a sparse matrix whose explicit
+    zeros keep touching patches (d = 0, p = 1) linked.
     """
     n = neg_log_p.shape[0]
-    i, j = np.nonzero(~np.eye(n, dtype=bool) & np.isfinite(neg_log_p))
-    graph = sp.csr_array((neg_log_p[i, j], (i, j)), shape=(n, n))
-    dist, pred = shortest_path(graph, method="D", directed=False, return_predecessors=True)
-    return np.exp(-dist), pred
-
-
-def _pc_num(attr: np.ndarray, neg_log_p: np.ndarray) -> float:
-    if attr.size == 0:
-        return 0.0
-    return float(attr @ _best_paths(neg_log_p)[0] @ attr)
+    keep = ~np.eye(n, dtype=bool) & np.isfinite(neg_log_p)
+    if drop >= 0:
+        keep[drop, :] = keep[:, drop] = False
+    i, j = np.nonzero(keep)
+    return sp.csr_array((neg_log_p[i, j], (i, j)), shape=(n, n))
 
 
 def probability_of_connectivity(
@@ -47,29 +42,38 @@ def probability_of_connectivity(
 ) -> tuple[dict, pd.DataFrame]:
     """Overall PC, PCnum, ECA and per-node dPC with its intra/flux/connector fractions.
 
-    Removing a node that is not intermediate on any chosen best path leaves every other p*
-    unchanged, so its dPC is exactly intra + flux; only intermediate nodes are recomputed.
+    Exact. Removing node k changes p*_ij only for sources i whose shortest-path tree passes
+    through k, so only those rows are recomputed (one Dijkstra each, on the graph without k);
+    a node that is intermediate on no best path has dPC = intra + flux.
     """
     attr = np.asarray(attr, dtype=float)
     n = attr.size
     k = -np.log(probability) / distance_m
     neg_log_p = k * np.asarray(distances, dtype=float)
     np.fill_diagonal(neg_log_p, 0.0)
+    zeros = np.zeros(n)
     if n == 0:
-        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, pd.DataFrame(columns=["dPC", "dPCintra", "dPCflux", "dPCconnector"])
-    best, pred = _best_paths(neg_log_p)
-    num = float(attr @ best @ attr)
+        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, pd.DataFrame({"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros})
+    dist, pred = shortest_path(_graph(neg_log_p), method="D", directed=False, return_predecessors=True)
+    best = np.exp(-dist)
+    flow = best @ attr
+    num = float(attr @ flow)
     if num <= 0:
-        zeros = np.zeros(n)
-        nodes = pd.DataFrame({"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros})
-        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, nodes
+        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, pd.DataFrame({"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros})
     intra = 100.0 * attr**2 / num
-    flux = 100.0 * 2 * (attr * (best @ attr) - attr**2) / num
+    flux = 100.0 * 2 * (attr * flow - attr**2) / num
     d = intra + flux
     on_path = (pred >= 0) & (pred != np.arange(n)[:, None])
-    for i in np.unique(pred[on_path]):
-        keep = np.arange(n) != i
-        d[i] = 100.0 * (num - _pc_num(attr[keep], neg_log_p[np.ix_(keep, keep)])) / num
+    for node in np.unique(pred[on_path]):
+        rows = np.flatnonzero((pred == node).any(axis=1))
+        rows = rows[rows != node]
+        new = np.exp(-shortest_path(_graph(neg_log_p, drop=node), method="D", directed=False, indices=rows))
+        new[:, node] = 0.0
+        old = best[rows]
+        # PCnum without the node: drop its row and column, then swap in the changed rows.
+        without = num - 2 * attr[node] * flow[node] + attr[node] ** 2
+        without += attr[rows] @ ((new @ attr) - (old @ attr - old[:, node] * attr[node]))
+        d[node] = 100.0 * (num - without) / num
     nodes = pd.DataFrame({"dPC": d, "dPCintra": intra, "dPCflux": flux, "dPCconnector": d - intra - flux})
     overall = {"PCnum": num, "PC": num / landscape_area**2, "ECA": float(np.sqrt(num))}
     return overall, nodes
