@@ -29,14 +29,30 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "demo"
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "econet", "demo", "--size", str(args.size), "--seed", str(args.seed),
-                            "--out", str(out), "--quiet"], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "econet",
+                    "demo",
+                    "--size",
+                    str(args.size),
+                    "--seed",
+                    str(args.seed),
+                    "--out",
+                    str(out),
+                    "--quiet",
+                ],
+                check=True,
+            )
             wall = time.perf_counter() - t0
             manifest = json.loads((out / "run" / "manifest.json").read_text())
             stages = {k: v["seconds"] for k, v in manifest["stages"].items()}
             pipeline = sum(stages.values())
-            print(f"run {i + 1}: econet demo --size {args.size}: {wall:.1f} s wall "
-                  f"(generation and start-up {wall - pipeline:.1f} s, pipeline {pipeline:.1f} s); limit 180 s")
+            print(
+                f"run {i + 1}: econet demo --size {args.size}: {wall:.1f} s wall "
+                f"(generation and start-up {wall - pipeline:.1f} s, pipeline {pipeline:.1f} s); limit 180 s"
+            )
             for name, sec in stages.items():
                 print(f"  {name:<14} {sec:7.2f} s  {100 * sec / wall:5.1f} %")
             n_src = sum(1 for _ in open(out / "run" / "sources.csv")) - 1

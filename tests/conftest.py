@@ -15,10 +15,10 @@ def raleigh_study_text(min_area_km2: float = 0.5) -> str:
 [study]
 name = "Raleigh, NC"
 [layers.landcover]
-path = "{(RALEIGH / 'landclass96.tif').as_posix()}"
+path = "{(RALEIGH / "landclass96.tif").as_posix()}"
 kind = "categorical"
 [layers.dem]
-path = "{(RALEIGH / 'elev_ned_30m.tif').as_posix()}"
+path = "{(RALEIGH / "elev_ned_30m.tif").as_posix()}"
 kind = "continuous"
 [landcover]
 table = "nc_landclass96"

@@ -46,8 +46,10 @@ def test_init_validate_run(tmp_path):
 
 def test_run_bad_study_reports_all_and_writes_nothing(tmp_path):
     study = tmp_path / "bad.toml"
-    study.write_text('[layers.landcover]\npath = "nowhere.tif"\nkind = "categorical"\n[sources]\nmin_area_km2 = 0\n'
-                     "[resistance]\nweights = {landcover = 1.2}\n")
+    study.write_text(
+        '[layers.landcover]\npath = "nowhere.tif"\nkind = "categorical"\n[sources]\nmin_area_km2 = 0\n'
+        "[resistance]\nweights = {landcover = 1.2}\n"
+    )
     proc = econet("run", study, "--out", tmp_path / "run")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

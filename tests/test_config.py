@@ -62,7 +62,9 @@ def test_every_problem_reported_at_once(tmp_path):
 
 
 def test_cross_references_reported_with_type_errors(tmp_path):
-    text = raleigh_study_text().replace('[landcover]\ntable = "nc_landclass96"', '[landcover]\nlayer = "lc"\ntable = "nc_landclass96"')
+    text = raleigh_study_text().replace(
+        '[landcover]\ntable = "nc_landclass96"', '[landcover]\nlayer = "lc"\ntable = "nc_landclass96"'
+    )
     text += "\n[connectivity]\nprobability = 0\n"
     problems = _problems(text, tmp_path)
     assert set(problems) == {"landcover.layer", "connectivity.probability"}
@@ -90,17 +92,26 @@ def test_valid_study_and_defaults(raleigh_study):
 
 
 def test_edge_width_metres_rounds_to_pixels():
-    s = parse_study({"layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "y"}},
-                     "sources": {"mspa": {"edge_width_m": 100}}}, check_files=False)
+    s = parse_study(
+        {
+            "layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "y"}},
+            "sources": {"mspa": {"edge_width_m": 100}},
+        },
+        check_files=False,
+    )
     assert s.sources.mspa.edge_width_pixels(30.0) == 3  # 3.33 cells -> 3
     assert s.sources.mspa.edge_width_pixels(40.0) == 3  # 2.5 cells -> 3 (half up)
     assert s.sources.mspa.edge_width_pixels(500.0) == 1  # never below one cell
 
 
 def test_inline_classes_override_table():
-    s = parse_study({"layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "y"}},
-                     "landcover": {"classes": [{"code": 90, "name": "bare", "habitat": False, "resistance": 8}]}},
-                    check_files=False)
+    s = parse_study(
+        {
+            "layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "y"}},
+            "landcover": {"classes": [{"code": 90, "name": "bare", "habitat": False, "resistance": 8}]},
+        },
+        check_files=False,
+    )
     classes = {c.code: c for c in s.landcover.resolved()}
     assert classes[90].resistance == 8 and classes[20].resistance == 1
 
@@ -121,6 +132,8 @@ def test_validate_command_exit_code_and_no_traceback(tmp_path):
 
 
 def test_validate_command_ok(raleigh_study):
-    proc = subprocess.run([sys.executable, "-m", "econet", "validate", str(raleigh_study)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "econet", "validate", str(raleigh_study)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert "489 x 443 at 28.5 m" in proc.stdout

@@ -43,10 +43,7 @@ def test_nearest_upsampling_replicates_cells():
 
 def test_mode_when_coarsening_categories():
     g = _grid(60, shape=(2, 2))
-    data = np.array([[1, 1, 2, 2],
-                     [1, 3, 2, 2],
-                     [5, 5, 7, 6],
-                     [5, 4, 6, 6]], dtype=np.int32)
+    data = np.array([[1, 1, 2, 2], [1, 3, 2, 2], [5, 5, 7, 6], [5, 4, 6, 6]], dtype=np.int32)
     out = align_array(data, CRS_M, Affine(30, 0, g.transform.c, 0, -30, g.transform.f), g, "categorical", src_nodata=-1)
     assert np.array_equal(out, [[1, 2], [5, 6]])
 
@@ -54,7 +51,9 @@ def test_mode_when_coarsening_categories():
 def test_average_when_coarsening_continuous():
     g = _grid(60, shape=(2, 2))
     data = np.arange(16, dtype=np.float32).reshape(4, 4)
-    out = align_array(data, CRS_M, Affine(30, 0, g.transform.c, 0, -30, g.transform.f), g, "continuous", src_nodata=np.nan)
+    out = align_array(
+        data, CRS_M, Affine(30, 0, g.transform.c, 0, -30, g.transform.f), g, "continuous", src_nodata=np.nan
+    )
     expected = data.reshape(2, 2, 2, 2).mean(axis=(1, 3))
     assert np.allclose(out, expected, atol=1e-5)
 
@@ -73,9 +72,14 @@ def test_bilinear_reproduces_a_plane():
 
 @pytest.mark.parametrize(
     "kind,src,dst,expected",
-    [("categorical", 30, 30, Resampling.nearest), ("categorical", 10, 30, Resampling.mode),
-     ("continuous", 30, 30, Resampling.bilinear), ("continuous", 10, 30, Resampling.average),
-     ("continuous", 30, 10, Resampling.bilinear), ("categorical", 30, 10, Resampling.nearest)],
+    [
+        ("categorical", 30, 30, Resampling.nearest),
+        ("categorical", 10, 30, Resampling.mode),
+        ("continuous", 30, 30, Resampling.bilinear),
+        ("continuous", 10, 30, Resampling.average),
+        ("continuous", 30, 10, Resampling.bilinear),
+        ("categorical", 30, 10, Resampling.nearest),
+    ],
 )
 def test_resampling_rules(kind, src, dst, expected):
     assert resampling_for(kind, src, dst) == expected

@@ -39,22 +39,39 @@ def test_raleigh_two_grids_into_one(raleigh_study):
     col, row = inv @ (float(x), float(y))
     c0, r0 = int(np.floor(col - 0.5)), int(np.floor(row - 0.5))
     fx, fy = col - 0.5 - c0, row - 0.5 - r0
-    expected = (z[r0, c0] * (1 - fx) * (1 - fy) + z[r0, c0 + 1] * fx * (1 - fy)
-                + z[r0 + 1, c0] * (1 - fx) * fy + z[r0 + 1, c0 + 1] * fx * fy)
+    expected = (
+        z[r0, c0] * (1 - fx) * (1 - fy)
+        + z[r0, c0 + 1] * fx * (1 - fy)
+        + z[r0 + 1, c0] * (1 - fx) * fy
+        + z[r0 + 1, c0 + 1] * fx * fy
+    )
     assert abs(dem[200, 300] - expected) < 0.5
     L.check_classes()
 
 
 def _write(path, data, crs, transform, nodata=None):
-    with rasterio.open(path, "w", driver="GTiff", height=data.shape[0], width=data.shape[1], count=1,
-                       dtype=data.dtype, crs=crs, transform=transform, nodata=nodata) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=data.shape[0],
+        width=data.shape[1],
+        count=1,
+        dtype=data.dtype,
+        crs=crs,
+        transform=transform,
+        nodata=nodata,
+    ) as dst:
         dst.write(data, 1)
     return str(path)
 
 
 def _study(lc_path, extra=None, **meta):
-    doc = {"study": meta, "layers": {"landcover": {"path": lc_path, "kind": "categorical"}},
-           "resistance": {"weights": {"landcover": 1.0}}}
+    doc = {
+        "study": meta,
+        "layers": {"landcover": {"path": lc_path, "kind": "categorical"}},
+        "resistance": {"weights": {"landcover": 1.0}},
+    }
     if extra:
         doc["layers"].update(extra)
     return parse_study(doc)

@@ -14,11 +14,31 @@ from econet.config import load_study
 from econet.pipeline import STAGES, run_study
 from tests.conftest import raleigh_study_text
 
-PRODUCTS = ["mspa.tif", "mspa_stats.csv", "sources.gpkg", "sources.tif", "sources.csv", "resistance.tif",
-            "resistance_factors.csv", "cost_distance.tif", "allocation.tif", "corridors.gpkg", "corridors.csv",
-            "connectivity_nodes.csv", "connectivity_overall.csv", "network.graphml", "network.gpkg",
-            "network_nodes.csv", "network_edges.csv", "network_summary.csv", "robustness.csv", "robustness.png",
-            "report.html", "map_network.png", "manifest.json"]
+PRODUCTS = [
+    "mspa.tif",
+    "mspa_stats.csv",
+    "sources.gpkg",
+    "sources.tif",
+    "sources.csv",
+    "resistance.tif",
+    "resistance_factors.csv",
+    "cost_distance.tif",
+    "allocation.tif",
+    "corridors.gpkg",
+    "corridors.csv",
+    "connectivity_nodes.csv",
+    "connectivity_overall.csv",
+    "network.graphml",
+    "network.gpkg",
+    "network_nodes.csv",
+    "network_edges.csv",
+    "network_summary.csv",
+    "robustness.csv",
+    "robustness.png",
+    "report.html",
+    "map_network.png",
+    "manifest.json",
+]
 
 
 def test_raleigh_end_to_end_and_cache(tmp_path):

@@ -89,7 +89,7 @@ class LandCoverSection(_Section):
     @model_validator(mode="after")
     def _some_classes(self):
         if self.table is None and not self.classes:
-            raise ValueError("no classes: set table = \"globeland30\" or list [[landcover.classes]]")
+            raise ValueError('no classes: set table = "globeland30" or list [[landcover.classes]]')
         codes = [c.code for c in self.classes]
         if len(codes) != len(set(codes)):
             raise ValueError("a class code is listed twice in [[landcover.classes]]; list each code once")
@@ -237,19 +237,39 @@ def _cross_checks(data: dict) -> list[Problem]:
     problems = []
     template = get("study", "template", default="landcover")
     if isinstance(template, str) and template not in layers:
-        problems.append(Problem("study.template", f"names layer '{template}', which is not in [layers]; add [layers.{template}] or name another layer"))
+        problems.append(
+            Problem(
+                "study.template",
+                f"names layer '{template}', which is not in [layers]; add [layers.{template}] or name another layer",
+            )
+        )
     lc = get("landcover", "layer", default="landcover")
     if isinstance(lc, str):
         if lc not in layers:
-            problems.append(Problem("landcover.layer", f"names layer '{lc}', which is not in [layers]; add [layers.{lc}] with kind = \"categorical\""))
+            problems.append(
+                Problem(
+                    "landcover.layer",
+                    f"names layer '{lc}', which is not in [layers]; add [layers.{lc}] with kind = \"categorical\"",
+                )
+            )
         elif isinstance(layers[lc], dict) and layers[lc].get("kind", "continuous") != "categorical":
-            problems.append(Problem(f"layers.{lc}.kind", "land cover must be kind = \"categorical\" (classes are resampled by nearest/mode)"))
+            problems.append(
+                Problem(
+                    f"layers.{lc}.kind",
+                    'land cover must be kind = "categorical" (classes are resampled by nearest/mode)',
+                )
+            )
     weights = get("resistance", "weights", default={"slope": 0.3})
     slope_layer = get("resistance", "slope", "layer", default="dem")
     if isinstance(weights, dict) and isinstance(slope_layer, str):
         w = weights.get("slope", 0)
         if isinstance(w, (int, float)) and w > 0 and slope_layer not in layers:
-            problems.append(Problem("resistance.slope.layer", f"names layer '{slope_layer}', which is not in [layers]; add a DEM layer or set the slope weight to 0"))
+            problems.append(
+                Problem(
+                    "resistance.slope.layer",
+                    f"names layer '{slope_layer}', which is not in [layers]; add a DEM layer or set the slope weight to 0",
+                )
+            )
     return problems
 
 

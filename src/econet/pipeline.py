@@ -23,8 +23,8 @@ import pandas as pd
 from econet import __version__
 from econet.config import Study
 from econet.connectivity import edge_distances, probability_of_connectivity
-from econet.errors import EconetError
 from econet.corridors import cost_distance, least_cost_paths
+from econet.errors import EconetError
 from econet.habitat import core_sources, mspa, mspa_binary, mspa_colormap, mspa_statistics
 from econet.io import atomic_path, write_csv, write_raster, write_vector
 from econet.io.landscape import Landscape, describe, open_landscape
@@ -68,14 +68,22 @@ def _mspa(ctx: Context):
 def _write_mspa(ctx: Context, res) -> list[str]:
     cfg = ctx.study.sources.mspa
     desc = f"GTB_MSPA, <{cfg.connectivity},{res['edge_width_px']},{int(cfg.transition)},{int(cfg.intext)}>"
-    write_raster(ctx.run.product("mspa.tif"), res["mspa"], ctx.landscape.grid, colormap=mspa_colormap(cfg.transition), description=desc)
+    write_raster(
+        ctx.run.product("mspa.tif"),
+        res["mspa"],
+        ctx.landscape.grid,
+        colormap=mspa_colormap(cfg.transition),
+        description=desc,
+    )
     write_csv(ctx.run.product("mspa_stats.csv"), res["stats"])
     return ["mspa.tif", "mspa_stats.csv"]
 
 
 def _sources(ctx: Context):
     L, cfg = ctx.landscape, ctx.study.sources
-    src = core_sources(ctx.results["mspa"]["mspa"], L.landcover(), L.grid, L.classes, cfg.min_area_km2, cfg.patch_connectivity)
+    src = core_sources(
+        ctx.results["mspa"]["mspa"], L.landcover(), L.grid, L.classes, cfg.min_area_km2, cfg.patch_connectivity
+    )
     if len(src) == 0:
         raise EconetError(
             f"no MSPA core patch reaches sources.min_area_km2 = {cfg.min_area_km2}; lower it or check the habitat classes "
@@ -104,8 +112,13 @@ def _resistance(ctx: Context) -> Resistance:
     if cfg.weights.get("slope", 0) > 0:
         slope = slope_deg(L.raster(cfg.slope.layer), L.grid.cell_size_m)
         grades["slope"] = grade_by_breaks(slope, cfg.slope.breaks_deg, cfg.slope.grades)
-        rows.append({"factor": "slope", "method": "manual breaks (deg)",
-                     "parameters": f"breaks {cfg.slope.breaks_deg} -> grades {cfg.slope.grades}"})
+        rows.append(
+            {
+                "factor": "slope",
+                "method": "manual breaks (deg)",
+                "parameters": f"breaks {cfg.slope.breaks_deg} -> grades {cfg.slope.grades}",
+            }
+        )
     weights = {k: v for k, v in cfg.weights.items() if v > 0}
     surface = weighted_surface(grades, weights)
     surface[~valid] = np.nan
@@ -117,7 +130,13 @@ def _resistance(ctx: Context) -> Resistance:
 def _write_resistance(ctx: Context, res: Resistance) -> list[str]:
     grid = ctx.landscape.grid
     out = ["resistance.tif", "resistance_factors.csv"]
-    write_raster(ctx.run.product("resistance.tif"), res.surface, grid, nodata=float("nan"), description="resistance (weighted grade)")
+    write_raster(
+        ctx.run.product("resistance.tif"),
+        res.surface,
+        grid,
+        nodata=float("nan"),
+        description="resistance (weighted grade)",
+    )
     write_csv(ctx.run.product("resistance_factors.csv"), res.factors)
     for name, g in res.grades.items():
         rel = f"resistance_grades/{name}.tif"
@@ -138,8 +157,16 @@ def _corridors(ctx: Context):
 
 def _write_corridors(ctx: Context, res) -> list[str]:
     grid = ctx.landscape.grid
-    write_raster(ctx.run.product("cost_distance.tif"), res["cost"], grid, nodata=float("nan"), description="cumulative cost to the nearest source (resistance x m)")
-    write_raster(ctx.run.product("allocation.tif"), res["allocation"], grid, nodata=0, description="id of the cheapest source")
+    write_raster(
+        ctx.run.product("cost_distance.tif"),
+        res["cost"],
+        grid,
+        nodata=float("nan"),
+        description="cumulative cost to the nearest source (resistance x m)",
+    )
+    write_raster(
+        ctx.run.product("allocation.tif"), res["allocation"], grid, nodata=0, description="id of the cheapest source"
+    )
     write_vector(ctx.run.product("corridors.gpkg"), {"corridors": res["corridors"]})
     write_csv(ctx.run.product("corridors.csv"), res["corridors"].drop(columns="geometry"))
     return ["cost_distance.tif", "allocation.tif", "corridors.gpkg", "corridors.csv"]
@@ -150,10 +177,17 @@ def _connectivity(ctx: Context):
     table = ctx.results["sources"].table
     area_m2 = (cfg.landscape_area_km2 or ctx.landscape.grid.area_km2) * 1e6
     dist = edge_distances(table.geometry.to_numpy())
-    overall, nodes = probability_of_connectivity(table["area_km2"].to_numpy() * 1e6, dist, cfg.distance_m, cfg.probability, area_m2)
+    overall, nodes = probability_of_connectivity(
+        table["area_km2"].to_numpy() * 1e6, dist, cfg.distance_m, cfg.probability, area_m2
+    )
     nodes.insert(0, "id", table["id"].to_numpy())
-    overall = {"PC": overall["PC"], "ECA_km2": overall["ECA"] / 1e6, "distance_m": cfg.distance_m, "probability": cfg.probability,
-               "landscape_area_km2": area_m2 / 1e6}
+    overall = {
+        "PC": overall["PC"],
+        "ECA_km2": overall["ECA"] / 1e6,
+        "distance_m": cfg.distance_m,
+        "probability": cfg.probability,
+        "landscape_area_km2": area_m2 / 1e6,
+    }
     return {"overall": overall, "nodes": nodes}
 
 
@@ -186,7 +220,9 @@ def _write_network(ctx: Context, res) -> list[str]:
 
 def _robustness(ctx: Context):
     cfg = ctx.study.robustness
-    return attack_curves(ctx.results["network"]["graph"], cfg.random_repeats, cfg.seed, cfg.targeted_by, cfg.recalculate)
+    return attack_curves(
+        ctx.results["network"]["graph"], cfg.random_repeats, cfg.seed, cfg.targeted_by, cfg.recalculate
+    )
 
 
 def _write_robustness(ctx: Context, curves) -> list[str]:
@@ -223,13 +259,52 @@ def _report_layers(s: Study) -> list[str]:
 STAGES: tuple[Stage, ...] = (
     Stage("mspa", "MSPA", (), ("landcover", "sources.mspa"), _landcover_layers, _mspa, _write_mspa),
     Stage("sources", "Ecological sources", ("mspa",), ("sources",), _landcover_layers, _sources, _write_sources),
-    Stage("resistance", "Resistance surface", (), ("landcover", "resistance"), _resistance_layers, _resistance, _write_resistance),
-    Stage("corridors", "Least-cost corridors", ("sources", "resistance"), ("corridors",), lambda s: [], _corridors, _write_corridors),
-    Stage("connectivity", "Connectivity (PC, dPC)", ("sources",), ("connectivity",), lambda s: [], _connectivity, _write_connectivity),
-    Stage("network", "Network topology", ("sources", "corridors", "connectivity"), (), lambda s: [], _network, _write_network),
+    Stage(
+        "resistance",
+        "Resistance surface",
+        (),
+        ("landcover", "resistance"),
+        _resistance_layers,
+        _resistance,
+        _write_resistance,
+    ),
+    Stage(
+        "corridors",
+        "Least-cost corridors",
+        ("sources", "resistance"),
+        ("corridors",),
+        lambda s: [],
+        _corridors,
+        _write_corridors,
+    ),
+    Stage(
+        "connectivity",
+        "Connectivity (PC, dPC)",
+        ("sources",),
+        ("connectivity",),
+        lambda s: [],
+        _connectivity,
+        _write_connectivity,
+    ),
+    Stage(
+        "network",
+        "Network topology",
+        ("sources", "corridors", "connectivity"),
+        (),
+        lambda s: [],
+        _network,
+        _write_network,
+    ),
     Stage("robustness", "Robustness", ("network",), ("robustness",), lambda s: [], _robustness, _write_robustness),
-    Stage("report", "Report", ("mspa", "sources", "resistance", "corridors", "connectivity", "network", "robustness"), ("study",),
-          _report_layers, _report, _write_report),
+    Stage(
+        "report",
+        "Report",
+        ("mspa", "sources", "resistance", "corridors", "connectivity", "network", "robustness"),
+        ("study",),
+        _report_layers,
+        _report,
+        _write_report,
+    ),
 )
 
 
@@ -253,7 +328,11 @@ def run_study(study: Study, out_dir, quiet: bool = False, study_path: str | None
             p = Path(spec.path)
             inputs[f"{group}.{name}"] = {"path": str(p), "sha256": file_sha256(p), "bytes": p.stat().st_size}
     # Every product sits on the template grid, which the study meta and template file define.
-    base = {"study": study.study.model_dump(mode="json"), "template": inputs[f"layers.{study.study.template}"]["sha256"], "version": __version__}
+    base = {
+        "study": study.study.model_dump(mode="json"),
+        "template": inputs[f"layers.{study.study.template}"]["sha256"],
+        "version": __version__,
+    }
     ctx = Context(study, landscape, run)
     keys: dict[str, str] = {}
     stages_log: dict[str, dict] = {}

@@ -16,7 +16,9 @@ NAME = "init"
 
 def main(
     study: Path = typer.Argument(Path("study.toml"), help="where to write the study file"),
-    data: Path = typer.Option(Path("econet-demo/data"), "--data", help="folder of the demo layers (generated if absent)"),
+    data: Path = typer.Option(
+        Path("econet-demo/data"), "--data", help="folder of the demo layers (generated if absent)"
+    ),
     size: int = typer.Option(600, "--size", help="demo size in cells per side, if the layers must be generated"),
     seed: int = typer.Option(0, "--seed", help="demo seed, if the layers must be generated"),
     force: bool = typer.Option(False, "--force", help="overwrite an existing study file"),

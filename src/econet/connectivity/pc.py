@@ -11,8 +11,8 @@ algorithm of the connectivity issue replaces the removal loop.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 import pandas as pd
+import scipy.sparse as sp
 import shapely
 from scipy.sparse.csgraph import shortest_path
 
@@ -53,13 +53,17 @@ def probability_of_connectivity(
     np.fill_diagonal(neg_log_p, 0.0)
     zeros = np.zeros(n)
     if n == 0:
-        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, pd.DataFrame({"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros})
+        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, pd.DataFrame(
+            {"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros}
+        )
     dist, pred = shortest_path(_graph(neg_log_p), method="D", directed=False, return_predecessors=True)
     best = np.exp(-dist)
     flow = best @ attr
     num = float(attr @ flow)
     if num <= 0:
-        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, pd.DataFrame({"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros})
+        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, pd.DataFrame(
+            {"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros}
+        )
     intra = 100.0 * attr**2 / num
     flux = 100.0 * 2 * (attr * flow - attr**2) / num
     d = intra + flux

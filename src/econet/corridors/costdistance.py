@@ -30,7 +30,9 @@ class CostDistance:
     backlink: np.ndarray
 
 
-def cost_distance(resistance: np.ndarray, source_labels: np.ndarray, cell_size_m: float, max_cost: float = np.inf) -> CostDistance:
+def cost_distance(
+    resistance: np.ndarray, source_labels: np.ndarray, cell_size_m: float, max_cost: float = np.inf
+) -> CostDistance:
     """Cumulative least cost from every labelled source cell (labels > 0) over ``resistance``.
 
     Costs above ``max_cost`` are not expanded (left at inf), which bounds the search.
@@ -40,7 +42,9 @@ def cost_distance(resistance: np.ndarray, source_labels: np.ndarray, cell_size_m
     rows, cols = np.nonzero(source_labels > 0)
     res = np.ascontiguousarray(resistance, dtype=np.float64)
     labels = source_labels[rows, cols].astype(np.int32)
-    cost, alloc, back = _dijkstra(res, rows.astype(np.int64), cols.astype(np.int64), labels, float(cell_size_m), float(max_cost))
+    cost, alloc, back = _dijkstra(
+        res, rows.astype(np.int64), cols.astype(np.int64), labels, float(cell_size_m), float(max_cost)
+    )
     return CostDistance(cost, alloc, back)
 
 
@@ -142,16 +146,16 @@ def _pop(hc, hi, n):
     d, idx = hc[n], hi[n]
     i = 0
     while True:
-        l = 2 * i + 1
-        if l >= n:
+        child = 2 * i + 1
+        if child >= n:
             break
-        if l + 1 < n and hc[l + 1] < hc[l]:
-            l += 1
-        if hc[l] >= d:
+        if child + 1 < n and hc[child + 1] < hc[child]:
+            child += 1
+        if hc[child] >= d:
             break
-        hc[i] = hc[l]
-        hi[i] = hi[l]
-        i = l
+        hc[i] = hc[child]
+        hi[i] = hi[child]
+        i = child
     if n > 0:
         hc[i] = d
         hi[i] = idx

@@ -60,7 +60,9 @@ def adjacent_pairs(cd: CostDistance, resistance: np.ndarray, cell_size_m: float)
         return pd.DataFrame({"from_id": [], "to_id": [], "cost": [], "u": [], "v": []})
     pairs = pd.concat(frames, ignore_index=True)
     pairs = pairs[np.isfinite(pairs["cost"])]
-    best = pairs.sort_values(["from_id", "to_id", "cost", "u", "v"], kind="stable").drop_duplicates(["from_id", "to_id"])
+    best = pairs.sort_values(["from_id", "to_id", "cost", "u", "v"], kind="stable").drop_duplicates(
+        ["from_id", "to_id"]
+    )
     return best.reset_index(drop=True)
 
 
@@ -103,5 +105,7 @@ def least_cost_paths(
         crs=grid.crs,
     )
     # Touching sources have no Euclidean gap; their ratio is undefined rather than infinite.
-    out["cwd_to_euclid"] = np.where(out["euclid_m"] > 0, out["cost"] / out["euclid_m"].where(out["euclid_m"] > 0), np.nan)
+    out["cwd_to_euclid"] = np.where(
+        out["euclid_m"] > 0, out["cost"] / out["euclid_m"].where(out["euclid_m"] > 0), np.nan
+    )
     return out

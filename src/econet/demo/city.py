@@ -58,8 +58,11 @@ ROAD_WIDTH_M = {"expressway": 90.0, "highway": 60.0, "local": 30.0}
 
 # Raster layers: unit and one-line description (used for band descriptions and README.txt).
 RASTER_INFO: dict[str, tuple[str, str]] = {
-    "landcover": ("GlobeLand30 class code", "land cover (10 cultivated, 20 forest, 30 grassland, 40 shrubland, "
-                  "50 wetland, 60 water, 80 artificial surfaces, 90 bare land)"),
+    "landcover": (
+        "GlobeLand30 class code",
+        "land cover (10 cultivated, 20 forest, 30 grassland, 40 shrubland, "
+        "50 wetland, 60 water, 80 artificial surfaces, 90 bare land)",
+    ),
     "dem": ("m", "elevation above sea level"),
     "ndvi": ("unitless, -1..1", "normalised difference vegetation index (nir - red) / (nir + red)"),
     "mndwi": ("unitless, -1..1", "modified normalised difference water index (green - swir1) / (green + swir1)"),
@@ -85,8 +88,16 @@ RASTER_INFO: dict[str, tuple[str, str]] = {
 }
 
 VECTOR_LAYERS = (
-    "roads", "rivers", "water", "mines", "waste_dumps", "subsidence_lakes",
-    "nature_reserve", "redline", "townships", "towns",
+    "roads",
+    "rivers",
+    "water",
+    "mines",
+    "waste_dumps",
+    "subsidence_lakes",
+    "nature_reserve",
+    "redline",
+    "townships",
+    "towns",
 )
 
 # Landsat-8 surface reflectance by land cover: blue, green, red, nir, swir1, swir2.
@@ -106,11 +117,60 @@ _BANDS = ("blue", "green", "red", "nir", "swir1", "swir2")
 # Summer land surface temperature by land cover (degC).
 _LST_C = {10: 30.0, 20: 26.5, 30: 31.0, 40: 29.5, 50: 27.0, 60: 24.5, 80: 36.0, 90: 38.0}
 
-_SYLLABLE_A = ("Qing", "Liu", "Zhang", "Wang", "Ma", "Huang", "Dong", "Xi", "Nan", "Bei", "Shuang",
-               "Da", "Xiao", "Tang", "Zhao", "Gu", "Lin", "He", "Fang", "Jin", "Shi", "Long", "Feng",
-               "Bai", "Yang", "Cao", "Pan", "Guo")
-_SYLLABLE_B = ("ji", "zhuang", "lou", "wan", "qiao", "dian", "miao", "zhai", "kou", "tun", "ying",
-               "gou", "shan", "quan", "tai", "du", "he", "po", "yuan", "cheng", "lin", "fang")
+_SYLLABLE_A = (
+    "Qing",
+    "Liu",
+    "Zhang",
+    "Wang",
+    "Ma",
+    "Huang",
+    "Dong",
+    "Xi",
+    "Nan",
+    "Bei",
+    "Shuang",
+    "Da",
+    "Xiao",
+    "Tang",
+    "Zhao",
+    "Gu",
+    "Lin",
+    "He",
+    "Fang",
+    "Jin",
+    "Shi",
+    "Long",
+    "Feng",
+    "Bai",
+    "Yang",
+    "Cao",
+    "Pan",
+    "Guo",
+)
+_SYLLABLE_B = (
+    "ji",
+    "zhuang",
+    "lou",
+    "wan",
+    "qiao",
+    "dian",
+    "miao",
+    "zhai",
+    "kou",
+    "tun",
+    "ying",
+    "gou",
+    "shan",
+    "quan",
+    "tai",
+    "du",
+    "he",
+    "po",
+    "yuan",
+    "cheng",
+    "lin",
+    "fang",
+)
 
 
 @dataclass
@@ -220,8 +280,9 @@ def _burn(grid: Grid, shapes, all_touched: bool = False, dtype=np.uint8) -> np.n
     shapes = [(g, v) for g, v in shapes if g is not None and not g.is_empty]
     if not shapes:
         return np.zeros(grid.shape, dtype)
-    return features.rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0,
-                              all_touched=all_touched, dtype=dtype)
+    return features.rasterize(
+        shapes, out_shape=grid.shape, transform=grid.transform, fill=0, all_touched=all_touched, dtype=dtype
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -267,7 +328,7 @@ def _longest(geom):
     parts = [p for p in parts if p.geom_type in ("LineString", "Polygon")]
     if not parts:
         return None
-    return max(parts, key=lambda p: (p.length if p.geom_type == "LineString" else p.area))
+    return max(parts, key=lambda p: p.length if p.geom_type == "LineString" else p.area)
 
 
 def _best_point(xs, ys, obstacles) -> tuple[float, float]:
@@ -450,8 +511,9 @@ def _plan_hills(rng, plan: _Plan, namer):
             b = a * rng.uniform(0.4, 0.62)
             forested = j == 0 or (rng.random() < 0.55 and not (j == n_bodies - 1 and n_forest == j))
             n_forest += forested
-            plan.hills.append(_Hill(hx, hy, a, b, trend + rng.normal(0, 0.3), rng.uniform(90.0, 260.0),
-                                    forested, f"{namer()} Hills"))
+            plan.hills.append(
+                _Hill(hx, hy, a, b, trend + rng.normal(0, 0.3), rng.uniform(90.0, 260.0), forested, f"{namer()} Hills")
+            )
             if j == 0:
                 main_hills.append(plan.hills[-1])
     # Isolated low hills rise from the plain, mostly under grass and shrub.
@@ -461,12 +523,26 @@ def _plan_hills(rng, plan: _Plan, namer):
         obstacles = [(city, plan.core["r"] + a + 1000 * s), (rivers, a + 900 * s)]
         obstacles += [(shapely.union_all(_hill_polys(plan)), a + 1200 * s)]
         x, y = _best_point(xs, ys, obstacles)
-        plan.hills.append(_Hill(x, y, a, a * rng.uniform(0.5, 0.7), rng.uniform(0, math.pi),
-                                rng.uniform(40.0, 110.0), bool(rng.random() < 0.3) and k > 0, f"{namer()} Hill"))
+        plan.hills.append(
+            _Hill(
+                x,
+                y,
+                a,
+                a * rng.uniform(0.5, 0.7),
+                rng.uniform(0, math.pi),
+                rng.uniform(40.0, 110.0),
+                bool(rng.random() < 0.3) and k > 0,
+                f"{namer()} Hill",
+            )
+        )
     # Nature reserves protect the core of the main (forested) hill of the first ranges.
     for h in main_hills[: _count(1.0, area, 1)]:
-        plan.reserves.append((_blob(rng, h.x, h.y, 0.72 * h.a, 0.72 * h.b, h.theta, rough=0.1),
-                              f"{h.name.removesuffix(' Hills')} Mountain Nature Reserve"))
+        plan.reserves.append(
+            (
+                _blob(rng, h.x, h.y, 0.72 * h.a, 0.72 * h.b, h.theta, rough=0.1),
+                f"{h.name.removesuffix(' Hills')} Mountain Nature Reserve",
+            )
+        )
 
 
 def _hill_polys(plan: _Plan, f=1.0):
@@ -502,8 +578,7 @@ def _plan_lakes(rng, plan: _Plan, namer):
     ang = math.atan2(fx * side, -fy * side) + rng.normal(0, 0.4)  # away from the river
     r = 1300.0 * plan.s_src
     lx, ly = c["x"] + 0.75 * c["r"] * math.cos(ang), c["y"] + 0.75 * c["r"] * math.sin(ang)
-    plan.water.append((_blob(rng, lx, ly, r, 0.7 * r, rng.uniform(0, math.pi), rough=0.2), "lake",
-                       f"{namer()} Lake"))
+    plan.water.append((_blob(rng, lx, ly, r, 0.7 * r, rng.uniform(0, math.pi), rough=0.2), "lake", f"{namer()} Lake"))
     # Each hill range dams a reservoir at the foot of its main hill.
     for x, y, _ in plan.regions:
         h = min(plan.hills, key=lambda h: (h.x - x) ** 2 + (h.y - y) ** 2)
@@ -511,8 +586,7 @@ def _plan_lakes(rng, plan: _Plan, namer):
         side = 1 if rng.random() < 0.5 else -1
         ox, oy = -math.sin(h.theta) * side, math.cos(h.theta) * side
         rx, ry = h.x + ox * (h.b + 0.3 * r), h.y + oy * (h.b + 0.3 * r)
-        plan.water.append((_blob(rng, rx, ry, r, 0.6 * r, h.theta, rough=0.3), "reservoir",
-                           f"{namer()} Reservoir"))
+        plan.water.append((_blob(rng, rx, ry, r, 0.6 * r, h.theta, rough=0.3), "reservoir", f"{namer()} Reservoir"))
 
 
 def _mine_status(rng) -> str:
@@ -544,8 +618,12 @@ def _plan_mines(rng, plan: _Plan, namer):
         ys = fy + u * math.sin(ft) + v * math.cos(ft)
         left, bottom, right, top = plan.bounds
         xs, ys = np.clip(xs, left + r, right - r), np.clip(ys, bottom + r, top - r)
-        obstacles = [(city, plan.core["r"] + r + 800 * s), (hills, r + 300 * s), (waters, r + 300 * s),
-                     (rivers, r + 400 * s)]
+        obstacles = [
+            (city, plan.core["r"] + r + 800 * s),
+            (hills, r + 300 * s),
+            (waters, r + 300 * s),
+            (rivers, r + 400 * s),
+        ]
         obstacles += [(p, q + r + 1200 * s) for p, q in works]
         x, y = _best_point(xs, ys, obstacles)
         works.append((Point(x, y), r))
@@ -562,15 +640,30 @@ def _plan_mines(rng, plan: _Plan, namer):
         theta = rng.uniform(0, math.pi)
         name = f"{namer()} Coal Mine"
         poly = _blob(rng, x, y, a, a * rng.uniform(0.6, 0.9), theta, rough=0.15)
-        plan.mines.append(dict(geom=poly, name=name, mineral="coal", method="underground", status=statuses[k],
-                               depth_m=rng.uniform(4.0, 8.0)))
+        plan.mines.append(
+            dict(
+                geom=poly,
+                name=name,
+                mineral="coal",
+                method="underground",
+                status=statuses[k],
+                depth_m=rng.uniform(4.0, 8.0),
+            )
+        )
         # Subsidence over the worked seams floods into lakes in the lowest part of the bowl.
         for j in range(int(rng.integers(1, 4))):
             r = rng.uniform(700.0, 1100.0) * plan.s_src
             ang = rng.uniform(0, 2 * math.pi)
             off = (0.0 if j == 0 else 0.6) * a
-            lake = _blob(rng, x + off * math.cos(ang), y + off * math.sin(ang), r, r * rng.uniform(0.6, 0.9),
-                         rng.uniform(0, math.pi), rough=0.3)
+            lake = _blob(
+                rng,
+                x + off * math.cos(ang),
+                y + off * math.sin(ang),
+                r,
+                r * rng.uniform(0.6, 0.9),
+                rng.uniform(0, math.pi),
+                rough=0.3,
+            )
             plan.subsidence.append((lake, name))
         ang = rng.uniform(0, 2 * math.pi)
         sx, sy = x + 1.05 * a * math.cos(ang), y + 1.05 * a * math.sin(ang)
@@ -583,8 +676,11 @@ def _plan_mines(rng, plan: _Plan, namer):
         name = f"{namer()} Open-pit Coal Mine"
         b = a * rng.uniform(0.55, 0.8)
         poly = _blob(rng, x, y, a, b, theta, rough=0.12)
-        plan.mines.append(dict(geom=poly, name=name, mineral="coal", method="open_pit", status=status,
-                               depth_m=rng.uniform(40.0, 90.0)))
+        plan.mines.append(
+            dict(
+                geom=poly, name=name, mineral="coal", method="open_pit", status=status, depth_m=rng.uniform(40.0, 90.0)
+            )
+        )
         _plan_dumps(rng, plan, x, y, a, name, s, 1 + int(rng.random() < 0.6))
         if status == "abandoned":  # groundwater fills the bottom of a closed pit
             plan.pit_lakes.append(_blob(rng, x, y, 0.45 * a, 0.45 * b, theta, rough=0.2))
@@ -596,8 +692,9 @@ def _plan_mines(rng, plan: _Plan, namer):
     for k in range(n_quarry + n_metal):
         metal = k >= n_quarry
         r = (rng.uniform(380.0, 520.0) if metal else rng.uniform(230.0, 420.0)) * s
-        flanks = shapely.line_interpolate_point(flank_lines[rng.integers(0, len(flank_lines), 24)],
-                                                rng.uniform(0, 1, 24), normalized=True)
+        flanks = shapely.line_interpolate_point(
+            flank_lines[rng.integers(0, len(flank_lines), 24)], rng.uniform(0, 1, 24), normalized=True
+        )
         xs, ys = shapely.get_x(flanks), shapely.get_y(flanks)
         obstacles = [(reserve, r + 300 * s), (waters, r + 200 * s)] + [(p, q + r + 800 * s) for p, q in works]
         x, y = _best_point(xs, ys, obstacles)
@@ -605,9 +702,16 @@ def _plan_mines(rng, plan: _Plan, namer):
         theta = rng.uniform(0, math.pi)
         poly = _blob(rng, x, y, r, r * 0.7, theta, rough=0.2)
         name = f"{namer()} {'Iron Mine' if metal else 'Quarry'}"
-        plan.mines.append(dict(geom=poly, name=name, mineral="metal" if metal else "building_material",
-                               method="open_pit", status="abandoned" if rng.random() < 0.5 else "producing",
-                               depth_m=rng.uniform(20.0, 45.0)))
+        plan.mines.append(
+            dict(
+                geom=poly,
+                name=name,
+                mineral="metal" if metal else "building_material",
+                method="open_pit",
+                status="abandoned" if rng.random() < 0.5 else "producing",
+                depth_m=rng.uniform(20.0, 45.0),
+            )
+        )
         if metal:
             _plan_dumps(rng, plan, x, y, r, name, s, 1)
 
@@ -616,8 +720,20 @@ def _plan_dumps(rng, plan: _Plan, x, y, a, name, s, n):
     for ang in rng.uniform(0, 2 * math.pi, n):
         r = rng.uniform(300.0, 520.0) * s
         dist = a + r + 120.0 * s
-        plan.dumps.append((_blob(rng, x + dist * math.cos(ang), y + dist * math.sin(ang), r, 0.75 * r,
-                                 rng.uniform(0, math.pi), rough=0.18), name))
+        plan.dumps.append(
+            (
+                _blob(
+                    rng,
+                    x + dist * math.cos(ang),
+                    y + dist * math.sin(ang),
+                    r,
+                    0.75 * r,
+                    rng.uniform(0, math.pi),
+                    rough=0.18,
+                ),
+                name,
+            )
+        )
 
 
 def _plan_towns(rng, plan: _Plan, namer):
@@ -636,12 +752,25 @@ def _plan_towns(rng, plan: _Plan, namer):
         county = k < n_county
         r = rng.uniform(3000.0, 4200.0) if county else rng.uniform(700.0, 1500.0) * s
         xs, ys = _uniform(rng, plan.bounds, 1.5 * r, 48)
-        obstacles = [(city, plan.core["r"] + 2200 * s + r), (hills, 200 + r), (waters, 300 + r),
-                     (rivers, 150 + r), (mines, 600 * s + r)]
+        obstacles = [
+            (city, plan.core["r"] + 2200 * s + r),
+            (hills, 200 + r),
+            (waters, 300 + r),
+            (rivers, 150 + r),
+            (mines, 600 * s + r),
+        ]
         obstacles += [(Point(c["x"], c["y"]), spacing) for c in plan.centres[1:]]
         x, y = _best_point(xs, ys, obstacles)
-        plan.centres.append(dict(x=x, y=y, r=r, strength=rng.uniform(0.25, 0.45) + 0.3 * county,
-                                 name=f"{namer()} {'County' if county else 'Town'}", core=False))
+        plan.centres.append(
+            dict(
+                x=x,
+                y=y,
+                r=r,
+                strength=rng.uniform(0.25, 0.45) + 0.3 * county,
+                name=f"{namer()} {'County' if county else 'Town'}",
+                core=False,
+            )
+        )
         plan.city_blobs.append((x, y, 0.7 * r))
         for ang in rng.uniform(0, 2 * math.pi, int(rng.integers(1, 4))):
             dist = rng.uniform(0.3, 0.6) * r
@@ -655,9 +784,14 @@ def _plan_roads(rng, plan: _Plan):
     c = plan.core
     # Local roads never cross water, pits, dumps or the reserve; main roads avoid them and hill cores.
     hard = shapely.union_all(
-        [w[0] for w in plan.water] + [p for p, _ in plan.subsidence] + [p for p, _ in plan.dumps]
-        + [m["geom"] for m in plan.mines if m["method"] == "open_pit"] + [p for p, _ in plan.reserves]
-        + plan.meadows + plan.ponds + plan.marshes
+        [w[0] for w in plan.water]
+        + [p for p, _ in plan.subsidence]
+        + [p for p, _ in plan.dumps]
+        + [m["geom"] for m in plan.mines if m["method"] == "open_pit"]
+        + [p for p, _ in plan.reserves]
+        + plan.meadows
+        + plan.ponds
+        + plan.marshes
     )
     hill_cores = shapely.union_all(_hill_polys(plan, 0.55))
     avoid = shapely.union(hard, hill_cores)
@@ -683,7 +817,8 @@ def _plan_roads(rng, plan: _Plan):
             p = np.array([c["x"], c["y"]]) + off * np.array([-d[1], d[0]])
             if i >= 2 and L > 1.5 * REF_EXTENT_M:  # on big maps the others cross the region anywhere
                 p = np.array([rng.uniform(left, right), rng.uniform(bottom, top)]) * 0.7 + 0.15 * np.array(
-                    [left + right, bottom + top])
+                    [left + right, bottom + top]
+                )
             line = _wiggly(rng, p - 1.5 * L * d, p + 1.5 * L * d, amp_frac=0.012, step_m=300.0, harmonics=3)
             cands.append(_longest(line.intersection(extent)))
         cands = [g for g in cands if g is not None]
@@ -769,16 +904,19 @@ def _plan_villages(rng, plan: _Plan):
     sp = 1150.0
     n = int(math.ceil(L / sp))
     ii, jj = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-    xs = (left + (jj.ravel() + 0.5 + rng.uniform(-0.42, 0.42, ii.size)) * sp)
-    ys = (top - (ii.ravel() + 0.5 + rng.uniform(-0.42, 0.42, ii.size)) * sp)
+    xs = left + (jj.ravel() + 0.5 + rng.uniform(-0.42, 0.42, ii.size)) * sp
+    ys = top - (ii.ravel() + 0.5 + rng.uniform(-0.42, 0.42, ii.size)) * sp
     keep = rng.random(ii.size) < 0.85
     radius = np.clip(rng.lognormal(math.log(215.0), 0.3, ii.size), 120.0, 420.0)
     excl = shapely.union_all(
         [Point(ct["x"], ct["y"]).buffer(ct["r"] * (1.0 if ct["core"] else 1.25)) for ct in plan.centres]
         + _hill_polys(plan, 0.95)
-        + [w[0].buffer(200) for w in plan.water] + [p.buffer(200) for p, _ in plan.subsidence]
-        + [m["geom"].buffer(200) for m in plan.mines] + [p.buffer(150) for p, _ in plan.dumps]
-        + [r[0].buffer(750 if r[3] else 300) for r in plan.rivers] + [p for p, _ in plan.reserves]
+        + [w[0].buffer(200) for w in plan.water]
+        + [p.buffer(200) for p, _ in plan.subsidence]
+        + [m["geom"].buffer(200) for m in plan.mines]
+        + [p.buffer(150) for p, _ in plan.dumps]
+        + [r[0].buffer(750 if r[3] else 300) for r in plan.rivers]
+        + [p for p, _ in plan.reserves]
         + [p.buffer(100) for p in plan.meadows + plan.ponds + plan.marshes + plan.industry]
     )
     shapely.prepare(excl)
@@ -807,8 +945,9 @@ def _plan_landuse(rng, plan: _Plan):
     area = (L / 1000) ** 2
     main = plan.rivers[0][0]
     rivers = shapely.union_all([r[0] for r in plan.rivers])
-    settled = shapely.union_all([Point(c["x"], c["y"]).buffer(c["r"] * (0.8 if c["core"] else 1.3))
-                                 for c in plan.centres])
+    settled = shapely.union_all(
+        [Point(c["x"], c["y"]).buffer(c["r"] * (0.8 if c["core"] else 1.3)) for c in plan.centres]
+    )
     waters = shapely.union_all([w[0] for w in plan.water] + [p for p, _ in plan.subsidence])
     mines = shapely.union_all([m["geom"] for m in plan.mines] + [p for p, _ in plan.dumps])
     hills = shapely.union_all(_hill_polys(plan, 0.9))
@@ -882,9 +1021,17 @@ def _plan(rng: np.random.Generator, grid: Grid) -> _Plan:
 # Painting the plan onto the grid
 
 _NOISES = {  # name: (largest blob size in m, spectral slope)
-    "relief": (9000.0, 4.0), "micro": (600.0, 3.6), "ridge": (1400.0, 3.6), "veg": (500.0, 4.3),
-    "edge": (900.0, 4.5), "patch": (260.0, 5.0), "wet": (380.0, 4.5), "vigor": (300.0, 3.6),
-    "bright": (140.0, 3.6), "climate": (15000.0, 4.5), "soil": (2500.0, 4.0),
+    "relief": (9000.0, 4.0),
+    "micro": (600.0, 3.6),
+    "ridge": (1400.0, 3.6),
+    "veg": (500.0, 4.3),
+    "edge": (900.0, 4.5),
+    "patch": (260.0, 5.0),
+    "wet": (380.0, 4.5),
+    "vigor": (300.0, 3.6),
+    "bright": (140.0, 3.6),
+    "climate": (15000.0, 4.5),
+    "soil": (2500.0, 4.0),
 }
 
 
@@ -993,10 +1140,8 @@ def _paint(plan: _Plan, grid: Grid, nz: _Fields):
     pits = [m for m in plan.mines if m["method"] == "open_pit"]
     # (Clipped at zero: FFT round-off would otherwise leave +-1e-7 m everywhere, and the benches
     # would turn it into 8 m steps.)
-    bowl = np.maximum(_blur(_burn(grid, [(m["geom"], m["depth_m"]) for m in under], dtype=np.float32),
-                            350.0, cell), 0)
-    pit = np.maximum(_blur(_burn(grid, [(m["geom"], m["depth_m"]) for m in pits], dtype=np.float32),
-                           120.0, cell), 0)
+    bowl = np.maximum(_blur(_burn(grid, [(m["geom"], m["depth_m"]) for m in under], dtype=np.float32), 350.0, cell), 0)
+    pit = np.maximum(_blur(_burn(grid, [(m["geom"], m["depth_m"]) for m in pits], dtype=np.float32), 120.0, cell), 0)
     pit = np.floor(pit / np.float32(8.0)) * np.float32(8.0)
     mound = np.maximum(_blur(_burn(grid, [(p, 35.0) for p, _ in plan.dumps], dtype=np.float32), 110.0, cell), 0)
     dem = plain + hill_h - bowl - pit + np.minimum(mound * np.float32(1.4), np.float32(35.0))
@@ -1048,13 +1193,25 @@ def _paint(plan: _Plan, grid: Grid, nz: _Fields):
         road_lines.append((line, 1))
     roads = (_burn(grid, road_polys) | _burn(grid, road_lines, all_touched=True)).astype(bool)
     lc[roads] = 80
-    mine_works = _burn(grid, [(m["geom"], 1) for m in pits] + [(p, 1) for p, _ in plan.dumps]
-                       + [(p, 1) for p, _ in plan.sites]).astype(bool)
+    mine_works = _burn(
+        grid, [(m["geom"], 1) for m in pits] + [(p, 1) for p, _ in plan.dumps] + [(p, 1) for p, _ in plan.sites]
+    ).astype(bool)
     mineral = {m["name"]: m["mineral"] for m in plan.mines}
-    coal = _burn(grid, [(m["geom"], 1) for m in pits if m["mineral"] == "coal"]
-                 + [(p, 1) for p, name in plan.dumps if mineral[name] == "coal"]).astype(bool) & (lc == 90)
-    return dict(lc=lc, dem=np.round(dem, 2).astype(np.float32), plain=plain, U=U, roads=roads,
-                mine_works=mine_works, coal=coal, d_main=d_main)
+    coal = _burn(
+        grid,
+        [(m["geom"], 1) for m in pits if m["mineral"] == "coal"]
+        + [(p, 1) for p, name in plan.dumps if mineral[name] == "coal"],
+    ).astype(bool) & (lc == 90)
+    return dict(
+        lc=lc,
+        dem=np.round(dem, 2).astype(np.float32),
+        plain=plain,
+        U=U,
+        roads=roads,
+        mine_works=mine_works,
+        coal=coal,
+        d_main=d_main,
+    )
 
 
 def _bands(lc: np.ndarray, coal: np.ndarray, nz: _Fields, grid: Grid):
@@ -1117,8 +1274,11 @@ def _derived(plan: _Plan, grid: Grid, nz: _Fields, p: dict):
     emit = np.where((lc == 20) | (lc == 60), np.float32(0.02), emit)
     # (Working pits and the surface sites of working underground mines, not their whole fields.)
     producing = {m["name"] for m in plan.mines if m["status"] == "producing"}
-    working = _burn(grid, [(m["geom"], 1) for m in plan.mines if m["name"] in producing and m["method"] == "open_pit"]
-                    + [(site, 1) for site, name in plan.sites if name in producing])
+    working = _burn(
+        grid,
+        [(m["geom"], 1) for m in plan.mines if m["name"] in producing and m["method"] == "open_pit"]
+        + [(site, 1) for site, name in plan.sites if name in producing],
+    )
     emit += np.float32(25.0) * working.astype(np.float32)
     nightlight = np.round(np.maximum(_blur(emit, 350.0, cell), 0), 3).astype(np.float32)
     # Population (persons/km2): dense in the core, thin in villages, nearly none on water.
@@ -1224,8 +1384,15 @@ def _townships(rng, plan: _Plan) -> gpd.GeoDataFrame:
     seats = [(ct["x"], ct["y"], ct["name"], "town") for ct in plan.centres[1:]]
     m = max(2, int(round(4 * c["r"] / 7000.0)))
     for k, ang in enumerate(np.linspace(0, 2 * math.pi, m, endpoint=False) + rng.uniform(0, math.pi)):
-        seats.insert(k, (c["x"] + 0.45 * c["r"] * math.cos(ang), c["y"] + 0.45 * c["r"] * math.sin(ang),
-                         f"{plan.namer()} Subdistrict", "subdistrict"))
+        seats.insert(
+            k,
+            (
+                c["x"] + 0.45 * c["r"] * math.cos(ang),
+                c["y"] + 0.45 * c["r"] * math.sin(ang),
+                f"{plan.namer()} Subdistrict",
+                "subdistrict",
+            ),
+        )
     # Rural townships fill what the towns leave (best-candidate sampling).
     spacing = math.sqrt(L * L / max(len(seats), 1)) * 0.9
     for _ in range(4 * len(seats)):
@@ -1275,8 +1442,9 @@ def _townships(rng, plan: _Plan) -> gpd.GeoDataFrame:
 def _vectors(rng, plan: _Plan, grid: Grid, lc: np.ndarray, population: np.ndarray) -> dict:
     cell_km2 = grid.cell_area_m2 / 1e6
     v: dict[str, gpd.GeoDataFrame] = {}
-    v["roads"] = _gdf([dict(road_class=cls, name=name, width_m=ROAD_WIDTH_M[cls], geometry=line)
-                       for line, cls, name in plan.roads])
+    v["roads"] = _gdf(
+        [dict(road_class=cls, name=name, width_m=ROAD_WIDTH_M[cls], geometry=line) for line, cls, name in plan.roads]
+    )
     v["rivers"] = _gdf([dict(name=name, width_m=width, geometry=line) for line, name, width, _ in plan.rivers])
     still = shapely.union_all([p for p, *_ in plan.water])
     water = []
@@ -1287,8 +1455,12 @@ def _vectors(rng, plan: _Plan, grid: Grid, lc: np.ndarray, population: np.ndarra
     water += [dict(kind="pit_lake", name=None, geometry=p) for p in plan.pit_lakes]
     water += [dict(kind="fish_ponds", name=None, geometry=p) for p in plan.ponds]
     v["water"] = _gdf(water)
-    v["mines"] = _gdf([dict(name=m["name"], mineral=m["mineral"], method=m["method"], status=m["status"],
-                            geometry=m["geom"]) for m in plan.mines])
+    v["mines"] = _gdf(
+        [
+            dict(name=m["name"], mineral=m["mineral"], method=m["method"], status=m["status"], geometry=m["geom"])
+            for m in plan.mines
+        ]
+    )
     v["waste_dumps"] = _gdf([dict(mine=name, geometry=p) for p, name in plan.dumps])
     v["subsidence_lakes"] = _gdf([dict(mine=name, geometry=p) for p, name in plan.subsidence])
     v["nature_reserve"] = _gdf([dict(name=name, level="provincial", geometry=p) for p, name in plan.reserves])
@@ -1320,8 +1492,14 @@ def _vectors(rng, plan: _Plan, grid: Grid, lc: np.ndarray, population: np.ndarra
             sl, wx, wy = win
             inside = _ellipse_e(wx, wy, 1.3 * c["r"], 1.3 * c["r"], 0.0) <= 1
             people = float(population[sl][inside].sum(dtype=np.float64)) * cell_km2
-        towns.append(dict(name=c["name"], population=int(round(people, -2)), is_city_core=bool(c["core"]),
-                          geometry=Point(c["x"], c["y"])))
+        towns.append(
+            dict(
+                name=c["name"],
+                population=int(round(people, -2)),
+                is_city_core=bool(c["core"]),
+                geometry=Point(c["x"], c["y"]),
+            )
+        )
     v["towns"] = _gdf(towns)
     return {k: v[k] for k in VECTOR_LAYERS}
 
@@ -1348,8 +1526,12 @@ def generate_city(size: int = 1500, seed: int = 0, cell_size_m: float = 30.0) ->
     painted = _paint(plan, grid, nz)
     lc = painted["lc"]
     bands = _bands(lc, painted["coal"], nz, grid)
-    rasters = {"landcover": lc, "dem": painted["dem"],
-               "ndvi": _ratio(bands["nir"], bands["red"]), "mndwi": _ratio(bands["green"], bands["swir1"])}
+    rasters = {
+        "landcover": lc,
+        "dem": painted["dem"],
+        "ndvi": _ratio(bands["nir"], bands["red"]),
+        "mndwi": _ratio(bands["green"], bands["swir1"]),
+    }
     rasters.update(bands)
     rasters.update(_derived(plan, grid, nz, painted))
     rasters = {k: rasters[k] for k in RASTER_INFO}

@@ -15,18 +15,17 @@ from econet.io import atomic_path, write_raster, write_text, write_vector
 
 _VECTOR_INFO = {
     "roads": "LineString; road_class (expressway | highway = first-class highway | local), name, width_m "
-             "(the width burnt into the land cover)",
+    "(the width burnt into the land cover)",
     "rivers": "LineString; centre lines: name, width_m",
     "water": "Polygon; open water: kind (river | lake | reservoir | pit_lake | fish_ponds: the outline of a "
-             "cluster of ponds and their dykes), name (subsidence lakes are a separate layer)",
+    "cluster of ponds and their dykes), name (subsidence lakes are a separate layer)",
     "mines": "Polygon; name, mineral (coal | metal | building_material), method (open_pit | underground), "
-             "status (producing | abandoned). Open pits: the pit; underground: the worked (subsiding) field",
+    "status (producing | abandoned). Open pits: the pit; underground: the worked (subsiding) field",
     "waste_dumps": "Polygon; gangue and spoil heaps beside open pits: mine (its name); reclaimed to grass where "
-                   "the mine is abandoned",
+    "the mine is abandoned",
     "subsidence_lakes": "Polygon; lakes flooding subsidence over underground coal workings: mine (its name)",
     "nature_reserve": "Polygon; name, level",
-    "redline": "Polygon; ecological protection redline: name, category (nature_reserve | forested_hills | "
-               "lake_shore)",
+    "redline": "Polygon; ecological protection redline: name, category (nature_reserve | forested_hills | lake_shore)",
     "townships": "Polygon; township-level divisions tiling the extent: name, kind (subdistrict | town | township)",
     "towns": "Point; name, population (persons), is_city_core",
 }
@@ -45,8 +44,14 @@ def write_city(city: DemoCity, out_dir) -> dict[str, Path]:
     for name, array in city.rasters.items():
         unit, text = RASTER_INFO[name]
         colormap = _landcover_colormap() if name == "landcover" else None
-        paths[name] = write_raster(out / "layers" / f"{name}.tif", array, city.grid, colormap=colormap,
-                                   description=f"{text} [{unit}]", tags=dict(tags, units=unit))
+        paths[name] = write_raster(
+            out / "layers" / f"{name}.tif",
+            array,
+            city.grid,
+            colormap=colormap,
+            description=f"{text} [{unit}]",
+            tags=dict(tags, units=unit),
+        )
     paths["gpkg"] = write_vector(out / "city.gpkg", {k: city.vectors[k] for k in VECTOR_LAYERS})
     paths["quicklook"] = _write_quicklook(city, out / "quicklook.png")
     paths["readme"] = write_text(out / "README.txt", _readme(city))
@@ -131,28 +136,59 @@ def _write_quicklook(city: DemoCity, path: Path) -> Path:
     towns = v["towns"].sort_values(["is_city_core", "population"], ascending=False, kind="stable")
     for rank, row in enumerate(towns.itertuples()):
         core = bool(row.is_city_core)
-        ax.plot(row.geometry.x / 1000, row.geometry.y / 1000, marker="s" if core else "o",
-                ms=6 if core else 3.2, mfc="white", mec="black", mew=0.8, zorder=6)
+        ax.plot(
+            row.geometry.x / 1000,
+            row.geometry.y / 1000,
+            marker="s" if core else "o",
+            ms=6 if core else 3.2,
+            mfc="white",
+            mec="black",
+            mew=0.8,
+            zorder=6,
+        )
         if rank >= 30:  # on big maps only the largest towns are named, to keep the map readable
             continue
-        ax.annotate(row.name, (row.geometry.x / 1000, row.geometry.y / 1000), xytext=(4, 3),
-                    textcoords="offset points", fontsize=9 if core else 6.5,
-                    fontweight="bold" if core else "normal", zorder=7,
-                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6))
+        ax.annotate(
+            row.name,
+            (row.geometry.x / 1000, row.geometry.y / 1000),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=9 if core else 6.5,
+            fontweight="bold" if core else "normal",
+            zorder=7,
+            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.6),
+        )
     ax.set_xlim(left, right)
     ax.set_ylim(bottom, top)
     ax.set_xlabel("Easting (km, EPSG:4548)")
     ax.set_ylabel("Northing (km, EPSG:4548)")
     ax.ticklabel_format(useOffset=False, style="plain")
     ax.tick_params(labelsize=8)
-    ax.set_title(f"Synthetic mining city (seed {city.seed}, {city.size} x {city.size} cells "
-                 f"at {g.cell_size_m:g} m)", fontsize=11)
+    ax.set_title(
+        f"Synthetic mining city (seed {city.seed}, {city.size} x {city.size} cells at {g.cell_size_m:g} m)", fontsize=11
+    )
     _scale_bar(fig, ax, right - left, 0.735, 0.16)
-    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.87), xycoords="axes fraction", ha="center",
-                fontsize=11, fontweight="bold", arrowprops=dict(arrowstyle="-|>", color="black", lw=1.5), zorder=8)
+    ax.annotate(
+        "N",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.87),
+        xycoords="axes fraction",
+        ha="center",
+        fontsize=11,
+        fontweight="bold",
+        arrowprops=dict(arrowstyle="-|>", color="black", lw=1.5),
+        zorder=8,
+    )
 
-    handles = [Patch(facecolor=np.asarray(LANDCOVER_COLORS[c]) / 255, edgecolor="#555555", lw=0.4,
-                     label=f"{c} {LANDCOVER_CODES[c]}") for c in LANDCOVER_CODES]
+    handles = [
+        Patch(
+            facecolor=np.asarray(LANDCOVER_COLORS[c]) / 255,
+            edgecolor="#555555",
+            lw=0.4,
+            label=f"{c} {LANDCOVER_CODES[c]}",
+        )
+        for c in LANDCOVER_CODES
+    ]
     handles += [
         Line2D([], [], color="#d7191c", lw=2.2, label="expressway"),
         Line2D([], [], color="#f29f05", lw=1.5, label="first-class highway"),
@@ -163,10 +199,17 @@ def _write_quicklook(city: DemoCity, path: Path) -> Path:
         Line2D([], [], marker="s", ls="none", mfc="white", mec="black", label="city core"),
         Line2D([], [], marker="o", ls="none", ms=4, mfc="white", mec="black", label="town"),
     ]
-    fig.legend(handles=handles, loc="center left", bbox_to_anchor=(0.73, 0.5), fontsize=8.5, frameon=False,
-               title="Land cover (GlobeLand30)", title_fontsize=9, alignment="left")
-    fig.text(0.735, 0.08, "Synthetic data generated by econet.demo;\nnot a real place.", fontsize=7.5,
-             color="#555555")
+    fig.legend(
+        handles=handles,
+        loc="center left",
+        bbox_to_anchor=(0.73, 0.5),
+        fontsize=8.5,
+        frameon=False,
+        title="Land cover (GlobeLand30)",
+        title_fontsize=9,
+        alignment="left",
+    )
+    fig.text(0.735, 0.08, "Synthetic data generated by econet.demo;\nnot a real place.", fontsize=7.5, color="#555555")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     with atomic_path(path) as tmp:
@@ -188,8 +231,9 @@ def _plot_lines(ax, gdf, color, lw, zorder, casing=None):
 def _plot_outlines(ax, gdf, color, lw, ls, zorder):
     from matplotlib.collections import LineCollection
 
-    rings = [np.asarray(poly.exterior.coords) / 1000 for geom in gdf.geometry
-             for poly in getattr(geom, "geoms", [geom])]
+    rings = [
+        np.asarray(poly.exterior.coords) / 1000 for geom in gdf.geometry for poly in getattr(geom, "geoms", [geom])
+    ]
     if rings:
         ax.add_collection(LineCollection(rings, colors=color, linewidths=lw, linestyles=ls, zorder=zorder))
 
@@ -207,8 +251,9 @@ def _scale_bar(fig, ax, width_km, x0, y0):
     bar.set_xlim(0, length)
     bar.set_ylim(0, 1)
     for k in range(4):
-        bar.add_patch(Rectangle((k * length / 4, 0), length / 4, 1, fc="black" if k % 2 == 0 else "white",
-                                ec="black", lw=0.8))
+        bar.add_patch(
+            Rectangle((k * length / 4, 0), length / 4, 1, fc="black" if k % 2 == 0 else "white", ec="black", lw=0.8)
+        )
     for x in (0, length / 2, length):
         bar.text(x, 1.6, f"{x:g}", ha="center", va="bottom", fontsize=7.5)
     bar.text(length, -0.8, "km", ha="right", va="top", fontsize=7.5)

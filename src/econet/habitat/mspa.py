@@ -11,9 +11,21 @@ import numpy as np
 import pandas as pd
 
 MSPA_CLASSES = {
-    17: "core", 9: "islet", 5: "perforation", 3: "edge", 65: "loop", 67: "loop in edge",
-    69: "loop in perforation", 33: "bridge", 35: "bridge in edge", 37: "bridge in perforation",
-    1: "branch", 0: "background", 100: "core-opening", 220: "border-opening", 129: "missing",
+    17: "core",
+    9: "islet",
+    5: "perforation",
+    3: "edge",
+    65: "loop",
+    67: "loop in edge",
+    69: "loop in perforation",
+    33: "bridge",
+    35: "bridge in edge",
+    37: "bridge in perforation",
+    1: "branch",
+    0: "background",
+    100: "core-opening",
+    220: "border-opening",
+    129: "missing",
 }
 CORE = 17
 MISSING = 129

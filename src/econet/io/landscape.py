@@ -8,6 +8,7 @@ missing cells (float-coded classes are rounded); continuous layers as float32 wi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import geopandas as gpd
 import numpy as np
 import pyogrio
@@ -88,9 +89,15 @@ def open_landscape(study: Study) -> Landscape:
         try:
             with rasterio.open(spec.path) as src:
                 if spec.band > src.count:
-                    problems.append(Problem(f"layers.{name}.band", f"file has {src.count} band(s); pick 1..{src.count}"))
+                    problems.append(
+                        Problem(f"layers.{name}.band", f"file has {src.count} band(s); pick 1..{src.count}")
+                    )
                 if src.crs is None:
-                    problems.append(Problem(f"layers.{name}", f"{spec.path} has no CRS; assign one in QGIS or with gdal_edit.py -a_srs"))
+                    problems.append(
+                        Problem(
+                            f"layers.{name}", f"{spec.path} has no CRS; assign one in QGIS or with gdal_edit.py -a_srs"
+                        )
+                    )
                 headers[name] = (src.crs, src.transform, src.shape, src.bounds)
         except rasterio.errors.RasterioIOError as exc:
             problems.append(Problem(f"layers.{name}.path", f"cannot read {spec.path} as a raster ({exc})"))
@@ -120,13 +127,20 @@ def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m)
     if target_crs:
         dst_crs = CRS.from_user_input(target_crs)
         if not crs_is_projected_metres(dst_crs):
-            raise StudyError([Problem("study.target_crs", f"{target_crs} is not a projected CRS in metres; choose one (e.g. a UTM zone)")])
+            raise StudyError(
+                [
+                    Problem(
+                        "study.target_crs",
+                        f"{target_crs} is not a projected CRS in metres; choose one (e.g. a UTM zone)",
+                    )
+                ]
+            )
     else:
         if not crs_is_projected_metres(crs):
             raise LayerError(
                 name,
                 f"is in {crs.to_string()}, not a projected CRS in metres; analysis needs metres. "
-                "Set study.target_crs (e.g. \"EPSG:32650\") to reproject, or reproject the layer",
+                'Set study.target_crs (e.g. "EPSG:32650") to reproject, or reproject the layer',
             )
         dst_crs = crs
     if abs(abs(transform.a) - abs(transform.e)) > 1e-6 * abs(transform.a) and cell_size_m is None:
@@ -174,7 +188,9 @@ def _align_categorical(name, data, crs, transform, nodata, grid: Grid) -> np.nda
             missing |= data == np.asarray(nodata, dtype=data.dtype)
         codes = np.rint(np.where(missing, 0, data))
         if np.any(np.abs(codes - np.where(missing, 0, data)) > 1e-3):
-            raise LayerError(name, "is categorical but holds non-integer values; give the class raster, or kind = \"continuous\"")
+            raise LayerError(
+                name, 'is categorical but holds non-integer values; give the class raster, or kind = "continuous"'
+            )
         data = np.where(missing, CLASS_NODATA, codes).astype(np.int32)
     else:
         data = data.astype(np.int32)
@@ -186,7 +202,13 @@ def _align_categorical(name, data, crs, transform, nodata, grid: Grid) -> np.nda
 def describe(landscape: Landscape) -> dict:
     """A small JSON-able summary of the grid for manifests and reports."""
     g = landscape.grid
-    return {**g.to_dict(), "cell_size_m": g.cell_size_m, "area_km2": round(g.area_km2, 3), "layers": landscape.layer_names, "vectors": list(landscape.study.vectors)}
+    return {
+        **g.to_dict(),
+        "cell_size_m": g.cell_size_m,
+        "area_km2": round(g.area_km2, 3),
+        "layers": landscape.layer_names,
+        "vectors": list(landscape.study.vectors),
+    }
 
 
 __all__ = ["CLASS_NODATA", "Landscape", "open_landscape", "describe"]

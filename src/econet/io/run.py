@@ -18,8 +18,22 @@ from econet.io.atomic import atomic_path, write_json
 
 MANIFEST = "manifest.json"
 CACHE_DIR = ".cache"
-_PACKAGES = ("econet", "numpy", "scipy", "pandas", "rasterio", "pyogrio", "geopandas", "shapely", "pyproj",
-             "networkx", "numba", "pyguidos", "pydantic", "matplotlib")
+_PACKAGES = (
+    "econet",
+    "numpy",
+    "scipy",
+    "pandas",
+    "rasterio",
+    "pyogrio",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "networkx",
+    "numba",
+    "pyguidos",
+    "pydantic",
+    "matplotlib",
+)
 
 
 def file_sha256(path, chunk: int = 1 << 22) -> str:

@@ -8,8 +8,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import ListedColormap, to_rgb  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from econet.io.atomic import atomic_path  # noqa: E402
 
@@ -55,8 +55,9 @@ def landcover_rgb(landcover: np.ndarray, classes) -> tuple[np.ndarray, list]:
 _ROAD_WIDTH = {"expressway": 1.6, "highway": 1.0, "local": 0.4}
 
 
-def network_map(grid, landcover, classes, sources, corridors, nodes, path, title="Ecological network",
-                roads=None, mines=None) -> None:
+def network_map(
+    grid, landcover, classes, sources, corridors, nodes, path, title="Ecological network", roads=None, mines=None
+) -> None:
     """Land cover (faded), optional roads and mines, sources by type, least-cost corridors and
     nodes sized by degree."""
     fig, ax = plt.subplots(figsize=(9, 9))
@@ -77,9 +78,14 @@ def network_map(grid, landcover, classes, sources, corridors, nodes, path, title
     if len(corridors):
         corridors.plot(ax=ax, color="#d7301f", linewidth=1.2, zorder=5)
     if len(nodes):
-        ax.scatter(nodes["x"], nodes["y"], s=12 + 10 * nodes["degree"], c="white", edgecolors="black", zorder=6, linewidths=0.8)
-    legend = [Patch(color=c, label=f"source: {t}") for t, c in TYPE_COLOURS.items() if t] + [
-        plt.Line2D([], [], color="#d7301f", label="least-cost corridor")] + context
+        ax.scatter(
+            nodes["x"], nodes["y"], s=12 + 10 * nodes["degree"], c="white", edgecolors="black", zorder=6, linewidths=0.8
+        )
+    legend = (
+        [Patch(color=c, label=f"source: {t}") for t, c in TYPE_COLOURS.items() if t]
+        + [plt.Line2D([], [], color="#d7301f", label="least-cost corridor")]
+        + context
+    )
     ax.legend(handles=legend + handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     _km_axes(ax, title)
     _save(fig, path)
@@ -96,8 +102,15 @@ def raster_map(grid, data, path, title: str, cmap="viridis", label: str = "", di
         img = np.ma.masked_array(lut[np.clip(data, 0, max(codes))], mask=~np.isin(data, codes))
         ax.imshow(img, extent=_extent(grid), cmap=colours, vmin=0, vmax=len(codes) - 1, interpolation="nearest")
         present = set(np.unique(data).tolist())
-        ax.legend(handles=[Patch(color=np.array(discrete[c][0][:3]) / 255, label=discrete[c][1]) for c in codes if c in present],
-                  loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+        ax.legend(
+            handles=[
+                Patch(color=np.array(discrete[c][0][:3]) / 255, label=discrete[c][1]) for c in codes if c in present
+            ],
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1),
+            fontsize=8,
+            frameon=False,
+        )
     else:
         im = ax.imshow(data, extent=_extent(grid), cmap=cmap, interpolation="nearest")
         fig.colorbar(im, ax=ax, shrink=0.7, label=label)

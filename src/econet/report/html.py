@@ -68,37 +68,77 @@ def write_report(ctx) -> list[str]:
 
     nodes = node_table(g)
     context = {k: L.vector(k) for k in ("roads", "mines") if k in ctx.study.vectors}
-    network_map(grid, L.landcover(), L.classes, src, corridors, nodes, run.product("map_network.png"),
-                title=f"{ctx.study.study.name}: sources and least-cost corridors", **context)
-    raster_map(grid, res["resistance"].surface, run.product("map_resistance.png"), "Resistance surface", cmap="magma_r",
-               label="resistance (weighted grade)")
+    network_map(
+        grid,
+        L.landcover(),
+        L.classes,
+        src,
+        corridors,
+        nodes,
+        run.product("map_network.png"),
+        title=f"{ctx.study.study.name}: sources and least-cost corridors",
+        **context,
+    )
+    raster_map(
+        grid,
+        res["resistance"].surface,
+        run.product("map_resistance.png"),
+        "Resistance surface",
+        cmap="magma_r",
+        label="resistance (weighted grade)",
+    )
     cmap = mspa_colormap(ctx.study.sources.mspa.transition)
     mspa_arr = res["mspa"]["mspa"]
     present = [int(c) for c in np.unique(mspa_arr)]
-    raster_map(grid, mspa_arr, run.product("map_mspa.png"), "MSPA", discrete={c: (cmap.get(c, (200, 200, 200, 255)), mspa_class_name(c)) for c in present})
+    raster_map(
+        grid,
+        mspa_arr,
+        run.product("map_mspa.png"),
+        "MSPA",
+        discrete={c: (cmap.get(c, (200, 200, 200, 255)), mspa_class_name(c)) for c in present},
+    )
 
     summary = res["network"]["summary"]
     conn = res["connectivity"]["overall"]
-    by_type = (src.groupby("source_type", dropna=False)
-               .agg(sources=("id", "size"), area_km2=("area_km2", "sum"), mean_area_km2=("area_km2", "mean"))
-               .reset_index())
+    by_type = (
+        src.groupby("source_type", dropna=False)
+        .agg(sources=("id", "size"), area_km2=("area_km2", "sum"), mean_area_km2=("area_km2", "mean"))
+        .reset_index()
+    )
     top = nodes.sort_values("dPC", ascending=False).head(10)[
-        ["id", "source_type", "area_km2", "degree", "betweenness", "closeness", "dPC"]]
+        ["id", "source_type", "area_km2", "degree", "betweenness", "closeness", "dPC"]
+    ]
     curves = res["robustness"]
-    auc = curves.groupby("strategy", sort=False).apply(
-        lambda p: pd.Series({"area_under_R": float(np.trapezoid(p["R"], p["removed_fraction"])),
-                             "area_under_S": float(np.trapezoid(p["S"], p["removed_fraction"]))}),
-        include_groups=False).reset_index()
-    stages = pd.DataFrame([
-        {"stage": k, "seconds": v.get("seconds", 0.0), "reused": bool(v.get("cached"))}
-        for k, v in run.manifest.get("stages", {}).items()])
-    corr_stats = pd.DataFrame([{
-        "corridors": len(corridors),
-        "total_length_km": corridors["length_m"].sum() / 1e3 if len(corridors) else 0.0,
-        "mean_length_km": corridors["length_m"].mean() / 1e3 if len(corridors) else 0.0,
-        "mean_cost": corridors["cost"].mean() if len(corridors) else 0.0,
-        "mean_cwd_to_euclid": corridors["cwd_to_euclid"].mean() if len(corridors) else 0.0,
-    }])
+    auc = (
+        curves.groupby("strategy", sort=False)
+        .apply(
+            lambda p: pd.Series(
+                {
+                    "area_under_R": float(np.trapezoid(p["R"], p["removed_fraction"])),
+                    "area_under_S": float(np.trapezoid(p["S"], p["removed_fraction"])),
+                }
+            ),
+            include_groups=False,
+        )
+        .reset_index()
+    )
+    stages = pd.DataFrame(
+        [
+            {"stage": k, "seconds": v.get("seconds", 0.0), "reused": bool(v.get("cached"))}
+            for k, v in run.manifest.get("stages", {}).items()
+        ]
+    )
+    corr_stats = pd.DataFrame(
+        [
+            {
+                "corridors": len(corridors),
+                "total_length_km": corridors["length_m"].sum() / 1e3 if len(corridors) else 0.0,
+                "mean_length_km": corridors["length_m"].mean() / 1e3 if len(corridors) else 0.0,
+                "mean_cost": corridors["cost"].mean() if len(corridors) else 0.0,
+                "mean_cwd_to_euclid": corridors["cwd_to_euclid"].mean() if len(corridors) else 0.0,
+            }
+        ]
+    )
 
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>econet – {html.escape(ctx.study.study.name)}</title>",
@@ -118,23 +158,32 @@ def write_report(ctx) -> list[str]:
         f"<p>MSPA core patches of at least {ctx.study.sources.min_area_km2:g} km², typed by dominant land cover.</p>",
         _table(by_type),
         "<img src='map_mspa.png' alt='MSPA map'>",
-        "<h3>MSPA classes</h3>", _table(res["mspa"]["stats"]),
-        "<h2>Resistance</h2>", _table(res["resistance"].factors),
+        "<h3>MSPA classes</h3>",
+        _table(res["mspa"]["stats"]),
+        "<h2>Resistance</h2>",
+        _table(res["resistance"].factors),
         "<img src='map_resistance.png' alt='resistance map'>",
-        "<h2>Corridors</h2>", _table(corr_stats),
+        "<h2>Corridors</h2>",
+        _table(corr_stats),
         "<h2>Connectivity</h2>",
         f"<p>Probability of connectivity with p = {conn['probability']:g} at {conn['distance_m']:g} m, "
         f"edge-to-edge distances, A<sub>L</sub> = {conn['landscape_area_km2']:,.1f} km².</p>",
         _table(pd.DataFrame([conn]), "{:.6g}"),
-        "<h3>Most important sources (dPC)</h3>", _table(top),
-        "<h2>Network topology</h2>", _table(pd.DataFrame([summary])),
+        "<h3>Most important sources (dPC)</h3>",
+        _table(top),
+        "<h2>Network topology</h2>",
+        _table(pd.DataFrame([summary])),
         "<h2>Robustness</h2><img src='robustness.png' alt='robustness curves'>",
-        "<p>Area under each curve (higher = more robust):</p>", _table(auc),
+        "<p>Area under each curve (higher = more robust):</p>",
+        _table(auc),
         "<h2>Products</h2><table><tr><th>file</th><th>content</th></tr>",
-        *[f"<tr><td><a href='{html.escape(k)}'>{html.escape(k)}</a></td><td style='text-align:left'>{html.escape(v)}</td></tr>"
-          for k, v in PRODUCTS.items()],
+        *[
+            f"<tr><td><a href='{html.escape(k)}'>{html.escape(k)}</a></td><td style='text-align:left'>{html.escape(v)}</td></tr>"
+            for k, v in PRODUCTS.items()
+        ],
         "</table>",
-        "<h2>Run</h2>", _table(stages, "{:.2f}"),
+        "<h2>Run</h2>",
+        _table(stages, "{:.2f}"),
         "</body></html>",
     ]
     write_text(run.product("report.html"), "\n".join(parts))
