@@ -132,3 +132,23 @@ def test_non_overlapping_layer_reported(tmp_path):
     with pytest.raises(StudyError) as info:
         open_landscape(_study(lc, extra={"dem": {"path": far}}))
     assert [p.where for p in info.value.problems] == ["layers.dem"]
+
+
+def test_vectors_reprojected_to_template(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    lc = _write(tmp_path / "lc.tif", np.full((50, 50), 20, np.uint8), "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    # A point given in degrees (EPSG:4326) at the grid's centre, 117E on the central meridian.
+    pt = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.Point(5e5 + 750, 3.8e6 - 750)], crs=4548).to_crs(4326)
+    pt.to_file(tmp_path / "pts.gpkg", layer="pts")
+    study = parse_study(
+        {
+            "layers": {"landcover": {"path": lc, "kind": "categorical"}},
+            "vectors": {"pts": {"path": str(tmp_path / "pts.gpkg"), "layer": "pts"}},
+            "resistance": {"weights": {"landcover": 1.0}},
+        }
+    )
+    got = open_landscape(study).vector("pts")
+    assert got.crs.to_epsg() == 4548
+    assert abs(got.geometry.x[0] - (5e5 + 750)) < 1e-3 and abs(got.geometry.y[0] - (3.8e6 - 750)) < 1e-3
