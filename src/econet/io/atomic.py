@@ -38,3 +38,11 @@ def write_text(path, text: str) -> Path:
 
 def write_json(path, obj) -> Path:
     return write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")
+
+
+def write_png(path, fig, **savefig) -> Path:
+    """Save a matplotlib figure as PNG, atomically and without the version stamp matplotlib
+    embeds by default, so the same figure gives the same bytes."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", metadata={"Software": None}, **savefig)
+    return Path(path)

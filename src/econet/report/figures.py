@@ -11,15 +11,13 @@ from matplotlib.colors import ListedColormap, to_rgb  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from econet.io.atomic import atomic_path  # noqa: E402
+from econet.io.atomic import write_png  # noqa: E402
 
 TYPE_COLOURS = {"forest": "#1b7837", "shrub-grass": "#a6d96a", "wetland-water": "#2166ac", None: "#888888"}
-_SAVE = dict(dpi=130, bbox_inches="tight", metadata={"Software": None})
 
 
 def _save(fig, path) -> None:
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", **_SAVE)
+    write_png(path, fig, dpi=130, bbox_inches="tight")
     plt.close(fig)
 
 
