@@ -4,8 +4,8 @@ Conefor 2.6 conventions; METHODS.md §3).
 p_ij = exp(-k d_ij) with k = -ln(p) / d for probability p at distance d; p*_ij is the best
 product of probabilities over all paths. PCnum = Σ_i Σ_j a_i a_j p*_ij (ordered pairs, i = j
 included), PC = PCnum / A_L², ECA = √PCnum, dPC_k = 100 (PCnum - PCnum_without_k) / PCnum.
-This is the exact all-pairs computation with node removal by recomputation; the fast
-algorithm of the connectivity issue replaces the removal loop.
+This is the exact all-pairs computation; node removal recomputes only the shortest-path
+rows that pass through the node. The connectivity issue's faster algorithm replaces it.
 """
 
 from __future__ import annotations
@@ -37,6 +37,13 @@ def _graph(neg_log_p: np.ndarray, drop: int = -1) -> sp.csr_array:
     return sp.csr_array((neg_log_p[i, j], (i, j)), shape=(n, n))
 
 
+def _no_connectivity(n: int) -> tuple[dict, pd.DataFrame]:
+    """The result for no nodes, or nodes with zero attribute: every index is 0."""
+    zeros = np.zeros(n)
+    nodes = pd.DataFrame({"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros})
+    return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, nodes
+
+
 def probability_of_connectivity(
     attr: np.ndarray, distances: np.ndarray, distance_m: float, probability: float, landscape_area: float
 ) -> tuple[dict, pd.DataFrame]:
@@ -51,19 +58,14 @@ def probability_of_connectivity(
     k = -np.log(probability) / distance_m
     neg_log_p = k * np.asarray(distances, dtype=float)
     np.fill_diagonal(neg_log_p, 0.0)
-    zeros = np.zeros(n)
     if n == 0:
-        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, pd.DataFrame(
-            {"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros}
-        )
+        return _no_connectivity(n)
     dist, pred = shortest_path(_graph(neg_log_p), method="D", directed=False, return_predecessors=True)
     best = np.exp(-dist)
     flow = best @ attr
     num = float(attr @ flow)
     if num <= 0:
-        return {"PCnum": 0.0, "PC": 0.0, "ECA": 0.0}, pd.DataFrame(
-            {"dPC": zeros, "dPCintra": zeros, "dPCflux": zeros, "dPCconnector": zeros}
-        )
+        return _no_connectivity(n)
     intra = 100.0 * attr**2 / num
     flux = 100.0 * 2 * (attr * flow - attr**2) / num
     d = intra + flux
