@@ -68,12 +68,15 @@ def run_study(study: Study, out_dir, quiet: bool = False, study_path: str | None
     stages_log: dict[str, dict] = {}
     with StageProgress(quiet=quiet) as progress:
         for stage in STAGES:
+            if not stage.runs_for(study):
+                stages_log[stage.name] = {"skipped": True, "cached": False, "seconds": 0.0}
+                continue
             key = digest(
                 {
                     "base": base,
                     "sections": {s: _section(study, s) for s in stage.sections},
                     "inputs": {n: inputs[n]["sha256"] for n in stage.layers(study)},
-                    "needs": {n: keys[n] for n in stage.needs},
+                    "needs": {n: keys.get(n, "skipped") for n in stage.needs},
                 }
             )
             keys[stage.name] = key

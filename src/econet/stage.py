@@ -44,6 +44,11 @@ class Stage:
     # Draws the stage's figures into the run and returns (HTML section, figure paths).
     report: Callable[[Context, Any], tuple[str, list[str]]] | None = None
     products: dict[str, str] = field(default_factory=dict)  # product path -> what it holds
+    # Optional stages (circuit theory, indicators, ...) run only when the study asks for them.
+    enabled: Callable[[Study], bool] | None = None
+
+    def runs_for(self, study: Study) -> bool:
+        return self.enabled is None or bool(self.enabled(study))
 
 
 def landcover_layers(study: Study) -> list[str]:

@@ -52,8 +52,10 @@ def write_report(ctx) -> list[str]:
     sections = []
     products: dict[str, str] = {}
     for stage in ctx.stages:
+        if stage.name not in res:  # skipped: the study did not ask for it
+            continue
         products.update(stage.products)
-        if stage.report is not None and stage.name in res:
+        if stage.report is not None:
             part, figures = stage.report(ctx, res[stage.name])
             sections.append(part)
             written.extend(figures)
