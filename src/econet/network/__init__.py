@@ -1,16 +1,43 @@
-"""The ecological network: graph building, topology and robustness (METHODS.md §7)."""
+"""The ecological network (METHODS.md §7): building it from sources and corridors, topology and
+communities, correlations between node indicators, robustness under attack, export."""
 
-from econet.network.build import build_network, edge_table, node_table
-from econet.network.robustness import attack_curves, random_attack, targeted_attack
-from econet.network.topology import network_summary, node_metrics
+from econet.network.build import EcoNetwork, build_network, edge_table, node_table, set_node_metrics
+from econet.network.correlation import correlation_matrix, correlations, significance_mark
+from econet.network.export import write_gexf, write_graphml
+from econet.network.robustness import (
+    attack_curves,
+    compare_networks,
+    curve_summary,
+    edge_attack_curve,
+    node_attack_curve,
+    random_attack,
+    targeted_attack,
+    targeted_order,
+)
+from econet.network.topology import eigenvector_centrality, louvain, modularity, network_summary, node_metrics
 
 __all__ = [
+    "EcoNetwork",
     "attack_curves",
     "build_network",
+    "compare_networks",
+    "correlation_matrix",
+    "correlations",
+    "curve_summary",
+    "edge_attack_curve",
     "edge_table",
+    "eigenvector_centrality",
+    "louvain",
+    "modularity",
     "network_summary",
+    "node_attack_curve",
     "node_metrics",
     "node_table",
     "random_attack",
+    "set_node_metrics",
+    "significance_mark",
     "targeted_attack",
+    "targeted_order",
+    "write_gexf",
+    "write_graphml",
 ]
