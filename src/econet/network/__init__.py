@@ -14,7 +14,15 @@ from econet.network.robustness import (
     targeted_attack,
     targeted_order,
 )
-from econet.network.topology import eigenvector_centrality, louvain, modularity, network_summary, node_metrics
+from econet.network.topology import (
+    eigenvector_centrality,
+    louvain,
+    modularity,
+    network_summary,
+    node_metrics,
+    topology,
+    weighted_distance_stats,
+)
 
 __all__ = [
     "EcoNetwork",
@@ -38,6 +46,8 @@ __all__ = [
     "significance_mark",
     "targeted_attack",
     "targeted_order",
+    "topology",
+    "weighted_distance_stats",
     "write_gexf",
     "write_graphml",
 ]

@@ -10,7 +10,7 @@ from econet.network.build import EcoNetwork, set_node_metrics
 from econet.network.correlation import correlation_matrix, correlations, indicator_columns
 from econet.network.export import write_gexf, write_graphml
 from econet.network.robustness import attack_curves, curve_summary
-from econet.network.topology import network_summary, node_metrics
+from econet.network.topology import topology
 from econet.report.tables import html_table, section
 from econet.stage import Context, Stage, no_layers
 
@@ -27,9 +27,8 @@ def _network(ctx: Context):
         raise EconetError(f"[network] weight = {cfg.weight!r} is not a corridor attribute; use one of {numeric}")
     net = EcoNetwork.from_tables(src, corridors)
     g = net.graph
-    metrics = node_metrics(g, cfg.weight, seed=cfg.community_seed, resolution=cfg.community_resolution)
+    metrics, summary = topology(g, cfg.weight, seed=cfg.community_seed, resolution=cfg.community_resolution)
     set_node_metrics(g, metrics)
-    summary = network_summary(g, cfg.weight, community=metrics["community"], resolution=cfg.community_resolution)
     nodes = net.node_table()
     columns = [c for c in indicator_columns(nodes) if c not in _NOT_CORRELATED]
     by = cfg.correlation_by if cfg.correlation_by in nodes else None
