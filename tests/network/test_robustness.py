@@ -64,6 +64,8 @@ def test_complete_graph_random_attack_by_hand():
     )
     assert np.isclose(s.loc["R", "slope"], 0, atol=1e-12) and np.isclose(s.loc["R", "area"], 5 / 6)  # NaN end left out
     assert s.loc["D", "first_below_1"] == 6 and s.loc["S", "first_below_1"] == 1
+    half = curve_summary(a, ["D"], fit_range=(0, 0.5)).set_index("metric")
+    assert np.isclose(half.loc["D", "slope"], 0, atol=1e-12) and np.isclose(half.loc["D", "area"], 5 / 6 + 1 / 12)
 
 
 def test_edge_attacks_by_hand():

@@ -438,11 +438,14 @@ def compare_networks(networks: dict, **attack) -> pd.DataFrame:
 # ---- summaries ------------------------------------------------------------------------------
 
 
-def curve_summary(curves: pd.DataFrame, metrics=None) -> pd.DataFrame:
+def curve_summary(curves: pd.DataFrame, metrics=None, fit_range=(0.0, 1.0)) -> pd.DataFrame:
     """Per curve (network, strategy, element) and metric: area under the curve over the removed
     fraction, least-squares slope, intercept and R² against the removed fraction (NaN points,
     such as R with no node left, are left out), and the first removal count at which the metric
-    falls below 1 and below 0.1 (seed 000's reading of its curves)."""
+    falls below 1 and below 0.1 (seed 000's reading of its curves). ``fit_range`` limits the
+    line fit to removed fractions in [lo, hi]: R = C / (N - N_r) climbs back towards 1 as the
+    last few nodes remain (C / (N - N_r) = 1 for one node), so a fit over the whole range
+    mixes decline and recovery; seed 004 does not say which range it fitted."""
     keys = [k for k in ("network", "strategy", "element") if k in curves]
     metrics = [m for m in (metrics or (*NODE_METRICS,)) if m in curves]
     rows = []
@@ -455,9 +458,13 @@ def curve_summary(curves: pd.DataFrame, metrics=None) -> pd.DataFrame:
             x, y = x_all[ok], y_all[ok]
             if len(x) < 2:
                 continue
-            slope, intercept = np.polyfit(x, y, 1)
-            ss = ((y - y.mean()) ** 2).sum()
-            r2 = 1 - ((y - (slope * x + intercept)) ** 2).sum() / ss if ss > 0 else 1.0
+            fit = (x >= fit_range[0] - 1e-12) & (x <= fit_range[1] + 1e-12)
+            xf, yf = x[fit], y[fit]
+            if len(xf) < 2:
+                continue
+            slope, intercept = np.polyfit(xf, yf, 1)
+            ss = ((yf - yf.mean()) ** 2).sum()
+            r2 = 1 - ((yf - (slope * xf + intercept)) ** 2).sum() / ss if ss > 0 else 1.0
             removed = part["removed"].to_numpy()[ok]
             rows.append(
                 {
