@@ -150,6 +150,11 @@ def test_figures_are_written(tmp_path):
     t = pd.DataFrame(np.random.default_rng(1).normal(size=(20, 4)), columns=list("abcd"))
     r, p, _ = correlation_matrix(t)
     correlation_heatmap(r, p, tmp_path / "h.png")
-    for name in ("ba.png", "h.png"):
+    r2, p2, _ = correlation_matrix(t.iloc[:10])
+    correlation_heatmap(
+        {"all": r, "first ten": r2, "again": r}, {"all": p, "first ten": p2, "again": p}, tmp_path / "g.png"
+    )
+    assert Image.open(tmp_path / "g.png").size[1] > 1.5 * Image.open(tmp_path / "h.png").size[1]  # 2 rows of panels
+    for name in ("ba.png", "h.png", "g.png"):
         w, h = Image.open(tmp_path / name).size
         assert w > 300 and h > 200

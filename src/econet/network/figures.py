@@ -56,9 +56,30 @@ def robustness_figure(curves, path, metrics=("D", "E", "R"), x: str = "removed_f
 
 
 def correlation_heatmap(r, p, path, title: str = "Correlation between node indicators") -> None:
-    """Lower triangle of r (diverging colours, −1..1) annotated with r and significance marks."""
+    """Lower triangle of r (diverging colours, −1..1) annotated with r and significance marks.
+    ``r`` and ``p`` are square DataFrames, or dicts {group: DataFrame} for one panel per group
+    (e.g. all nodes and each source type, as seed 000 Fig. 13)."""
+    groups = (r, p) if isinstance(r, dict) else ({"": r}, {"": p})
+    k = max(len(m) for m in groups[0].values())
+    ncols = min(len(groups[0]), 2)
+    nrows = -(-len(groups[0]) // ncols)
+    size = (1.0 + 0.62 * k, 0.6 + 0.55 * k)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False)
+    im = None
+    for ax, name in zip(axes.ravel(), groups[0]):
+        im = _triangle(ax, groups[0][name], groups[1][name])
+        if name:
+            ax.set_title(name, fontsize=10)
+    for ax in axes.ravel()[len(groups[0]) :]:
+        ax.set_visible(False)
+    fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.7 / nrows, label="r  (* p<0.05, ** p<0.01, *** p<0.001)")
+    fig.suptitle(title, fontsize=11)
+    write_png(path, fig, dpi=130, bbox_inches="tight")
+    plt.close(fig)
+
+
+def _triangle(ax, r, p):
     k = len(r)
-    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * k, 0.6 + 0.55 * k))
     rv, pv = r.to_numpy(float), p.to_numpy(float)
     mask = np.triu(np.ones((k, k), bool), 1)
     im = ax.imshow(np.ma.masked_array(rv, mask | ~np.isfinite(rv)), cmap="RdBu_r", vmin=-1, vmax=1)
@@ -71,7 +92,4 @@ def correlation_heatmap(r, p, path, title: str = "Correlation between node indic
     ax.set_xticks(range(k), r.columns, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(k), r.index, fontsize=8)
     ax.set_frame_on(False)
-    fig.colorbar(im, ax=ax, shrink=0.7, label="r  (* p<0.05, ** p<0.01, *** p<0.001)")
-    ax.set_title(title, fontsize=10)
-    write_png(path, fig, dpi=130, bbox_inches="tight")
-    plt.close(fig)
+    return im

@@ -33,13 +33,18 @@ def _network(ctx: Context):
     columns = [c for c in indicator_columns(nodes) if c not in _NOT_CORRELATED]
     by = cfg.correlation_by if cfg.correlation_by in nodes else None
     r, p, _ = correlation_matrix(nodes, columns, cfg.correlation)
+    panels_r, panels_p = {"all sources": r}, {"all sources": p}
+    if by is not None:
+        for key, part in nodes.groupby(by, sort=True):
+            if len(part) >= 3:
+                panels_r[str(key)], panels_p[str(key)] = correlation_matrix(part, columns, cfg.correlation)[:2]
     return {
         "graph": g,
         "summary": summary,
         "network": net,
         "correlations": correlations(nodes, columns, cfg.correlation, by),
-        "correlation_r": r,
-        "correlation_p": p,
+        "correlation_r": panels_r,
+        "correlation_p": panels_p,
     }
 
 
@@ -76,7 +81,7 @@ def _report_network(ctx: Context, res) -> tuple[str, list[str]]:
         html_table(top.nlargest(10, "betweenness")[keep]),
     ]
     r = res["correlation_r"]
-    if len(r) > 1:
+    if len(r["all sources"]) > 1:
         method = ctx.study.network.correlation.capitalize()
         correlation_heatmap(
             r, res["correlation_p"], ctx.run.product("network_correlations.png"), f"{method} r between node indicators"
