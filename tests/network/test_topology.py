@@ -31,6 +31,7 @@ def test_node_metrics_equal_networkx(n, m, seed):
         "degree_centrality": nx.degree_centrality(g),
         "clustering": nx.clustering(g),
         "closeness": nx.closeness_centrality(g),
+        "closeness_gephi": nx.closeness_centrality(g, wf_improved=False),
         "closeness_weighted": nx.closeness_centrality(g, distance="length_m"),
         "betweenness": nx.betweenness_centrality(g, normalized=False),
         "betweenness_norm": nx.betweenness_centrality(g, normalized=True),
@@ -103,6 +104,7 @@ def test_star_and_closeness_on_disconnected_graph_by_hand():
         g.edges[u, v]["length_m"] = 10.0 if u == 0 else 30.0
     m = node_metrics(g).set_index("id")
     assert np.allclose(m["closeness"], [2 / 3 * 2 / 3, 1 * 2 / 3, 2 / 3 * 2 / 3, 0])
+    assert np.allclose(m["closeness_gephi"], [2 / 3, 1, 2 / 3, 0])
     assert np.allclose(m["closeness_weighted"], [2 / 50 * 2 / 3, 2 / 40 * 2 / 3, 2 / 70 * 2 / 3, 0])
     assert np.allclose(m["clustering"], 0) and m.loc[3, "eigenvector"] == 0
 

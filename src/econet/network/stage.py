@@ -15,7 +15,7 @@ from econet.report.tables import html_table, section
 from econet.stage import Context, Stage, no_layers
 
 # Left out of the default correlation set: codes, and exact rescalings of another column.
-_NOT_CORRELATED = ("dominant_class", "area_ha", "degree", "betweenness_norm")
+_NOT_CORRELATED = ("dominant_class", "area_ha", "degree", "betweenness_norm", "closeness_gephi")
 
 
 def _network(ctx: Context):

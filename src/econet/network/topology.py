@@ -11,7 +11,8 @@ against networkx in tests/network:
   (N - 1)(N - 2) / 2 as networkx's ``normalized=True``.
 - closeness on hops and on a weight (corridor length by default): networkx's convention,
   (r - 1) / Σd over the r nodes reachable from the node, scaled by (r - 1) / (N - 1) when the
-  graph is disconnected (Wasserman and Faust); Gephi's value is the unscaled (r - 1) / Σd.
+  graph is disconnected (Wasserman and Faust); ``closeness_gephi`` is Gephi's unscaled
+  (r - 1) / Σd on hops (networkx's ``wf_improved=False``); both agree on a connected graph.
 - eigenvector centrality, scaled so the network's maximum is 1 as Gephi shows it (seed 000's
   node 60 = 1). Defined per connected component (Perron vector of each component, its maximum
   set to λ_c / λ_max), so it needs no convergence luck on disconnected graphs; on a connected
@@ -42,6 +43,7 @@ METRICS = (
     "degree_centrality",
     "clustering",
     "closeness",
+    "closeness_gephi",
     "closeness_weighted",
     "betweenness",
     "betweenness_norm",
@@ -93,13 +95,15 @@ def node_metrics(
     comp = np.array(h.connected_components().membership)
     reach = np.bincount(comp)[comp].astype(float)  # r: nodes reachable incl. itself
     use_w = weight is not None and g.number_of_edges() > 0 and _has_weight(g, weight)
+    close = np.nan_to_num(np.array(h.closeness(), dtype=float))  # (r - 1) / Σd over reachable nodes
     return pd.DataFrame(
         {
             "id": ids,
             "degree": deg.astype(int),
             "degree_centrality": deg / (n - 1) if n > 1 else np.zeros(n),
             "clustering": np.nan_to_num(np.array(h.transitivity_local_undirected(mode="zero"), dtype=float)),
-            "closeness": _closeness(h, reach, n, None),
+            "closeness": close * (reach - 1) / (n - 1) if n > 1 else np.zeros(n),
+            "closeness_gephi": close,
             "closeness_weighted": _closeness_from(distances or weighted_distance_stats(g, weight), n)
             if use_w
             else np.nan,
@@ -116,14 +120,6 @@ def _has_weight(g: nx.Graph, weight: str) -> bool:
         check_weight(g, weight)
         return True
     return False
-
-
-def _closeness(h: ig.Graph, reach: np.ndarray, n: int, weights) -> np.ndarray:
-    """networkx's closeness: igraph's (reachable-only) value times (r - 1) / (N - 1)."""
-    if n < 2:
-        return np.zeros(n)
-    c = np.nan_to_num(np.array(h.closeness(weights=weights), dtype=float))
-    return c * (reach - 1) / (n - 1)
 
 
 def weighted_distance_stats(g: nx.Graph, weight: str, chunk: int = 256) -> dict:
