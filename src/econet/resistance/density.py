@@ -45,8 +45,9 @@ def line_length_m(geometries, grid: Grid, pieces_per_cell: int = 8) -> np.ndarra
     t = (k + 0.5) / n[rep]
     mid = a[rep] + (b - a)[rep] * t[:, None]
     length = (seg / n)[rep]
-    inv = ~grid.transform
-    col, row = inv * (mid[:, 0], mid[:, 1])
+    ia, ib, ic, id_, ie, if_ = (~grid.transform)[:6]
+    col = ia * mid[:, 0] + ib * mid[:, 1] + ic
+    row = id_ * mid[:, 0] + ie * mid[:, 1] + if_
     row, col = np.floor(row).astype(np.int64), np.floor(col).astype(np.int64)
     inside = (row >= 0) & (row < grid.height) & (col >= 0) & (col < grid.width)
     flat = row[inside] * grid.width + col[inside]
