@@ -125,6 +125,10 @@ def _sample_matrix(grades: dict[str, np.ndarray], names: list[str], valid, size:
     return np.column_stack([grades[n].ravel()[idx] for n in names]).astype(np.float64)
 
 
+def _judgement(v) -> str:
+    return v if isinstance(v, str) else f"{v:g}"
+
+
 def compute_weights(cfg, grades: dict[str, np.ndarray], valid: np.ndarray) -> tuple[dict[str, float], pd.DataFrame]:
     """The factor weights and a table saying how they were obtained."""
     names = cfg.weighted_names()
@@ -139,7 +143,7 @@ def compute_weights(cfg, grades: dict[str, np.ndarray], valid: np.ndarray) -> tu
         rows = []
         for i, k in enumerate(cfg.ahp.factors):
             row = {"factor": k, "weight": w[k], "method": "AHP (principal eigenvector)"}
-            row.update({f"vs_{o}": str(cfg.ahp.matrix[i][j]) for j, o in enumerate(cfg.ahp.factors)})
+            row.update({f"vs_{o}": _judgement(cfg.ahp.matrix[i][j]) for j, o in enumerate(cfg.ahp.factors)})
             row.update(lambda_max=res.lambda_max, CI=res.ci, RI=res.ri, CR=res.cr)
             rows.append(row)
         return w, pd.DataFrame(rows)
