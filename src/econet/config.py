@@ -264,6 +264,15 @@ class AHPSpec(_Section):
     matrix: list[list[float | str]]
     max_cr: Annotated[float, Field(gt=0, le=1)] = 0.1
 
+    @model_validator(mode="after")
+    def _consistent(self):
+        from econet.resistance.weights import ahp_checked
+
+        if len(set(self.factors)) != len(self.factors):
+            raise ValueError("a factor is listed twice in ahp.factors")
+        ahp_checked(self.matrix, self.factors, self.max_cr)  # CR >= max_cr: the worst judgements
+        return self
+
 
 class CorrectionSpec(_Section):
     """A correction index (seed 002): R' = R · c (``multiply``) or R + weight · c (``add``)."""
@@ -359,13 +368,10 @@ class ResistanceSection(_Section):
                 if lacking:
                     raise ValueError(f"no weight for factor(s) {lacking}; add them to weights")
         elif self.weighting == "ahp":
-            from econet.resistance.weights import ahp_checked
-
             if self.ahp is None:
                 raise ValueError("weighting = 'ahp' needs [resistance.ahp] with factors and matrix")
             if sorted(self.ahp.factors) != sorted(weighted):
                 raise ValueError(f"ahp.factors {self.ahp.factors} must list the weighted factors {weighted}")
-            ahp_checked(self.ahp.matrix, self.ahp.factors, self.ahp.max_cr)
         elif len(weighted) < 2:
             raise ValueError(f"weighting = '{self.weighting}' needs at least two factors combined by weight")
         return self

@@ -194,7 +194,7 @@ def test_study_errors_name_the_key_and_the_fix():
         "ahp": {"factors": ["a", "b", "c"], "matrix": [[1, 9, "1/9"], ["1/9", 1, 9], [9, "1/9", 1]]},
     }
     p = _problems(inconsistent)
-    assert "CR = " in p["resistance"] and ">= 0.1" in p["resistance"] and " vs " in p["resistance"]
+    assert "CR = " in p["resistance.ahp"] and ">= 0.1" in p["resistance.ahp"] and " vs " in p["resistance.ahp"]
 
 
 def test_missing_values_are_errors_or_declared_choices(city):

@@ -51,6 +51,8 @@ def test_quantiles_and_equal_intervals():
     with pytest.raises(ValueError, match="too few"):
         class_breaks(np.array([1.0, 1.0, 2.0]), "natural_breaks", 5)
     with pytest.raises(ValueError, match="repeated breaks"):
+        class_breaks(np.ones(50), "equal_interval", 3)
+    with pytest.raises(ValueError, match="repeated breaks"):
         class_breaks(np.array([0.0] * 90 + list(range(10)), dtype=float), "quantiles", 5)
 
 

@@ -71,10 +71,10 @@ def class_breaks(
         data = values[np.isfinite(values)].astype(np.float64)
     if data.size == 0:
         raise ValueError("the layer has no valid values to classify")
-    n_unique = np.unique(data).size
-    if n_unique < classes:
-        raise ValueError(f"only {n_unique} distinct value(s), too few for {classes} classes; use fewer classes")
     if method == "natural_breaks":
+        n_unique = np.unique(data).size
+        if n_unique < classes:
+            raise ValueError(f"only {n_unique} distinct value(s), too few for {classes} classes; use fewer classes")
         import mapclassify  # imported here: it pulls in scikit-learn, needed only for natural breaks
 
         breaks = np.asarray(mapclassify.FisherJenks(data, k=classes).bins[:-1], dtype=np.float64)
