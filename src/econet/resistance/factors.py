@@ -40,6 +40,10 @@ def grade_by_breaks(values: np.ndarray, breaks, grades) -> np.ndarray:
         raise ValueError("grades needs one more entry than breaks")
     if np.any(np.diff(breaks) <= 0):
         raise ValueError("breaks must increase strictly")
+    values = np.asarray(values)
+    if np.issubdtype(values.dtype, np.floating):
+        # Compare in the layer's precision: a float32 raster's 0.2 must fall in "<= 0.2".
+        breaks = breaks.astype(values.dtype)
     out = grades[np.digitize(values, breaks, right=True)]
     out[np.isnan(values)] = np.nan
     return out
