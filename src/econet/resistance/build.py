@@ -70,11 +70,11 @@ def factor_values(spec, raster, vector, grid: Grid, landcover_layer: str, classe
         layer = spec.layer or "dem"
         return slope_deg(raster(layer), grid.cell_size_m), f"slope (deg, Horn) of layer {layer}"
     gdf = vector(spec.vector)
-    if spec.kind == "mines":
-        fields = tuple(spec.mine_fields)
-        return mine_resistance(gdf, grid, _mine_bands(spec), fields), f"mines in {spec.vector} by {list(fields)}"
     gdf = _where(gdf, spec, key) if spec.where else gdf
     what = f"{spec.vector}" + (f" where {spec.where}" if spec.where else "")
+    if spec.kind == "mines":
+        fields = tuple(spec.mine_fields)
+        return mine_resistance(gdf, grid, _mine_bands(spec), fields), f"mines in {what} by {list(fields)}"
     if spec.kind == "distance":
         return distance_to_features_m(gdf.geometry.values, grid), f"distance (m) to {what}"
     if spec.kind == "density":
@@ -102,7 +102,7 @@ def _check_vectors(cfg, vector) -> None:
     """Attribute filters and mine types, before any raster work."""
     for spec in cfg.resolved_factors():
         key = f"resistance.factors.{spec.name}"
-        if spec.kind in ("distance", "density") and spec.where:
+        if spec.kind in ("distance", "density", "mines") and spec.where:
             _where(vector(spec.vector), spec, key)
         if spec.kind == "mines":
             gdf = vector(spec.vector)
@@ -197,7 +197,17 @@ def build_resistance(
                     "missing = 'impassable', 'highest' or 'lowest' for this factor",
                 )
             if spec.missing in ("highest", "lowest"):
-                g[hole] = max(spec.levels) if spec.missing == "highest" else min(spec.levels)
+                scale = list(spec.table.values()) if spec.table else list(spec.levels)
+                if spec.method == "none":  # values used as they are: the extremes of the data
+                    scale = [float(np.nanmin(g[valid])), float(np.nanmax(g[valid]))]
+                g[hole] = max(scale) if spec.missing == "highest" else min(scale)
+        nonpositive = int(np.count_nonzero(valid & (g <= 0)))
+        if nonpositive:
+            raise LayerError(
+                f"resistance.factors.{spec.name}",
+                f"{nonpositive} cell(s) have a value <= 0 ({source}) and grading = 'none' uses values as "
+                "resistances; grade the layer (breaks and levels) or fix its values",
+            )
         g[~valid] = np.nan
         grades[spec.name] = g
         rows.append(
