@@ -121,8 +121,15 @@ def main() -> None:
 
     t_import = time.perf_counter() - t0 - t_data
     t1 = time.perf_counter()
+    timings: dict[str, float] = {}
     res = build_resistance(
-        study.resistance, rasters.__getitem__, vectors.__getitem__, grid, rasters["landcover"] > 0, GLOBELAND30
+        study.resistance,
+        rasters.__getitem__,
+        vectors.__getitem__,
+        grid,
+        rasters["landcover"] > 0,
+        GLOBELAND30,
+        timings=timings,
     )
     seconds = time.perf_counter() - t1
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
@@ -133,6 +140,9 @@ def main() -> None:
     print(
         f"peak memory (ru_maxrss, whole process): {peak:.2f} GB (target <= 6 GB); after building inputs {rss_data:.2f} GB"
     )
+    kinds = {f["name"]: f["kind"] + (f" ({f['grading']})" if "grading" in f else "") for f in FACTORS}
+    for name, sec in timings.items():
+        print(f"  {name:<16} {kinds.get(name, ''):<28} {sec:6.2f} s")
     print(f"surface range {np.nanmin(s):.3f} .. {np.nanmax(s):.3f}, mean {np.nanmean(s):.3f}")
     print(res.weights[["factor", "weight", "CR"]].to_string(index=False))
     ok = seconds <= 60 and peak <= 6
