@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from econet.resistance.mcr import energy_factors, modified_mcr, source_means
+from econet.resistance.mcr import energy_factors, index_r, modified_mcr, source_means
 
 
 def test_energy_factors_by_hand():
@@ -15,7 +15,9 @@ def test_energy_factors_by_hand():
     mndwi = np.array([[-0.5, -0.5, 0.0, 0.4], [-0.5, 0.0, 0.0, 0.6]])
     assert np.allclose(source_means(light, labels, [1, 2]), [4.0, 1.0])  # NaN ignored
     # Source 1 is forest (r = 1, NDVI), source 2 water (r = 2, MNDWI); areas 3 and 2 km².
-    k = energy_factors(labels, [1, 2], [3.0, 2.0], light, {1: ndvi, 2: mndwi}, [1, 2], normalise=False)
+    r = index_r(["forest", "wetland-water"])
+    assert r.tolist() == [1, 2]
+    k = energy_factors(labels, [1, 2], [3.0, 2.0], light, {1: ndvi, 2: mndwi}, r, normalise=False)
     assert np.allclose(k, [4.0 * 3.0 * 0.6, 1.0 * 2.0 * 0.5])
     kn = energy_factors(labels, [1, 2], [3.0, 2.0], light, {1: ndvi, 2: mndwi}, [1, 2])
     assert np.allclose(kn, k / k.mean())

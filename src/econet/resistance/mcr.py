@@ -36,6 +36,11 @@ def source_means(values: np.ndarray, labels: np.ndarray, ids) -> np.ndarray:
         return np.asarray(sums, dtype=np.float64) / np.asarray(counts, dtype=np.float64)
 
 
+def index_r(source_types) -> np.ndarray:
+    """r per source from its type: 2 (MNDWI) for wetland-water sources, 1 (NDVI) otherwise."""
+    return np.array([2 if t == "wetland-water" else 1 for t in source_types], dtype=np.int64)
+
+
 def energy_factors(
     labels: np.ndarray,
     ids,
@@ -93,4 +98,4 @@ def modified_mcr(costs: Iterable[tuple[int, np.ndarray]], k: dict[int, float]) -
     return best, alloc
 
 
-__all__ = ["energy_factors", "modified_mcr", "source_means"]
+__all__ = ["energy_factors", "index_r", "modified_mcr", "source_means"]
