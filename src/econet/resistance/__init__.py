@@ -24,6 +24,7 @@ _WHERE = {
     "slope_deg": "factors",
     "energy_factors": "mcr",
     "modified_mcr": "mcr",
+    "index_r": "mcr",
     "SEED001_MINE_BANDS": "mines",
     "mine_resistance": "mines",
     "load_preset": "presets",
