@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-
 from econet.io import write_csv, write_raster
 from econet.report.tables import html_table, section
-from econet.resistance.factors import grade_by_breaks, landcover_values, slope_deg
-from econet.resistance.surface import Resistance, weighted_surface
+from econet.resistance.build import build_resistance
+from econet.resistance.surface import Resistance
 from econet.stage import Context, Stage, landcover_layers
 
 
 def _resistance(ctx: Context) -> Resistance:
-    L, cfg = ctx.landscape, ctx.study.resistance
-    valid = L.valid_mask()
-    grades: dict[str, np.ndarray] = {}
-    rows = []
-    if cfg.weights.get("landcover", 0) > 0:
-        table = {c.code: c.resistance for c in L.classes}
-        grades["landcover"] = landcover_values(L.landcover(), table)
-        rows.append({"factor": "landcover", "method": "class table", "parameters": str(table)})
-    if cfg.weights.get("slope", 0) > 0:
-        slope = slope_deg(L.raster(cfg.slope.layer), L.grid.cell_size_m)
-        grades["slope"] = grade_by_breaks(slope, cfg.slope.breaks_deg, cfg.slope.grades)
-        rows.append(
-            {
-                "factor": "slope",
-                "method": "manual breaks (deg)",
-                "parameters": f"breaks {cfg.slope.breaks_deg} -> grades {cfg.slope.grades}",
-            }
-        )
-    weights = {k: v for k, v in cfg.weights.items() if v > 0}
-    surface = weighted_surface(grades, weights)
-    surface[~valid] = np.nan
-    table = pd.DataFrame(rows)
-    table.insert(1, "weight", table["factor"].map(weights))
-    return Resistance(surface=surface, factors=table, grades=grades)
+    L = ctx.landscape
+    return build_resistance(
+        ctx.study.resistance,
+        L.raster,
+        L.vector,
+        L.grid,
+        L.valid_mask(),
+        L.classes,
+        ctx.study.landcover.layer,
+    )
 
 
 def _write_resistance(ctx: Context, res: Resistance) -> list[str]:
     grid = ctx.landscape.grid
-    out = ["resistance.tif", "resistance_factors.csv"]
+    out = ["resistance.tif", "resistance_factors.csv", "resistance_weights.csv"]
     write_raster(
         ctx.run.product("resistance.tif"),
         res.surface,
@@ -50,6 +33,7 @@ def _write_resistance(ctx: Context, res: Resistance) -> list[str]:
         description="resistance (weighted grade)",
     )
     write_csv(ctx.run.product("resistance_factors.csv"), res.factors)
+    write_csv(ctx.run.product("resistance_weights.csv"), res.weights)
     for name, g in res.grades.items():
         rel = f"resistance_grades/{name}.tif"
         write_raster(ctx.run.product(rel), g, grid, nodata=float("nan"), description=f"{name} grade")
@@ -68,13 +52,24 @@ def _report_resistance(ctx: Context, res: Resistance) -> tuple[str, list[str]]:
         cmap="magma_r",
         label="resistance (weighted grade)",
     )
-    html = section("Resistance", html_table(res.factors), "<img src='map_resistance.png' alt='resistance map'>")
+    html = section(
+        "Resistance",
+        html_table(res.factors),
+        html_table(res.weights),
+        "<img src='map_resistance.png' alt='resistance map'>",
+    )
     return html, ["map_resistance.png"]
 
 
 def _resistance_layers(s) -> list[str]:
-    slope = [f"layers.{s.resistance.slope.layer}"] if s.resistance.weights.get("slope", 0) > 0 else []
-    return landcover_layers(s) + slope
+    out = landcover_layers(s)
+    for f in s.resistance.resolved_factors():
+        if f.kind == "slope" or f.layer:
+            out.append(f"layers.{f.layer or 'dem'}")
+        if f.vector:
+            out.append(f"vectors.{f.vector}")
+    out += [f"layers.{c.layer}" for c in s.resistance.corrections]
+    return sorted(set(out), key=out.index)
 
 
 RESISTANCE_STAGE = Stage(
@@ -88,7 +83,8 @@ RESISTANCE_STAGE = Stage(
     _report_resistance,
     {
         "resistance.tif": "resistance surface (weighted sum of factor grades)",
-        "resistance_factors.csv": "factors, weights and grading used",
+        "resistance_factors.csv": "factors: source, grading (breaks, levels, direction), weight, missing cells",
+        "resistance_weights.csv": "weights and how they were obtained (given, AHP with CR, entropy, PCA)",
         "resistance_grades/": "one grade raster per factor",
     },
 )

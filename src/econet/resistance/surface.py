@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -13,8 +13,9 @@ class Resistance:
     """Resistance raster (float32, NaN = impassable/missing) plus the factors that made it."""
 
     surface: np.ndarray
-    factors: pd.DataFrame  # factor, weight, method, parameters
+    factors: pd.DataFrame  # factor, weight, kind, source, method, breaks, levels, ...
     grades: dict[str, np.ndarray]
+    weights: pd.DataFrame = field(default_factory=pd.DataFrame)  # factor, weight, method, details
 
 
 def weighted_surface(grades: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
@@ -32,6 +33,8 @@ def weighted_surface(grades: dict[str, np.ndarray], weights: dict[str, float]) -
     for name, w in weights.items():
         if w == 0:
             continue
-        term = np.float32(w) * grades[name]
-        out = term if out is None else out + term
-    return out.astype(np.float32)
+        if out is None:
+            out = np.float32(w) * grades[name].astype(np.float32, copy=False)
+        else:
+            out += np.float32(w) * grades[name]  # in place: one surface-sized buffer at a time
+    return out.astype(np.float32, copy=False)
