@@ -376,7 +376,9 @@ def stepping_stone_islets(mspa_result, landcover, grid, classes, connectivity=8,
     table = patch_table(labels, landcover, grid, classes)
     if max_lsi is not None and len(table):
         labels, table = _subset(labels, table, (table["lsi"] <= max_lsi).to_numpy())
-    table = table.sort_values(["lsi", "id"], kind="stable").reset_index(drop=True)
+    # Ties (a square and a single cell are equally compact) go to the larger islet (lower id).
+    order = np.lexsort((table["id"].to_numpy(), np.round(table["lsi"].to_numpy(), 9)))
+    table = table.iloc[order].reset_index(drop=True)
     return Sources(table=table, labels=labels)
 
 
