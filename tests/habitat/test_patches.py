@@ -108,3 +108,13 @@ def test_relabel_orders_by_area_and_gaps_are_refused(labels):
 def test_empty_table_has_the_columns():
     t = patch_table(np.zeros((3, 3), np.int32), np.zeros((3, 3)), grid_of((3, 3)), GLOBELAND30, {"x": np.zeros((3, 3))})
     assert len(t) == 0 and {"id", "source_type", "area_km2", "shape", "lsi", "mean_x"} <= set(t.columns)
+
+
+def test_corner_touching_patch_is_a_valid_multipolygon():
+    lab = np.zeros((5, 5), np.int32)
+    lab[1, 1] = lab[2, 2] = lab[3, 3] = 1  # one 8-connected patch of three diagonal cells
+    t = patch_table(lab, np.full(lab.shape, 20), grid_of(lab.shape), GLOBELAND30)
+    geom = t.geometry.iloc[0]
+    assert geom.geom_type == "MultiPolygon" and geom.is_valid and len(geom.geoms) == 3
+    assert geom.area == pytest.approx(3 * CELL**2) and t.loc[0, "perimeter_km"] * 1e3 == pytest.approx(12 * CELL)
+    assert geom.contains(shapely.Point(t.loc[0, "inside_x"], t.loc[0, "inside_y"]))

@@ -241,15 +241,20 @@ def patch_table(
 
 
 def polygonize(labels: np.ndarray, grid: Grid, n: int) -> np.ndarray:
-    """One (multi)polygon per label 1..n, traced from cell edges (8-connected patches may touch
-    at corners, so pieces are unioned per label)."""
-    pieces: dict[int, list] = {}
+    """One (multi)polygon per label 1..n, traced from cell edges by GDAL (4-connected pieces).
+
+    An 8-connected patch whose pieces touch only at cell corners becomes a MultiPolygon of its
+    pieces (valid: parts of a MultiPolygon may touch at points), which is much faster than a
+    union and gives the same area and boundary length.
+    """
+    pieces: list[list] = [[] for _ in range(n + 1)]
     for geom, value in shapes(labels, mask=labels > 0, connectivity=4, transform=grid.transform):
-        pieces.setdefault(int(value), []).append(shapely.geometry.shape(geom))
+        rings = geom["coordinates"]
+        pieces[int(value)].append(shapely.Polygon(rings[0], rings[1:]))
     out = np.empty(n, dtype=object)
     for i in range(1, n + 1):
         parts = pieces[i]
-        out[i - 1] = parts[0] if len(parts) == 1 else shapely.union_all(parts)
+        out[i - 1] = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
     return out
 
 
