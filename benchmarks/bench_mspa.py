@@ -6,8 +6,8 @@ forest on the foreground with a band of wetland, and one float32 layer is averag
 
     uv run python benchmarks/bench_mspa.py [--size 10000] [--min-area-km2 0]
 
-Prints wall seconds per step, the total, the peak resident memory (ru_maxrss) and the patch
-count. The GWB statistics table is timed too but reported apart (it is not part of the target).
+Prints wall and CPU seconds per step (CPU time shows the work when the machine is shared), the
+total, the peak resident memory (ru_maxrss) and the patch count. The GWB statistics table is timed too but reported apart (it is not part of the target).
 """
 
 from __future__ import annotations
@@ -53,30 +53,30 @@ def main() -> int:
     print(f"input {args.size} x {args.size} ({binary.size / 1e6:.0f} Mcells), {peak_gb():.2f} GB after setup")
 
     times = {}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = mspa(binary, 8, 1, True, True)
-    times["MSPA (pyguidos engine)"] = time.perf_counter() - t0
+    times["MSPA (pyguidos engine)"] = (time.perf_counter() - t0, time.process_time() - c0)
     del binary
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     labels, n = label_patches(core_mask(result), 8)
     labels = filter_by_area(labels, grid.cell_area_m2, args.min_area_km2)
-    times["label core patches"] = time.perf_counter() - t
+    times["label core patches"] = (time.perf_counter() - t, time.process_time() - c)
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     table = patch_table(labels, landcover, grid, GLOBELAND30, {"value": values})
-    times["patch table"] = time.perf_counter() - t
-    total = time.perf_counter() - t0
+    times["patch table"] = (time.perf_counter() - t, time.process_time() - c)
+    total, total_cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = peak_gb()
 
     t = time.perf_counter()
     stats = gwb_statistics(result, 8, True)
     stats_s = time.perf_counter() - t
 
-    for k, v in times.items():
-        print(f"  {k:<26} {v:8.1f} s")
+    for k, (wall, cpu) in times.items():
+        print(f"  {k:<26} {wall:8.1f} s wall {cpu:8.1f} s CPU")
     print(f"core patches: {n}, in the table: {len(table)} (min area {args.min_area_km2:g} km²)")
-    print(f"MSPA + patch table: {total:.1f} s wall (target <= 150 s)")
+    print(f"MSPA + patch table: {total:.1f} s wall, {total_cpu:.1f} s CPU (target <= 150 s)")
     print(f"peak memory: {peak:.2f} GB (target <= 6 GB)")
     print(f"GWB statistics table (apart): {stats_s:.1f} s, FG_area {stats.fg_area}")
     print(f"peak memory with statistics: {peak_gb():.2f} GB")

@@ -76,11 +76,17 @@ def test_sources_products_and_report(augusta):
     ctx, out = augusta
     src, products, (html, figures) = out["sources"]
     run = ctx.run.path
-    assert set(products) == {"sources.gpkg", "sources.tif", "sources.csv", "sources_selection.csv"}
+    assert set(products) == {
+        "sources.gpkg",
+        "sources.tif",
+        "sources.csv",
+        "sources_selection.csv",
+        "stepping_stones.gpkg",
+    }
     gpkg = gpd.read_file(run / "sources.gpkg", layer="sources")
     assert len(gpkg) == 20 and {"id", "source_type", "area_km2", "shape", "lsi", "inside_x"} <= set(gpkg.columns)
     assert gpkg.crs == ctx.landscape.grid.crs
-    islets = gpd.read_file(run / "sources.gpkg", layer="stepping_stone_islets")
+    islets = gpd.read_file(run / "stepping_stones.gpkg", layer="islets")
     assert len(islets) == len(src.stepping_stones.table)
     csv = pd.read_csv(run / "sources.csv")
     assert np.allclose(csv["inside_x"], src.table["inside_x"], atol=0.01)  # coordinates keep their metres

@@ -134,16 +134,16 @@ def _csv_table(table) -> pd.DataFrame:
 
 def _write_sources(ctx: Context, src) -> list[str]:
     grid = ctx.landscape.grid
-    layers = {"sources": src.table}
-    if src.stepping_stones is not None:
-        layers["stepping_stone_islets"] = src.stepping_stones.table
-    write_vector(ctx.run.product("sources.gpkg"), layers)
+    write_vector(ctx.run.product("sources.gpkg"), {"sources": src.table})
     write_raster(ctx.run.product("sources.tif"), src.labels, grid, nodata=0, description="source id (0 = none)")
     write_csv(ctx.run.product("sources.csv"), _csv_table(src.table))
     products = ["sources.gpkg", "sources.tif", "sources.csv"]
     if src.steps is not None:
         write_csv(ctx.run.product("sources_selection.csv"), src.steps)
         products.append("sources_selection.csv")
+    if src.stepping_stones is not None:
+        write_vector(ctx.run.product("stepping_stones.gpkg"), {"islets": src.stepping_stones.table})
+        products.append("stepping_stones.gpkg")
     for name, arr in src.rasters.items():
         write_raster(ctx.run.product(f"{name}.tif"), arr, grid, nodata=0, description=name.replace("_", " "))
         products.append(f"{name}.tif")
@@ -221,7 +221,8 @@ SOURCES_STAGE = Stage(
     _write_sources,
     _report_sources,
     {
-        "sources.gpkg": "ecological sources (polygons with the patch table); stepping-stone islets when asked",
+        "sources.gpkg": "ecological sources (polygons with the patch table)",
+        "stepping_stones.gpkg": "MSPA islets as stepping-stone candidates with SHAPE and LSI (when [sources.islets])",
         "sources.tif": "source id raster (0 = not a source)",
         "sources.csv": "the patch table: id, type, size class, area, perimeter, SHAPE, LSI, centroid, inside point",
         "sources_selection.csv": "patches and area left after each selection rule",
