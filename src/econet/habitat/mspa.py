@@ -48,7 +48,11 @@ def mspa_binary(landcover: np.ndarray, habitat_codes, missing: np.ndarray | None
 
 def check_mspa_input(binary: np.ndarray) -> None:
     """Refuse what GWB_MSPA refuses: codes other than 0/1/2, no foreground, no background or missing."""
-    values = set(np.unique(binary).tolist())
+    arr = np.asarray(binary)
+    if arr.dtype == np.uint8:  # a bincount is ~50x faster than np.unique on 10^8 cells
+        values = set(np.flatnonzero(np.bincount(arr.ravel(), minlength=3)).tolist())
+    else:
+        values = set(np.unique(arr).tolist())
     if not values <= {0, 1, 2}:
         raise ValueError(
             f"MSPA input must be coded 0 missing / 1 background / 2 foreground, found {sorted(values)}; "
