@@ -227,6 +227,14 @@ def test_protected_polygons_are_unioned():
     assert (src.labels[0:5, 0:10] == 1).all() and (src.labels[15:20, 15:20] == 2).all()
     # Half forest, half cropland: typed forest; the far polygon is all cropland: no type.
     assert t.loc[0, "source_type"] == "forest" and pd.isna(t.loc[1, "source_type"])
+    # Cells without land cover (outside the study area) stay out, even under a polygon.
+    valid = np.ones(m.shape, bool)
+    valid[15:20, 18:20] = False
+    clipped = run(
+        {"min_area_km2": 0.1, "protected": ["redline"]}, m, landcover=lc, protected={"redline": [far]}, valid=valid
+    )
+    assert clipped.table["area_km2"].round(4).tolist() == [0.25, 0.15]
+    assert (clipped.labels[15:20, 18:20] == 0).all()
 
 
 # ---- merging -----------------------------------------------------------------------------------

@@ -285,11 +285,13 @@ def select_sources(
     classes,
     layers: dict[str, np.ndarray] | None = None,
     protected: dict[str, list] | None = None,
+    valid: np.ndarray | None = None,
 ) -> Sources:
     """Apply the study's source rules (``cfg`` is a ``config.SourcesSection``) in order:
     candidate cells, union with protected polygons, patches, merge, minimum area, size classes,
     connectivity importance. ``layers`` holds every raster the rules and ``mean_of`` name;
-    ``protected`` maps a vector layer name to its polygons."""
+    ``protected`` maps a vector layer name to its polygons; cells outside ``valid`` (missing
+    land cover) never become source cells, even under a protected polygon."""
     layers = layers or {}
     steps: list[dict] = []
     rasters: dict[str, np.ndarray] = {}
@@ -332,6 +334,8 @@ def select_sources(
     for name, geoms in (protected or {}).items():
         mask |= rasterize_polygons(geoms, grid)
         log(f"union with {name}", mask)
+    if valid is not None:
+        mask &= valid
     labels, n = label_patches(mask, conn)
     if cfg.merge_within_m > 0 and n:
         labels = merge_within(labels, polygonize(labels, grid, n), cfg.merge_within_m)

@@ -104,7 +104,7 @@ def _sources(ctx: Context):
     protected = {v: list(L.vector(v).geometry) for v in cfg.protected}
     mspa_result = ctx.results["mspa"]["mspa"]
     try:
-        src = select_sources(cfg, mspa_result, L.landcover(), L.grid, L.classes, layers, protected)
+        src = select_sources(cfg, mspa_result, L.landcover(), L.grid, L.classes, layers, protected, L.valid_mask())
     except ValueError as exc:
         raise EconetError(f"sources: {exc}") from None
     if len(src) == 0:
