@@ -116,3 +116,14 @@ def test_edge_width_range_is_gwbs():
     grid[1:4, 1:4] = 2
     with pytest.raises(ValueError, match=r"\[1, 100\]"):
         mspa(grid, edge_width_px=101)
+
+
+def test_gwb_statistics_without_intext_has_no_openings():
+    grid = np.load(FIX / "small_grids.npz")["input|demo"]
+    out = mspa(grid, intext=False)
+    assert not np.isin(out, [100, 220]).any() and (out < 100).sum() == (out != 129).sum()
+    stats = gwb_statistics(out, 8, False)
+    assert stats.ifg_area == stats.fg_area == int((grid == 2).sum())
+    text = format_gwb_statistics(stats, "demo", 8, 1, True, False)
+    assert "(MSPA: 8_1_1_0," in text
+    assert [line.split()[-1] for line in text.splitlines()[-3:]] == ["--/--", "--/--", "--/--"]

@@ -199,12 +199,6 @@ def size_classes(area_km2, thresholds_km2=(7.0, 4.0, 1.0), names=SIZE_CLASS_NAME
     return np.asarray(names, dtype=object)[idx]
 
 
-def keep_labels(labels: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """Keep the patches flagged in ``keep`` (``keep[i]`` for label i + 1), renumbered."""
-    keep = np.asarray(keep, dtype=bool)
-    return relabel(labels, np.flatnonzero(keep) + 1, len(keep))
-
-
 def iic_standin(attr: np.ndarray, distances: np.ndarray, distance_m: float) -> tuple[dict, pd.DataFrame]:
     """STAND-IN for the connectivity engine's IIC until it exposes one (METHODS.md §3, Conefor):
     IICnum = Σᵢ Σⱼ aᵢ aⱼ / (1 + nlᵢⱼ) with links where d ≤ ``distance_m``, i = j included,
@@ -395,7 +389,6 @@ __all__ = [
     "connectivity_importance",
     "iic_standin",
     "islet_candidates",
-    "keep_labels",
     "merge_within",
     "natural_breaks",
     "range_normalise",
