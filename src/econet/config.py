@@ -127,12 +127,107 @@ class MSPASection(_Section):
         return max(1, int(math.floor(self.edge_width_m / cell_size_m + 0.5)))
 
 
+Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def _some_weight(v: dict[str, float]) -> dict[str, float]:
+    if not v or sum(v.values()) <= 0:
+        raise ValueError("give at least one layer with a positive weight, e.g. {habitat_quality = 1.0}")
+    return v
+
+
+class ServicesRule(_Section):
+    """Ecosystem-service sources (seed 001): range-normalised services, weighted, averaged on
+    ``block_m`` blocks, five natural-breaks levels; the top ``keep_levels`` levels are candidates."""
+
+    weights: dict[str, Weight]  # raster layer -> weight (001: HQ 0.45, SR 0.24, WY 0.21, CS 0.10)
+    block_m: PositiveFloat | None = 3000.0  # averaging grid; omit for per-cell scores
+    levels: int = Field(5, ge=2, le=9)
+    keep_levels: int = Field(2, ge=1)  # 001: "very important" and "important"
+
+    @field_validator("weights")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        return _some_weight(v)
+
+    @model_validator(mode="after")
+    def _keep_fewer(self):
+        if self.keep_levels > self.levels:
+            raise ValueError(f"keep_levels ({self.keep_levels}) cannot exceed levels ({self.levels})")
+        return self
+
+
+class SensitivityRule(_Section):
+    """Ecological-sensitivity sources (seed 003): S = Σ wᵢ xᵢ of graded factor layers, five
+    natural-breaks classes, the top ``keep_classes`` minus developed land, patches ≥ ``min_area_km2``."""
+
+    weights: dict[str, Weight]  # graded factor layer -> weight (AHP)
+    classes: int = Field(5, ge=2, le=9)
+    keep_classes: int = Field(3, ge=1)
+    exclude_classes: list[int] = [80]  # land-cover codes of developed land (GlobeLand30 80 artificial)
+    min_area_km2: PositiveFloat = 1.0  # 003: 100 ha
+
+    @field_validator("weights")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        return _some_weight(v)
+
+    @model_validator(mode="after")
+    def _keep_fewer(self):
+        if self.keep_classes > self.classes:
+            raise ValueError(f"keep_classes ({self.keep_classes}) cannot exceed classes ({self.classes})")
+        return self
+
+
+class ConnectivityRule(_Section):
+    """Keep patches whose importance for connectivity exceeds ``min_importance_pct`` (002: dPC > 1
+    at 5000 m, p = 0.5; 001: 2500 m, p = 0.5; 003: dIIC)."""
+
+    index: Literal["dPC", "dIIC"] = "dPC"
+    min_importance_pct: float = Field(1.0, ge=0)
+    distance_m: PositiveFloat = 5000.0
+    probability: Annotated[float, Field(gt=0, lt=1)] = 0.5  # dPC only
+    landscape_area_km2: PositiveFloat | None = None  # A_L; default the study extent
+
+
+class IsletsRule(_Section):
+    """MSPA islets as stepping-stone candidates (seed 000), with their shape index."""
+
+    min_area_km2: Annotated[float, Field(ge=0)] = 0.0
+    max_lsi: PositiveFloat | None = None  # keep compact ones: LSI = E / (2√(πA)), 1 for a circle
+
+
 class SourcesSection(_Section):
-    """Ecological sources: MSPA core patches at least ``min_area_km2`` (seed 000: > 4 km²)."""
+    """Ecological sources, composed in this order: candidate cells (``candidates``: MSPA cores at
+    least ``min_core_area_km2``, service importance, sensitivity), union with ``protected``
+    polygons, patches (``patch_connectivity``), merging within ``merge_within_m``, at least
+    ``min_area_km2`` (seed 000: > 4 km²), size classes (``size_classes_km2``, kept if listed in
+    ``keep_size_classes``), connectivity importance. Seed 004: min_core_area_km2 = 0.5 and
+    min_area_km2 = 4."""
 
     mspa: MSPASection = MSPASection()
+    candidates: list[Literal["mspa_core", "services", "sensitivity"]] = Field(["mspa_core"], min_length=1)
+    min_core_area_km2: PositiveFloat | None = None
     min_area_km2: PositiveFloat = 1.0
     patch_connectivity: Literal[4, 8] = 8
+    protected: list[str] = []  # vector layers (redline, reserves) whose polygons become source cells
+    merge_within_m: Annotated[float, Field(ge=0)] = 0.0
+    size_classes_km2: list[PositiveFloat] = [7.0, 4.0, 1.0]  # super-large / large / medium / small
+    keep_size_classes: list[Literal["super-large", "large", "medium", "small"]] | None = None
+    mean_of: list[str] = []  # raster layers averaged over each source in the patch table
+    services: ServicesRule | None = None
+    sensitivity: SensitivityRule | None = None
+    connectivity: ConnectivityRule | None = None
+    islets: IsletsRule | None = None
+
+    @model_validator(mode="after")
+    def _rules_present(self):
+        for rule in ("services", "sensitivity"):
+            if rule in self.candidates and getattr(self, rule) is None:
+                raise ValueError(f'candidates lists "{rule}" but [sources.{rule}] is missing; add it with its weights')
+        if len(set(self.size_classes_km2)) != 3:
+            raise ValueError("size_classes_km2 needs three different thresholds, e.g. [7, 4, 1]")
+        return self
 
 
 class SlopeFactor(_Section):
@@ -488,6 +583,7 @@ def _cross_checks(data: dict) -> list[Problem]:
                     'land cover must be kind = "categorical" (classes are resampled by nearest/mode)',
                 )
             )
+    problems += _sources_layer_checks(get("sources", default={}), layers, get("vectors", default={}))
     problems += _resistance_references(get("resistance", default={}), layers, get("vectors", default={}))
     return problems
 
@@ -544,6 +640,31 @@ def _resistance_references(section, layers: dict, vectors) -> list[Problem]:
         if isinstance(c, dict):
             need(
                 f"resistance.corrections.{i}.layer", c.get("layer"), "layer", layers, "add it or remove the correction"
+            )
+    return problems
+
+
+def _sources_layer_checks(sources, layers: dict, vectors) -> list[Problem]:
+    """Layers named by the source rules must exist in [layers] / [vectors]."""
+    if not isinstance(sources, dict):
+        return []
+    named: list[tuple[str, str]] = []
+    for rule in ("services", "sensitivity"):
+        weights = sources.get(rule, {}).get("weights", {}) if isinstance(sources.get(rule), dict) else {}
+        named += [(f"sources.{rule}.weights.{k}", k) for k in (weights if isinstance(weights, dict) else {})]
+    mean_of = sources.get("mean_of", [])
+    named += [("sources.mean_of", k) for k in (mean_of if isinstance(mean_of, list) else []) if isinstance(k, str)]
+    problems = [
+        Problem(where, f"names layer '{k}', which is not in [layers]; add [layers.{k}] or remove it")
+        for where, k in named
+        if k not in layers
+    ]
+    protected = sources.get("protected", [])
+    vectors = vectors if isinstance(vectors, dict) else {}
+    for k in protected if isinstance(protected, list) else []:
+        if isinstance(k, str) and k not in vectors:
+            problems.append(
+                Problem("sources.protected", f"names vector layer '{k}', which is not in [vectors]; add [vectors.{k}]")
             )
     return problems
 

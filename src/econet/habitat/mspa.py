@@ -7,8 +7,15 @@ Loop and Bridge in edge/perforation 67/69, 35/37; Core-Opening 100, Border-Openi
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
+import sys
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from scipy import ndimage
 
 MSPA_CLASSES = {
     17: "core",
@@ -39,6 +46,43 @@ def mspa_binary(landcover: np.ndarray, habitat_codes, missing: np.ndarray | None
     return out
 
 
+def check_mspa_input(binary: np.ndarray) -> None:
+    """Refuse what GWB_MSPA refuses: codes other than 0/1/2, no foreground, no background or missing."""
+    arr = np.asarray(binary)
+    if arr.dtype == np.uint8:  # a bincount is ~50x faster than np.unique on 10^8 cells
+        values = set(np.flatnonzero(np.bincount(arr.ravel(), minlength=3)).tolist())
+    else:
+        values = set(np.unique(arr).tolist())
+    if not values <= {0, 1, 2}:
+        raise ValueError(
+            f"MSPA input must be coded 0 missing / 1 background / 2 foreground, found {sorted(values)}; "
+            "recode it (or give a land-cover raster with its habitat classes)"
+        )
+    if 2 not in values:
+        raise ValueError("MSPA input has no foreground (2): no habitat cell; check the habitat classes")
+    if not values & {0, 1}:
+        raise ValueError("MSPA input has no background (1) or missing (0) cell: everything is habitat")
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """miallib prints arithmetic warnings with C printf; keep them off the user's terminal."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured stdout (pytest, notebooks) has no fd
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
 def mspa(
     binary: np.ndarray,
     connectivity: int = 8,
@@ -48,22 +92,24 @@ def mspa(
 ) -> np.ndarray:
     """MSPA of a 0/1/2-coded uint8 array; returns GTB byte codes (uint8).
 
-    Calls pyguidos' compiled miallib binding in memory (no temporary files).
+    Runs pyguidos' compiled miallib binding (mspa.c v2.4) in memory, then applies GWB_MSPA's one
+    post-processing step (with EdgeWidth 1, stray byte 2 becomes background 0). Missing cells (0)
+    come back as 129 and are neither edge-making nor foreground, as in GTB. Transition changes only
+    the palette, never the bytes (GWB_MSPA.pro); it is passed on for completeness.
     """
     from pyguidos._mspa import _mspa  # compiled; imported lazily so the package imports without it
 
     if connectivity not in (4, 8):
         raise ValueError("connectivity must be 4 or 8")
-    if int(edge_width_px) < 1:
-        raise ValueError("edge_width_px must be >= 1")
-    values = np.unique(binary)
-    if not set(values.tolist()) <= {0, 1, 2}:
-        raise ValueError(f"MSPA input must be coded 0 missing / 1 background / 2 foreground, found {values.tolist()}")
+    if not 1 <= int(edge_width_px) <= 100:
+        raise ValueError(f"edge_width_px must be an integer in [1, 100] (GWB's range), got {edge_width_px}")
+    check_mspa_input(binary)
     arr = np.ascontiguousarray(binary, dtype=np.uint8)
-    out, _ = _mspa.mspa(arr, float(int(edge_width_px)), int(connectivity), int(bool(transition)), int(bool(intext)))
+    with _quiet_stdout():
+        out, _ = _mspa.mspa(arr, float(int(edge_width_px)), int(connectivity), int(bool(transition)), int(bool(intext)))
     out = np.asarray(out, dtype=np.uint8)
-    # pyguidos documents that miallib can leave stray 2s, which GTB shows as background.
-    out[out == 2] = 0
+    if int(edge_width_px) == 1:
+        out[out == 2] = 0  # GWB_MSPA.pro: "fix large size MSPA bug"
     return out
 
 
@@ -87,6 +133,144 @@ def mspa_statistics(result: np.ndarray, cell_area_m2: float) -> pd.DataFrame:
     fg_cells = table.loc[foreground, "cells"].sum()
     table["foreground_share_pct"] = np.where(foreground, 100.0 * table["cells"] / max(fg_cells, 1), np.nan)
     return table[["code", "class", "cells", "area_ha", "foreground_share_pct"]]
+
+
+# GWB_MSPA's summary classes: transition pixels (loop/bridge inside edge or perforation) count
+# with the edge or perforation they cross; +100 (internal) variants count with their class.
+_GWB_GROUPS = {
+    "CORE(m) [green]": (17,),
+    "ISLET [brown]": (9,),
+    "PERFORATION [blue]": (5, 69, 37),
+    "EDGE [black]": (3, 67, 35),
+    "LOOP [yellow]": (65,),
+    "BRIDGE [red]": (33,),
+    "BRANCH [orange]": (1,),
+}
+_STRUCTURE = {4: ndimage.generate_binary_structure(2, 1), 8: np.ones((3, 3), bool)}
+
+
+@dataclass
+class GWBStatistics:
+    """GWB_MSPA's summary statistics of one MSPA result (GWB_MSPA.rst layout).
+
+    ``table`` has one row per GWB class with ``pixels``, ``count`` (number of connected objects:
+    foreground classes with the foreground connectivity, background and openings with the
+    complementary one, missing with 8), ``fg_pct`` and ``data_pct`` (share of foreground and of
+    data pixels). Porosity = 100 x core-opening / (core + edge + perforation + core-opening).
+    """
+
+    table: pd.DataFrame
+    fg_area: int
+    ifg_area: int
+    data_area: int
+    missing_pct: float
+    porosity_pct: float
+    intext: bool
+
+    def row(self, name: str) -> pd.Series:
+        return self.table.set_index("class").loc[name]
+
+
+def _objects(mask: np.ndarray, connectivity: int) -> int:
+    if not mask.any():
+        return 0
+    return int(ndimage.label(mask, structure=_STRUCTURE[connectivity])[1])
+
+
+def gwb_statistics(result: np.ndarray, connectivity: int = 8, intext: bool = True) -> GWBStatistics:
+    """Per-class pixels, object counts and percentages as GWB_MSPA writes them (percentages in
+    single precision, like the IDL original, so the rounded figures agree)."""
+    bg_conn = 4 if connectivity == 8 else 8
+    f32 = np.float32
+    total = int(result.size)
+    missing_px = int(np.count_nonzero(result == MISSING))
+    data = total - missing_px
+    background = (result == 0) | (result == 100) | (result == 220)
+    bg_px = int(np.count_nonzero(background))
+    fg = data - bg_px
+    byforeg = f32(data) / f32(max(fg, 1))
+    rows = []
+    pixels = {}
+
+    def add(name, px, count, fg_pct, data_pct):
+        rows.append({"class": name, "pixels": px, "count": count, "fg_pct": fg_pct, "data_pct": data_pct})
+
+    add("CORE(s) [green]", 0, 0, np.nan, np.nan)
+    for name, codes in _GWB_GROUPS.items():
+        mask = np.isin(result, list(codes) + [c + 100 for c in codes])
+        px = int(np.count_nonzero(mask))
+        pixels[name] = px
+        d = f32(100.0) / f32(max(data, 1)) * f32(px)
+        add(name, px, _objects(mask, connectivity), float(d * byforeg), float(d))
+        if name == "CORE(m) [green]":
+            add("CORE(l) [green]", 0, 0, np.nan, np.nan)
+    add(
+        "Background [grey]",
+        bg_px,
+        _objects(background, bg_conn),
+        np.nan,
+        float(f32(100.0) / f32(max(data, 1)) * f32(bg_px)),
+    )
+    missing_pct = float(f32(100.0) / f32(total) * f32(missing_px))
+    add("Missing [white]", missing_px, _objects(result == MISSING, 8), np.nan, np.nan)
+    core_open = result == 100
+    border_open = result == 220
+    co_px, bo_px = int(np.count_nonzero(core_open)), int(np.count_nonzero(border_open))
+    co_n = _objects(core_open, bg_conn) if intext else 0
+    bo_n = _objects(border_open, bg_conn) if intext else 0
+    add("Opening [grey]", co_px + bo_px, co_n + bo_n, np.nan, np.nan)
+    add("Core-Opening [darkgrey]", co_px, co_n, np.nan, float(f32(100.0) / f32(max(data, 1)) * f32(co_px)))
+    add("Border-Opening [grey]", bo_px, bo_n, np.nan, float(f32(100.0) / f32(max(data, 1)) * f32(bo_px)))
+    contiguous = pixels["CORE(m) [green]"] + pixels["EDGE [black]"] + pixels["PERFORATION [blue]"]
+    porosity = 100.0 - 100.0 * contiguous / (contiguous + co_px) if contiguous + co_px else 0.0
+    return GWBStatistics(
+        table=pd.DataFrame(rows),
+        fg_area=fg,
+        ifg_area=fg + (co_px + bo_px if intext else 0),
+        data_area=data,
+        missing_pct=missing_pct,
+        porosity_pct=porosity,
+        intext=bool(intext),
+    )
+
+
+def _gwb_pct(value: float) -> str:
+    """IDL's round-to-hundredths string: half away from zero, two decimals, width-5 for x.xx."""
+    text = f"{math.floor(abs(value) * 100.0 + 0.5) / 100.0:.2f}"
+    return " " + text if len(text) == 4 else text
+
+
+def format_gwb_statistics(
+    stats: GWBStatistics, name: str, connectivity: int, edge_width_px: int, transition: bool, intext: bool
+) -> str:
+    """The ``<name>_<c>_<ew>_<t>_<i>.txt`` text GWB_MSPA writes beside its result."""
+    params = f"{connectivity}_{edge_width_px}_{int(transition)}_{int(intext)}"
+    lines = [
+        "MSPA results using: ",
+        f"{name} (MSPA: {params}, FG_area: {stats.fg_area}, iFG_area: {stats.ifg_area})",
+        " ",
+        "   MSPA-class [color]:  FG/data pixels [%]  #/BGarea",
+        "=" * 60,
+    ]
+    for r in stats.table.itertuples(index=False):
+        cls = r[0]
+        if cls in ("CORE(s) [green]", "CORE(l) [green]"):
+            left, right = "--/--", "0"
+        elif cls == "Background [grey]":
+            left, right = " --/" + _gwb_pct(r.data_pct), f"{r.count}/{r.pixels}"
+        elif cls == "Missing [white]":
+            left, right = " " + _gwb_pct(stats.missing_pct) + " ", f"{r.count}/{r.pixels}"
+        elif cls == "Opening [grey]":
+            left = _gwb_pct(stats.porosity_pct) + " Porosity" if intext else "--/--"
+            right = f"{r.count}/{r.pixels}" if intext else "--/--"
+        elif cls in ("Core-Opening [darkgrey]", "Border-Opening [grey]"):
+            left = " --/" + _gwb_pct(r.data_pct) if intext else "--/--"
+            right = f"{r.count}/{r.pixels}" if intext else "--/--"
+        else:
+            left, right = _gwb_pct(r.fg_pct) + "/" + _gwb_pct(r.data_pct), str(r.count)
+        label = (cls + ":  ")[:24]  # IDL format a24 right-justifies and truncates
+        lines.append(f"{label:>24}{left[:15]:>15}{'':5}{right}")
+    return "\n".join(lines) + "\n"
 
 
 def mspa_colormap(transition: bool = True) -> dict[int, tuple[int, int, int, int]]:

@@ -1,0 +1,116 @@
+"""``econet mspa INPUT.tif OUTPUT.tif``: GuidosToolbox Workbench's GWB_MSPA as one command.
+
+Takes GWB's input coding (byte 0 missing, 1 background, 2 foreground) or, with ``--habitat``, a
+land-cover raster whose listed classes are foreground (its nodata is missing). Writes the
+byte-coded MSPA GeoTIFF with GTB's colour table and, unless ``--no-stats``, GWB's statistics
+table beside it (OUTPUT with a .txt suffix).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import typer
+from affine import Affine
+from rich.console import Console
+
+from econet.cli._common import user_errors
+from econet.errors import LayerError
+
+NAME = "mspa"
+
+
+def _codes(text: str) -> list[int]:
+    try:
+        return [int(c) for c in text.replace(";", ",").split(",") if c.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"expected class codes separated by commas, e.g. 20,30,50; got {text!r}") from None
+
+
+def main(
+    input: Path = typer.Argument(
+        ...,
+        help="GWB-coded byte GeoTIFF (0 missing, 1 background, 2 foreground), or a land-cover raster with --habitat",
+    ),
+    output: Path = typer.Argument(..., help="MSPA GeoTIFF to write (GTB byte codes and colour table)"),
+    connectivity: int = typer.Option(8, "--connectivity", "-c", help="foreground connectivity: 8 (GWB default) or 4"),
+    edge_width: int | None = typer.Option(
+        None, "--edge-width", "-e", help="EdgeWidth in pixels, 1-100 (GWB default 1)"
+    ),
+    edge_width_m: float | None = typer.Option(
+        None, "--edge-width-m", help="EdgeWidth in metres; rounded to the nearest whole number of cells, at least 1"
+    ),
+    transition: int = typer.Option(
+        1, "--transition", "-t", min=0, max=1, help="Transition 1 (default) or 0: only the palette changes"
+    ),
+    intext: int = typer.Option(
+        1, "--intext", "-i", min=0, max=1, help="IntExt 1 (default) or 0: +100 for features inside core holes"
+    ),
+    habitat: str | None = typer.Option(
+        None, "--habitat", help="land-cover codes that are foreground, e.g. 41,42,43,90,95"
+    ),
+    missing: str | None = typer.Option(None, "--missing", help="extra land-cover codes to treat as missing data"),
+    stats: bool = typer.Option(True, "--stats/--no-stats", help="write GWB's statistics table (OUTPUT with .txt)"),
+) -> None:
+    """MSPA of a raster with GWB's parameters; writes the GTB-coded GeoTIFF and GWB's statistics."""
+    from econet.grid import Grid
+    from econet.habitat.mspa import format_gwb_statistics, gwb_statistics, mspa, mspa_binary, mspa_colormap
+    from econet.io import read_raster, write_raster, write_text
+    from econet.io.raster import crs_is_projected_metres
+
+    console = Console(stderr=True)
+    with user_errors():
+        if connectivity not in (4, 8):
+            raise LayerError("--connectivity", "must be 8 or 4")
+        if edge_width is not None and edge_width_m is not None:
+            raise LayerError("--edge-width", "give --edge-width (pixels) or --edge-width-m, not both")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a plain, non-georeferenced TIFF is fine for GWB too
+            data, crs, transform, nodata = read_raster(input, input.name)
+        if transform.b != 0 or transform.d != 0 or transform.e >= 0:
+            transform = Affine(1, 0, 0, 0, -1, 0)  # no georeferencing: pixel units
+        grid = Grid(crs, transform, data.shape)
+        if edge_width_m is not None:
+            if crs is None or not crs_is_projected_metres(crs):
+                raise LayerError(input.name, "is not in a projected CRS in metres; give --edge-width in pixels")
+            width = max(1, int(math.floor(edge_width_m / grid.cell_size_m + 0.5)))
+        else:
+            width = 1 if edge_width is None else edge_width
+        if habitat is not None:
+            miss = np.zeros(data.shape, bool)
+            if nodata is not None:
+                miss |= np.isnan(data) if np.isnan(nodata) else data == nodata
+            if missing:
+                miss |= np.isin(data, _codes(missing))
+            binary = mspa_binary(data, _codes(habitat), miss)
+        else:
+            if data.dtype != np.uint8:
+                raise LayerError(
+                    input.name,
+                    f"is {data.dtype}, not byte; GWB coding is 0 missing / 1 background / 2 foreground. "
+                    "For a land-cover raster give --habitat with the foreground classes",
+                )
+            binary = data
+        try:
+            result = mspa(binary, connectivity, width, bool(transition), bool(intext))
+        except ValueError as exc:
+            hint = "" if habitat is not None else " (for a land-cover raster give --habitat CODES)"
+            raise LayerError(input.name, f"{exc}{hint}") from None
+        params = f"{connectivity}_{width}_{transition}_{intext}"
+        write_raster(
+            output,
+            result,
+            grid,
+            colormap=mspa_colormap(bool(transition)),
+            description=f"GTB_MSPA, https://forest.jrc.ec.europa.eu/en/activities/lpa/gtb/ {params}",
+        )
+        console.print(f"[green]✓[/green] MSPA {params} of {input.name}: {output}")
+        if stats:
+            table = gwb_statistics(result, connectivity, bool(intext))
+            text = format_gwb_statistics(table, input.stem, connectivity, width, bool(transition), bool(intext))
+            txt = output.with_suffix(".txt")
+            write_text(txt, text)
+            console.print(f"[green]✓[/green] statistics: {txt}")

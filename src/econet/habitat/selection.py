@@ -1,0 +1,400 @@
+"""Source-selection rules of the studies (METHODS.md §2), each a pure function over arrays.
+
+Candidate cells come from MSPA cores, ecosystem-service importance (001) or ecological
+sensitivity (003); protected polygons are unioned in (002); patches closer than a distance are
+merged (003); patches are then kept by area, by size class (001) and by connectivity importance
+(dPC, 001/002; dIIC, 003). Islets are stepping-stone candidates ranked by shape (000).
+``select_sources`` in ``habitat.stage`` composes them in that order from the study's [sources].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from econet.grid import Grid
+from econet.habitat.sources import (
+    Sources,
+    core_mask,
+    filter_by_area,
+    label_patches,
+    patch_cells,
+    patch_table,
+    polygonize,
+    relabel,
+)
+
+SIZE_CLASS_NAMES = ("super-large", "large", "medium", "small")
+_SAMPLE = 10_000  # natural breaks are fitted on at most this many values (plus min and max)
+
+
+# ---- candidate cells ---------------------------------------------------------------------------
+
+
+def range_normalise(values: np.ndarray) -> np.ndarray:
+    """(x - min) / (max - min) over the finite cells, NaN kept; a constant layer gives 0."""
+    v = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(v)
+    if not ok.any():
+        return np.full(v.shape, np.nan)
+    lo, hi = float(v[ok].min()), float(v[ok].max())
+    return (v - lo) / (hi - lo) if hi > lo else np.where(ok, 0.0, np.nan)
+
+
+def weighted_overlay(layers: dict[str, np.ndarray], weights: dict[str, float], normalise: bool) -> np.ndarray:
+    """S = Σ wᵢ xᵢ (001: range-normalised services; 003: graded sensitivity factors). A cell that
+    is NaN in any layer is NaN."""
+    missing = set(weights) - set(layers)
+    if missing:
+        raise ValueError(f"weights name layers that were not given: {sorted(missing)}")
+    total = None
+    for name, w in weights.items():
+        x = range_normalise(layers[name]) if normalise else np.asarray(layers[name], dtype=np.float64)
+        total = w * x if total is None else total + w * x
+    return total
+
+
+def block_mean(values: np.ndarray, block_cells: int) -> np.ndarray:
+    """Mean of the finite cells of each ``block_cells`` x ``block_cells`` block, written back to
+    every cell of the block (001 averages services on a 3 km x 3 km grid anchored at the
+    raster's top-left corner; partial blocks at the right and bottom edges average what they
+    hold). Blocks with no finite cell stay NaN."""
+    if block_cells <= 1:
+        return np.asarray(values, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)
+    h, w = v.shape
+    ph, pw = -h % block_cells, -w % block_cells
+    padded = np.pad(v, ((0, ph), (0, pw)), constant_values=np.nan)
+    blocks = padded.reshape(padded.shape[0] // block_cells, block_cells, padded.shape[1] // block_cells, block_cells)
+    ok = np.isfinite(blocks)
+    sums = np.where(ok, blocks, 0.0).sum(axis=(1, 3))
+    counts = ok.sum(axis=(1, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / counts, np.nan)
+    return np.repeat(np.repeat(means, block_cells, axis=0), block_cells, axis=1)[:h, :w]
+
+
+def natural_breaks(values: np.ndarray, k: int = 5, seed: int = 0) -> np.ndarray:
+    """Upper bounds of ``k`` natural-breaks (Fisher-Jenks, mapclassify) classes of the finite
+    values. Above 10,000 values the breaks are fitted on 10,000 cells drawn with a fixed seed
+    plus the minimum and maximum (ArcGIS also fits Jenks on a 10,000-value sample by default),
+    so big rasters classify in about a second and the same input always gives the same breaks."""
+    import mapclassify
+
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        raise ValueError("no finite value to classify")
+    sample = v
+    if v.size > _SAMPLE:
+        sample = np.concatenate([np.random.default_rng(seed).choice(v, _SAMPLE, replace=False), [v.min(), v.max()]])
+    distinct = np.unique(sample)
+    if distinct.size <= k:
+        return distinct
+    bins = np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=np.float64)
+    bins[-1] = max(bins[-1], float(v.max()))
+    return bins
+
+
+def classify(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """Class 1..len(bins) of each value (right-closed, as mapclassify), 0 for NaN."""
+    v = np.asarray(values, dtype=np.float64)
+    out = np.searchsorted(bins, v, side="left") + 1
+    out = np.minimum(out, len(bins))
+    return np.where(np.isfinite(v), out, 0).astype(np.int16)
+
+
+def service_importance(
+    layers: dict[str, np.ndarray],
+    weights: dict[str, float],
+    cell_size_m: float,
+    block_m: float | None = 3000.0,
+    levels: int = 5,
+    keep_levels: int = 2,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ecosystem-service importance (seed 001): each service range-normalised, weighted, summed,
+    averaged on ``block_m`` blocks (None: per cell), graded into ``levels`` natural-breaks
+    levels (1 = very unimportant ... 5 = very important). Returns (level raster, mask of the
+    top ``keep_levels`` levels: 001 keeps "very important" and "important")."""
+    score = weighted_overlay(layers, weights, normalise=True)
+    if block_m:
+        score = block_mean(score, max(1, int(round(block_m / cell_size_m))))
+    level = classify(score, natural_breaks(score, levels))
+    top = int(level.max())
+    return level, level > top - keep_levels
+
+
+def sensitivity_mask(
+    factors: dict[str, np.ndarray],
+    weights: dict[str, float],
+    exclude: np.ndarray | None = None,
+    classes: int = 5,
+    keep_classes: int = 3,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ecological sensitivity (seed 003): S = Σ wᵢ xᵢ over graded factors, ``classes``
+    natural-breaks classes, the top ``keep_classes`` kept, minus ``exclude`` (heavily developed
+    land). Returns (class raster 1..classes, 5 = high; mask of kept cells). The minimum area
+    (003: 100 ha) is applied when the cells are made into patches."""
+    score = weighted_overlay(factors, weights, normalise=False)
+    level = classify(score, natural_breaks(score, classes))
+    keep = level > int(level.max()) - keep_classes
+    if exclude is not None:
+        keep &= ~exclude
+    return level, keep
+
+
+def rasterize_polygons(geoms, grid) -> np.ndarray:
+    """Cells whose centre lies in any of the polygons (GDAL's default rule)."""
+    from rasterio.features import rasterize
+
+    geoms = [g for g in geoms if g is not None and not g.is_empty]
+    if not geoms:
+        return np.zeros(grid.shape, dtype=bool)
+    return rasterize(((g, 1) for g in geoms), out_shape=grid.shape, transform=grid.transform, dtype="uint8") > 0
+
+
+# ---- patch rules ---------------------------------------------------------------------------------
+
+
+def merge_within(labels: np.ndarray, geoms, distance_m: float) -> np.ndarray:
+    """Give one id to patches whose edge-to-edge distance is at most ``distance_m`` (seed 003's
+    "ecological radiation scope"; single linkage, so chains merge). ``geoms[i]`` is the polygon
+    of label i + 1. Cells keep their place: a merged source is a multi-part patch. Ids are
+    renumbered by descending merged area."""
+    n = int(labels.max())
+    geoms = np.asarray(geoms, dtype=object)
+    if n == 0 or distance_m <= 0:
+        return labels
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="dwithin", distance=distance_m)
+    parent = np.arange(n)
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in zip(left.tolist(), right.tolist()):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    roots = np.array([root(i) for i in range(n)])
+    lut = np.zeros(n + 1, dtype=np.int32)
+    lut[1:] = roots + 1
+    merged = lut[labels]
+    return relabel(merged, np.unique(roots) + 1, n)
+
+
+def size_classes(area_km2, thresholds_km2=(7.0, 4.0, 1.0), names=SIZE_CLASS_NAMES) -> np.ndarray:
+    """Size class of each patch (001: ≥ 7 km² super-large, ≥ 4 large, ≥ 1 medium, else small)."""
+    t = sorted(thresholds_km2, reverse=True)
+    if len(names) != len(t) + 1:
+        raise ValueError(f"{len(t)} thresholds need {len(t) + 1} class names, got {len(names)}")
+    a = np.asarray(area_km2, dtype=float)
+    idx = np.zeros(a.shape, dtype=int)
+    for th in t:
+        idx += a < th
+    return np.asarray(names, dtype=object)[idx]
+
+
+def iic_standin(attr: np.ndarray, distances: np.ndarray, distance_m: float) -> tuple[dict, pd.DataFrame]:
+    """STAND-IN for the connectivity engine's IIC until it exposes one (METHODS.md §3, Conefor):
+    IICnum = Σᵢ Σⱼ aᵢ aⱼ / (1 + nlᵢⱼ) with links where d ≤ ``distance_m``, i = j included,
+    unconnected pairs 0; dIIC_k = 100 (IICnum − IICnum without k) / IICnum by removal.
+    Exact, O(n) breadth-first searches per removal: fine for the tens to hundreds of patches the
+    rule sees. Returns ({"IICnum"}, DataFrame with column dIIC)."""
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import shortest_path
+
+    attr = np.asarray(attr, dtype=float)
+    n = attr.size
+    adj = (np.asarray(distances, dtype=float) <= distance_m) & ~np.eye(n, dtype=bool)
+
+    def num(mask: np.ndarray) -> float:
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return 0.0
+        sub = csr_array(adj[np.ix_(idx, idx)].astype(float))
+        nl = shortest_path(sub, method="D", unweighted=True, directed=False)
+        with np.errstate(divide="ignore"):
+            w = np.where(np.isfinite(nl), 1.0 / (1.0 + nl), 0.0)
+        a = attr[idx]
+        return float(a @ w @ a)
+
+    total = num(np.ones(n, bool))
+    d = np.zeros(n)
+    if total > 0:
+        for k in range(n):
+            mask = np.ones(n, bool)
+            mask[k] = False
+            d[k] = 100.0 * (total - num(mask)) / total
+    return {"IICnum": total}, pd.DataFrame({"dIIC": d})
+
+
+def connectivity_importance(
+    geoms,
+    area_m2: np.ndarray,
+    index: str = "dPC",
+    distance_m: float = 5000.0,
+    probability: float = 0.5,
+    landscape_area_m2: float | None = None,
+) -> np.ndarray:
+    """Each patch's importance for connectivity in percent: dPC (001, 002) from the connectivity
+    engine (edge-to-edge distances, p at ``distance_m``), or dIIC (003) from the stand-in above."""
+    from econet.connectivity.pc import edge_distances, probability_of_connectivity
+
+    geoms = np.asarray(geoms, dtype=object)
+    if geoms.size == 0:
+        return np.zeros(0)
+    dist = edge_distances(geoms)
+    area_m2 = np.asarray(area_m2, dtype=float)
+    if index == "dPC":
+        a_l = landscape_area_m2 or float(area_m2.sum())
+        _, nodes = probability_of_connectivity(area_m2, dist, distance_m, probability, a_l)
+        return nodes["dPC"].to_numpy()
+    if index == "dIIC":
+        return iic_standin(area_m2, dist, distance_m)[1]["dIIC"].to_numpy()
+    raise ValueError(f"index must be 'dPC' or 'dIIC', got {index!r}")
+
+
+def islet_candidates(mspa_result: np.ndarray, connectivity: int = 8, min_cells: int = 1) -> np.ndarray:
+    """MSPA Islets (9, and 109 inside core holes) as labelled patches of at least ``min_cells``
+    cells: stepping-stone candidates (seed 000 screens them by shape index; the patch table
+    gives ``shape`` and ``lsi``)."""
+    labels, n = label_patches((mspa_result == 9) | (mspa_result == 109), connectivity)
+    cells = patch_cells(labels, n)
+    return relabel(labels, np.flatnonzero(cells >= min_cells), n)
+
+
+# ---- composition -------------------------------------------------------------------------------
+
+
+def select_sources(
+    cfg,
+    mspa_result: np.ndarray | None,
+    landcover: np.ndarray,
+    grid: Grid,
+    classes,
+    layers: dict[str, np.ndarray] | None = None,
+    protected: dict[str, list] | None = None,
+    valid: np.ndarray | None = None,
+) -> Sources:
+    """Apply the study's source rules (``cfg`` is a ``config.SourcesSection``) in order:
+    candidate cells, union with protected polygons, patches, merge, minimum area, size classes,
+    connectivity importance. ``layers`` holds every raster the rules and ``mean_of`` name;
+    ``protected`` maps a vector layer name to its polygons; cells outside ``valid`` (missing
+    land cover) never become source cells, even under a protected polygon."""
+    layers = layers or {}
+    steps: list[dict] = []
+    rasters: dict[str, np.ndarray] = {}
+    conn = cfg.patch_connectivity
+
+    def log(step: str, labels_or_mask, detail: str = "") -> None:
+        arr = labels_or_mask
+        n = int(arr.max()) if arr.dtype != bool else label_patches(arr, conn)[1]
+        cells = int(np.count_nonzero(arr))
+        steps.append({"step": step, "patches": n, "area_km2": cells * grid.cell_area_m2 / 1e6, "detail": detail})
+
+    mask = np.zeros(landcover.shape, dtype=bool)
+    if "mspa_core" in cfg.candidates:
+        if mspa_result is None:
+            raise ValueError("the mspa_core candidates need the MSPA result")
+        core, _ = label_patches(core_mask(mspa_result), conn)
+        log("MSPA core patches", core)
+        if cfg.min_core_area_km2:
+            core = filter_by_area(core, grid.cell_area_m2, cfg.min_core_area_km2)
+            log("core patches ≥ min_core_area_km2", core, f"{cfg.min_core_area_km2:g} km²")
+        mask |= core > 0
+    if "services" in cfg.candidates:
+        r = cfg.services
+        level, top = service_importance(
+            {k: layers[k] for k in r.weights}, r.weights, grid.cell_size_m, r.block_m, r.levels, r.keep_levels
+        )
+        rasters["services_level"] = level
+        log("service importance, top levels", top, f"top {r.keep_levels} of {r.levels} natural-breaks levels")
+        mask |= top
+    if "sensitivity" in cfg.candidates:
+        r = cfg.sensitivity
+        developed = np.isin(landcover, r.exclude_classes)
+        level, keep = sensitivity_mask(
+            {k: layers[k] for k in r.weights}, r.weights, developed, r.classes, r.keep_classes
+        )
+        rasters["sensitivity_class"] = level
+        sens = filter_by_area(label_patches(keep, conn)[0], grid.cell_area_m2, r.min_area_km2)
+        log("sensitive patches", sens, f"top {r.keep_classes} of {r.classes} classes, ≥ {r.min_area_km2:g} km²")
+        mask |= sens > 0
+    for name, geoms in (protected or {}).items():
+        mask |= rasterize_polygons(geoms, grid)
+        log(f"union with {name}", mask)
+    if valid is not None:
+        mask &= valid
+    labels, n = label_patches(mask, conn)
+    if cfg.merge_within_m > 0 and n:
+        labels = merge_within(labels, polygonize(labels, grid, n), cfg.merge_within_m)
+        log("merged within distance", labels, f"{cfg.merge_within_m:g} m")
+    labels = filter_by_area(labels, grid.cell_area_m2, cfg.min_area_km2)
+    log("patches ≥ min_area_km2", labels, f"{cfg.min_area_km2:g} km²")
+    mean_of = {k: layers[k] for k in cfg.mean_of}
+    table = patch_table(labels, landcover, grid, classes, mean_of)
+    names = SIZE_CLASS_NAMES
+    table["size_class"] = size_classes(table["area_km2"].to_numpy(), cfg.size_classes_km2, names)
+    if cfg.keep_size_classes is not None:
+        keep = table["size_class"].isin(cfg.keep_size_classes).to_numpy()
+        labels, table = _subset(labels, table, keep)
+        log("size classes kept", labels, ", ".join(cfg.keep_size_classes))
+    if cfg.connectivity is not None and len(table):
+        r = cfg.connectivity
+        a_l = (r.landscape_area_km2 or grid.area_km2) * 1e6
+        importance = connectivity_importance(
+            table.geometry.to_numpy(), table["area_km2"].to_numpy() * 1e6, r.index, r.distance_m, r.probability, a_l
+        )
+        column = f"importance_{r.index}_pct"
+        table[column] = importance
+        labels, table = _subset(labels, table, importance > r.min_importance_pct)
+        log(f"{r.index} > {r.min_importance_pct:g} %", labels, f"d = {r.distance_m:g} m")
+    return Sources(table.reset_index(drop=True), labels, steps=pd.DataFrame(steps), rasters=rasters)
+
+
+def _subset(labels: np.ndarray, table, keep: np.ndarray):
+    """Keep flagged rows and renumber ids 1..k in table order (which is by descending area)."""
+    keep = np.asarray(keep, dtype=bool)
+    lut = np.zeros(len(keep) + 1, dtype=np.int32)
+    lut[1:][keep] = np.arange(1, int(keep.sum()) + 1, dtype=np.int32)
+    table = table[keep].copy()
+    table["id"] = np.arange(1, len(table) + 1)
+    return lut[labels], table
+
+
+def stepping_stone_islets(mspa_result, landcover, grid, classes, connectivity=8, min_area_km2=0.0, max_lsi=None):
+    """Islets as stepping-stone candidates with their patch table, most compact (lowest LSI) first."""
+    min_cells = max(1, int(np.ceil(min_area_km2 * 1e6 / grid.cell_area_m2 - 1e-9)))
+    labels = islet_candidates(mspa_result, connectivity, min_cells)
+    table = patch_table(labels, landcover, grid, classes)
+    if max_lsi is not None and len(table):
+        labels, table = _subset(labels, table, (table["lsi"] <= max_lsi).to_numpy())
+    # Ties (a square and a single cell are equally compact) go to the larger islet (lower id).
+    order = np.lexsort((table["id"].to_numpy(), np.round(table["lsi"].to_numpy(), 9)))
+    table = table.iloc[order].reset_index(drop=True)
+    return Sources(table=table, labels=labels)
+
+
+__all__ = [
+    "SIZE_CLASS_NAMES",
+    "select_sources",
+    "stepping_stone_islets",
+    "block_mean",
+    "classify",
+    "connectivity_importance",
+    "iic_standin",
+    "islet_candidates",
+    "merge_within",
+    "natural_breaks",
+    "range_normalise",
+    "rasterize_polygons",
+    "sensitivity_mask",
+    "service_importance",
+    "size_classes",
+    "weighted_overlay",
+]
