@@ -1,0 +1,299 @@
+"""Compiled kernels for the connectivity indices: one pass per source node, in numba.
+
+For a source ``s`` the pass runs Dijkstra on the link graph (weights -ln p for PC, 1 for IIC),
+sums the source's flux, and builds the *dominator tree* of the shortest-path DAG: node ``k``
+dominates ``v`` when every best path from ``s`` to ``v`` passes through ``k``. Removing ``k``
+changes the best path value of exactly the pairs (s, v) with ``v`` below ``k`` in that tree, so
+only those targets are recomputed, by a Dijkstra restricted to ``k``'s subtree that starts from
+the unchanged distances of its neighbours (Ramalingam & Reps style deletion update). Nodes that
+dominate nothing (most of them) never trigger a recomputation.
+
+Ties: two paths are the same length when they differ by at most ``tie_rtol`` (relative). A tie
+that is missed only makes the dominator tree deeper (more recomputation, still exact); a false tie
+can only hide a connector change below ``tie_rtol`` of a pair's value.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+PC_MODE = 0  # value of a path = exp(-length), length = sum of -ln p
+IIC_MODE = 1  # value of a path = 1 / (1 + number of links)
+
+
+@numba.njit(cache=True, inline="always")
+def _value(length, mode):
+    if length == np.inf:
+        return 0.0
+    if mode == PC_MODE:
+        return np.exp(-length)
+    return 1.0 / (1.0 + length)
+
+
+@numba.njit(cache=True, inline="always")
+def _push(hkey, hnode, size, key, node):
+    i = size
+    hkey[i] = key
+    hnode[i] = node
+    while i > 0:
+        parent = (i - 1) >> 1
+        if hkey[parent] <= key:
+            break
+        hkey[i] = hkey[parent]
+        hnode[i] = hnode[parent]
+        i = parent
+    hkey[i] = key
+    hnode[i] = node
+    return size + 1
+
+
+@numba.njit(cache=True, inline="always")
+def _pop(hkey, hnode, size):
+    """Remove the root; return the new size (the root was read by the caller)."""
+    size -= 1
+    key = hkey[size]
+    node = hnode[size]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and hkey[child + 1] < hkey[child]:
+            child += 1
+        if hkey[child] >= key:
+            break
+        hkey[i] = hkey[child]
+        hnode[i] = hnode[child]
+        i = child
+    if size > 0:
+        hkey[i] = key
+        hnode[i] = node
+    return size
+
+
+@numba.njit(cache=True)
+def _source_pass(
+    src, indptr, nbr, wt, attr, mode, tie_rtol, want_removal, dist, order, pos, idom, depth, nchild, first,
+    pre, subsize, stamp, done, newd, hkey, hnode, token, conn, stack,
+):  # fmt: skip
+    """One source: returns (flow, direct, token); adds a_src * (pair losses) into ``conn``."""
+    n = attr.size
+    for v in range(n):
+        dist[v] = np.inf
+        pos[v] = -1
+    dist[src] = 0.0
+    size = _push(hkey, hnode, 0, 0.0, src)
+    count = 0
+    while size > 0:
+        d = hkey[0]
+        v = hnode[0]
+        size = _pop(hkey, hnode, size)
+        if pos[v] >= 0 or d > dist[v]:
+            continue
+        pos[v] = count
+        order[count] = v
+        count += 1
+        for e in range(indptr[v], indptr[v + 1]):
+            u = nbr[e]
+            nd = d + wt[e]
+            if nd < dist[u] and pos[u] < 0:
+                dist[u] = nd
+                size = _push(hkey, hnode, size, nd, u)
+
+    flow = 0.0
+    for c in range(count):
+        v = order[c]
+        flow += attr[v] * _value(dist[v], mode)
+    direct = 0.0
+    for e in range(indptr[src], indptr[src + 1]):
+        u = nbr[e]
+        if u != src:
+            direct += attr[u] * _value(wt[e], mode)
+    if not want_removal or attr[src] == 0.0:
+        return flow, direct, token
+
+    # Dominator tree of the shortest-path DAG, nodes taken in settling order.
+    idom[src] = src
+    depth[src] = 0
+    for c in range(1, count):
+        v = order[c]
+        tol = tie_rtol * dist[v]
+        dom = -1
+        for e in range(indptr[v], indptr[v + 1]):
+            u = nbr[e]
+            if pos[u] < 0 or pos[u] >= c or dist[u] + wt[e] > dist[v] + tol:
+                continue
+            if dom < 0:
+                dom = u
+                continue
+            x = u
+            while x != dom:  # lowest common ancestor in the tree built so far
+                if depth[x] >= depth[dom]:
+                    x = idom[x]
+                else:
+                    dom = idom[dom]
+        idom[v] = dom
+        depth[v] = depth[dom] + 1
+
+    # Preorder of the tree, so that every subtree is a contiguous slice of ``pre``.
+    for c in range(count):
+        nchild[order[c]] = 0
+    for c in range(1, count):
+        nchild[idom[order[c]]] += 1
+    any_internal = False
+    for c in range(1, count):
+        v = order[c]
+        if nchild[v] > 0:
+            any_internal = True
+    if not any_internal:
+        return flow, direct, token
+    acc = 0
+    for c in range(count):  # first[v]: start of v's children in the ``stack`` scratch
+        v = order[c]
+        first[v] = acc
+        acc += nchild[v]
+        nchild[v] = 0
+    for c in range(1, count):
+        v = order[c]
+        p = idom[v]
+        stack[first[p] + nchild[p]] = v
+        nchild[p] += 1
+    # Iterative DFS: children are pushed together, so each subtree comes out contiguous.
+    todo = hnode  # the heap is empty now: reuse its node array as the DFS stack
+    todo[0] = src
+    top = 1
+    k = 0
+    while top > 0:
+        top -= 1
+        v = todo[top]
+        pre[k] = v
+        k += 1
+        for t in range(nchild[v]):
+            todo[top] = stack[first[v] + t]
+            top += 1
+    for t in range(count - 1, -1, -1):
+        v = pre[t]
+        s = 1
+        for q in range(nchild[v]):
+            s += subsize[stack[first[v] + q]]
+        subsize[v] = s
+    a_src = attr[src]
+    for t in range(1, count):
+        kk = pre[t]
+        if nchild[kk] == 0:
+            continue
+        token += 1
+        lo = t + 1
+        hi = t + subsize[kk]
+        for q in range(lo, hi):
+            stamp[pre[q]] = token
+        stamp[kk] = token
+        # Seed each subtree node from its unchanged neighbours outside the subtree.
+        size = 0
+        for q in range(lo, hi):
+            v = pre[q]
+            best = np.inf
+            for e in range(indptr[v], indptr[v + 1]):
+                u = nbr[e]
+                if stamp[u] != token and dist[u] < np.inf:
+                    cand = dist[u] + wt[e]
+                    if cand < best:
+                        best = cand
+            newd[v] = best
+            if best < np.inf:
+                size = _push(hkey, hnode, size, best, v)
+        while size > 0:
+            d = hkey[0]
+            v = hnode[0]
+            size = _pop(hkey, hnode, size)
+            if done[v] == token or d > newd[v]:
+                continue
+            done[v] = token
+            for e in range(indptr[v], indptr[v + 1]):
+                u = nbr[e]
+                if stamp[u] == token and u != kk and done[u] != token:
+                    nd = d + wt[e]
+                    if nd < newd[u]:
+                        newd[u] = nd
+                        size = _push(hkey, hnode, size, nd, u)
+        loss = 0.0
+        for q in range(lo, hi):
+            v = pre[q]
+            loss += attr[v] * (_value(dist[v], mode) - _value(newd[v], mode))
+        conn[kk] += a_src * loss
+    return flow, direct, token
+
+
+@numba.njit(cache=True, parallel=True)
+def all_sources(indptr, nbr, wt, attr, mode, tie_rtol, want_removal, nchunks):
+    """Per node: flow_i = Σ_j a_j v*_ij, direct_i = Σ_j a_j v_ij over its links, and conn_k =
+    Σ_{i,j ≠ k} a_i a_j (v*_ij − v*_ij without k) (ordered pairs)."""
+    n = attr.size
+    cap = nbr.size + n + 1
+    flow = np.zeros(n)
+    direct = np.zeros(n)
+    conn_parts = np.zeros((nchunks, n))
+    for c in numba.prange(nchunks):
+        dist = np.empty(n)
+        order = np.empty(n, np.int64)
+        pos = np.empty(n, np.int64)
+        idom = np.empty(n, np.int64)
+        depth = np.empty(n, np.int64)
+        nchild = np.empty(n, np.int64)
+        first = np.empty(n, np.int64)
+        pre = np.empty(n, np.int64)
+        subsize = np.empty(n, np.int64)
+        stamp = np.zeros(n, np.int64)
+        done = np.zeros(n, np.int64)
+        newd = np.empty(n)
+        stack = np.empty(n, np.int64)
+        hkey = np.empty(cap)
+        hnode = np.empty(cap, np.int64)
+        token = 0
+        for s in range(c, n, nchunks):
+            f, d, token = _source_pass(
+                s, indptr, nbr, wt, attr, mode, tie_rtol, want_removal, dist, order, pos, idom, depth, nchild,
+                first, pre, subsize, stamp, done, newd, hkey, hnode, token, conn_parts[c], stack,
+            )  # fmt: skip
+            flow[s] = f
+            direct[s] = d
+    conn = np.zeros(n)
+    for c in range(nchunks):
+        for v in range(n):
+            conn[v] += conn_parts[c, v]
+    return flow, direct, conn
+
+
+@numba.njit(cache=True)
+def best_values(indptr, nbr, wt, mode, sources):
+    """Matrix of best path values v*_ij (rows = ``sources``): p* for PC, 1/(1+nl) for IIC."""
+    n = indptr.size - 1
+    out = np.zeros((sources.size, n))
+    dist = np.empty(n)
+    settled = np.zeros(n, np.bool_)
+    hkey = np.empty(nbr.size + n + 1)
+    hnode = np.empty(nbr.size + n + 1, np.int64)
+    for r in range(sources.size):
+        for v in range(n):
+            dist[v] = np.inf
+            settled[v] = False
+        s = sources[r]
+        dist[s] = 0.0
+        size = _push(hkey, hnode, 0, 0.0, s)
+        while size > 0:
+            d = hkey[0]
+            v = hnode[0]
+            size = _pop(hkey, hnode, size)
+            if settled[v] or d > dist[v]:
+                continue
+            settled[v] = True
+            for e in range(indptr[v], indptr[v + 1]):
+                u = nbr[e]
+                nd = d + wt[e]
+                if nd < dist[u] and not settled[u]:
+                    dist[u] = nd
+                    size = _push(hkey, hnode, size, nd, u)
+        for v in range(n):
+            out[r, v] = _value(dist[v], mode)
+    return out
