@@ -75,7 +75,7 @@ def _pop(hkey, hnode, size):
 @numba.njit(cache=True)
 def _source_pass(
     src, indptr, nbr, wt, attr, mode, tie_rtol, want_removal, dist, order, pos, idom, depth, nchild, first,
-    pre, subsize, stamp, done, newd, hkey, hnode, token, conn, stack,
+    pre, subsize, descmax, pv, stamp, done, newd, hkey, hnode, token, conn, stack,
 ):  # fmt: skip
     """One source: returns (flow, direct, token); adds a_src * (pair losses) into ``conn``."""
     n = attr.size
@@ -174,14 +174,20 @@ def _source_pass(
             top += 1
     for t in range(count - 1, -1, -1):
         v = pre[t]
-        s = 1
+        size_v = 1
+        top_v = -1  # the largest node index below v
         for q in range(nchild[v]):
-            s += subsize[stack[first[v] + q]]
-        subsize[v] = s
+            child = stack[first[v] + q]
+            size_v += subsize[child]
+            top_v = max(top_v, child, descmax[child])
+        subsize[v] = size_v
+        descmax[v] = top_v
+        pv[v] = _value(dist[v], mode)
+    # Each unordered pair is handled once, from its smaller end (the loss is symmetric).
     a_src = attr[src]
     for t in range(1, count):
         kk = pre[t]
-        if nchild[kk] == 0:
+        if nchild[kk] == 0 or descmax[kk] < src:
             continue
         token += 1
         lo = t + 1
@@ -191,25 +197,37 @@ def _source_pass(
         stamp[kk] = token
         # Seed each subtree node from its unchanged neighbours outside the subtree.
         size = 0
+        targets = 0
         for q in range(lo, hi):
             v = pre[q]
+            if v > src:
+                targets += 1
             best = np.inf
             for e in range(indptr[v], indptr[v + 1]):
                 u = nbr[e]
-                if stamp[u] != token and dist[u] < np.inf:
+                if stamp[u] != token:
                     cand = dist[u] + wt[e]
                     if cand < best:
                         best = cand
             newd[v] = best
-            if best < np.inf:
+            if best < np.inf and hi - lo > 1:
                 size = _push(hkey, hnode, size, best, v)
-        while size > 0:
+        loss = 0.0
+        if hi - lo == 1:  # a single node below kk: its seed is final
+            v = pre[lo]
+            loss = attr[v] * (pv[v] - _value(newd[v], mode))
+            conn[kk] += 2.0 * a_src * loss
+            continue
+        while size > 0 and targets > 0:  # stop once every target above src is settled
             d = hkey[0]
             v = hnode[0]
             size = _pop(hkey, hnode, size)
             if done[v] == token or d > newd[v]:
                 continue
             done[v] = token
+            if v > src:
+                targets -= 1
+                loss += attr[v] * (pv[v] - _value(d, mode))
             for e in range(indptr[v], indptr[v + 1]):
                 u = nbr[e]
                 if stamp[u] == token and u != kk and done[u] != token:
@@ -217,11 +235,12 @@ def _source_pass(
                     if nd < newd[u]:
                         newd[u] = nd
                         size = _push(hkey, hnode, size, nd, u)
-        loss = 0.0
-        for q in range(lo, hi):
-            v = pre[q]
-            loss += attr[v] * (_value(dist[v], mode) - _value(newd[v], mode))
-        conn[kk] += a_src * loss
+        if targets > 0:  # targets never reached: cut off from the source
+            for q in range(lo, hi):
+                v = pre[q]
+                if v > src and done[v] != token:
+                    loss += attr[v] * pv[v]
+        conn[kk] += 2.0 * a_src * loss
     return flow, direct, token
 
 
@@ -244,6 +263,8 @@ def all_sources(indptr, nbr, wt, attr, mode, tie_rtol, want_removal, nchunks):
         first = np.empty(n, np.int64)
         pre = np.empty(n, np.int64)
         subsize = np.empty(n, np.int64)
+        descmax = np.empty(n, np.int64)
+        pv = np.empty(n)
         stamp = np.zeros(n, np.int64)
         done = np.zeros(n, np.int64)
         newd = np.empty(n)
@@ -254,7 +275,7 @@ def all_sources(indptr, nbr, wt, attr, mode, tie_rtol, want_removal, nchunks):
         for s in range(c, n, nchunks):
             f, d, token = _source_pass(
                 s, indptr, nbr, wt, attr, mode, tie_rtol, want_removal, dist, order, pos, idom, depth, nchild,
-                first, pre, subsize, stamp, done, newd, hkey, hnode, token, conn_parts[c], stack,
+                first, pre, subsize, descmax, pv, stamp, done, newd, hkey, hnode, token, conn_parts[c], stack,
             )  # fmt: skip
             flow[s] = f
             direct[s] = d
