@@ -82,3 +82,15 @@ def test_user_errors_exit_2(tmp_path):
                   "-confProb", 1000, 0.5, cwd=tmp_path)  # fmt: skip
     assert proc.exit_code == 2 and "999" in proc.output
     assert not list(tmp_path.glob("*node_importances.txt"))
+
+
+def test_probability_connection_file_matches_distances(tmp_path):
+    """-t prob: direct probabilities p = 0.5^(d/200) give the same PC as -confProb 200 0.5."""
+    d = RUNS / "tiny5"
+    lines = [line.split() for line in (d / "dist_tiny.txt").read_text().splitlines()]
+    (tmp_path / "prob.txt").write_text("".join(f"{a} {b} {0.5 ** (float(x) / 200):.17g}\n" for a, b, x in lines))
+    proc = econet("conefor", "-nodeFile", d / "nodes_tiny.txt", "-conFile", "prob.txt", "-t", "prob", "notall",
+                  "-PC", "-landArea", 100, cwd=tmp_path)  # fmt: skip
+    assert proc.exit_code == 0, proc.output
+    overall = dict(rows(tmp_path / "overall_indices.txt"))
+    assert overall["PC"] == "0.398022" and overall["PCdirect(%)"] == "38.3927"

@@ -159,3 +159,11 @@ def test_bad_input_is_named():
         pc_indices(np.array([1.0, -1.0]), np.zeros((2, 2)), 100, 0.5)
     with pytest.raises(ValueError, match="0..1"):
         iic_indices(np.ones(2), Links(np.array([0]), np.array([2]), np.array([1.0])), 10)
+
+
+def test_no_nodes_and_zero_attributes():
+    overall, nodes = pc_indices(np.zeros(0), np.zeros((0, 0)), 100, 0.5, 10)
+    assert overall["PCnum"] == 0 and len(nodes) == 0
+    overall, nodes = iic_indices(np.zeros(3), np.full((3, 3), 5.0), 10, 10)
+    assert overall["IICnum"] == 0 and (nodes["dIIC"] == 0).all()
+    assert probability_of_connectivity(np.zeros(2), np.ones((2, 2)), 100, 0.5, 10)[0]["PC"] == 0
