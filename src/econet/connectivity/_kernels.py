@@ -6,7 +6,9 @@ dominates ``v`` when every best path from ``s`` to ``v`` passes through ``k``. R
 changes the best path value of exactly the pairs (s, v) with ``v`` below ``k`` in that tree, so
 only those targets are recomputed, by a Dijkstra restricted to ``k``'s subtree that starts from
 the unchanged distances of its neighbours (Ramalingam & Reps style deletion update). Nodes that
-dominate nothing (most of them) never trigger a recomputation.
+dominate nothing (most of them) never trigger a recomputation. The graph is undirected, so the
+loss of a pair is the same from either end: each pair is counted from its smaller node only,
+and a restricted search stops as soon as those targets are settled.
 
 Ties: two paths are the same length when they differ by at most ``tie_rtol`` (relative). A tie
 that is missed only makes the dominator tree deeper (more recomputation, still exact); a false tie
@@ -75,7 +77,7 @@ def _pop(hkey, hnode, size):
 @numba.njit(cache=True)
 def _source_pass(
     src, indptr, nbr, wt, attr, mode, tie_rtol, want_removal, dist, order, pos, idom, depth, nchild, first,
-    pre, subsize, descmax, pv, stamp, done, newd, hkey, hnode, token, conn, stack,
+    pre, subsize, descmax, pv, prein, done, newd, hkey, hnode, token, conn, stack,
 ):  # fmt: skip
     """One source: returns (flow, direct, token); adds a_src * (pair losses) into ``conn``."""
     n = attr.size
@@ -160,6 +162,8 @@ def _source_pass(
         stack[first[p] + nchild[p]] = v
         nchild[p] += 1
     # Iterative DFS: children are pushed together, so each subtree comes out contiguous.
+    for v in range(n):
+        prein[v] = -1  # unreached nodes lie outside every subtree
     todo = hnode  # the heap is empty now: reuse its node array as the DFS stack
     todo[0] = src
     top = 1
@@ -168,6 +172,7 @@ def _source_pass(
         top -= 1
         v = todo[top]
         pre[k] = v
+        prein[v] = k
         k += 1
         for t in range(nchild[v]):
             todo[top] = stack[first[v] + t]
@@ -192,10 +197,8 @@ def _source_pass(
         token += 1
         lo = t + 1
         hi = t + subsize[kk]
-        for q in range(lo, hi):
-            stamp[pre[q]] = token
-        stamp[kk] = token
-        # Seed each subtree node from its unchanged neighbours outside the subtree.
+        # Seed each subtree node from its unchanged neighbours outside the subtree (kk's subtree
+        # is the preorder slice [t, hi), kk included).
         size = 0
         targets = 0
         for q in range(lo, hi):
@@ -204,9 +207,9 @@ def _source_pass(
                 targets += 1
             best = np.inf
             for e in range(indptr[v], indptr[v + 1]):
-                u = nbr[e]
-                if stamp[u] != token:
-                    cand = dist[u] + wt[e]
+                pu = prein[nbr[e]]
+                if pu < t or pu >= hi:
+                    cand = dist[nbr[e]] + wt[e]
                     if cand < best:
                         best = cand
             newd[v] = best
@@ -230,7 +233,7 @@ def _source_pass(
                 loss += attr[v] * (pv[v] - _value(d, mode))
             for e in range(indptr[v], indptr[v + 1]):
                 u = nbr[e]
-                if stamp[u] == token and u != kk and done[u] != token:
+                if prein[u] > t and prein[u] < hi and done[u] != token:
                     nd = d + wt[e]
                     if nd < newd[u]:
                         newd[u] = nd
@@ -265,7 +268,7 @@ def all_sources(indptr, nbr, wt, attr, mode, tie_rtol, want_removal, nchunks):
         subsize = np.empty(n, np.int64)
         descmax = np.empty(n, np.int64)
         pv = np.empty(n)
-        stamp = np.zeros(n, np.int64)
+        prein = np.empty(n, np.int64)
         done = np.zeros(n, np.int64)
         newd = np.empty(n)
         stack = np.empty(n, np.int64)
@@ -275,7 +278,7 @@ def all_sources(indptr, nbr, wt, attr, mode, tie_rtol, want_removal, nchunks):
         for s in range(c, n, nchunks):
             f, d, token = _source_pass(
                 s, indptr, nbr, wt, attr, mode, tie_rtol, want_removal, dist, order, pos, idom, depth, nchild,
-                first, pre, subsize, descmax, pv, stamp, done, newd, hkey, hnode, token, conn_parts[c], stack,
+                first, pre, subsize, descmax, pv, prein, done, newd, hkey, hnode, token, conn_parts[c], stack,
             )  # fmt: skip
             flow[s] = f
             direct[s] = d
