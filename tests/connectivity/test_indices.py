@@ -167,3 +167,15 @@ def test_no_nodes_and_zero_attributes():
     overall, nodes = iic_indices(np.zeros(3), np.full((3, 3), 5.0), 10, 10)
     assert overall["IICnum"] == 0 and (nodes["dIIC"] == 0).all()
     assert probability_of_connectivity(np.zeros(2), np.ones((2, 2)), 100, 0.5, 10)[0]["PC"] == 0
+
+
+def test_sweep_order_is_a_permutation_grouping_components():
+    from econet.connectivity import _kernels
+    from econet.connectivity.indices import _csr
+
+    i, j = np.array([0, 1, 3, 4, 6]), np.array([1, 2, 4, 5, 3])  # path 0-1-2, star 3-4-5-6, node 7 alone
+    indptr, nbr, wt, *_ = _csr(8, i, j, np.ones(5))
+    order = _kernels.sweep_order(indptr, nbr, wt)
+    assert sorted(order.tolist()) == list(range(8))
+    assert set(order[:3].tolist()) == {0, 1, 2} and set(order[3:7].tolist()) == {3, 4, 5, 6} and order[7] == 7
+    assert order[1] == 1  # the path is walked from one end to the other

@@ -321,3 +321,70 @@ def best_values(indptr, nbr, wt, mode, sources):
         for v in range(n):
             out[r, v] = _value(dist[v], mode)
     return out
+
+
+@numba.njit(cache=True)
+def _sweep(indptr, nbr, wt, src, dist, touched, hkey, hnode):
+    """Dijkstra from ``src`` over its component; returns the nodes reached, in settling order."""
+    count = 0
+    dist[src] = 0.0
+    size = _push(hkey, hnode, 0, 0.0, src)
+    while size > 0:
+        d = hkey[0]
+        v = hnode[0]
+        size = _pop(hkey, hnode, size)
+        if d > dist[v]:
+            continue
+        touched[count] = v
+        count += 1
+        for e in range(indptr[v], indptr[v + 1]):
+            u = nbr[e]
+            nd = d + wt[e]
+            if nd < dist[u]:
+                dist[u] = nd
+                size = _push(hkey, hnode, size, nd, u)
+    return count
+
+
+@numba.njit(cache=True)
+def sweep_order(indptr, nbr, wt):
+    """A node order that follows the graph's geometry: component by component, by distance from
+    a peripheral node (double sweep). Best-path subtrees seen from a source then mostly hold
+    nodes that are all before or all after it, which lets ``all_sources`` skip them."""
+    n = indptr.size - 1
+    first = np.full(n, np.inf)
+    second = np.full(n, np.inf)
+    comp = np.full(n, -1, np.int64)
+    touched = np.empty(n, np.int64)
+    hkey = np.empty(nbr.size + n + 1)
+    hnode = np.empty(nbr.size + n + 1, np.int64)
+    ncomp = 0
+    for s in range(n):
+        if comp[s] >= 0:
+            continue
+        count = _sweep(indptr, nbr, wt, s, first, touched, hkey, hnode)
+        far = s
+        for q in range(count):
+            v = touched[q]
+            comp[v] = ncomp
+            if first[v] > first[far]:
+                far = v
+        _sweep(indptr, nbr, wt, far, second, touched, hkey, hnode)
+        ncomp += 1
+    key = np.empty(n)
+    for v in range(n):
+        key[v] = second[v]
+    order = np.argsort(key, kind="mergesort")
+    # stable by component: gather components in order of their first node
+    out = np.empty(n, np.int64)
+    start = np.zeros(ncomp + 1, np.int64)
+    for v in range(n):
+        start[comp[v] + 1] += 1
+    for c in range(ncomp):
+        start[c + 1] += start[c]
+    fill = start[:ncomp].copy()
+    for q in range(n):
+        v = order[q]
+        out[fill[comp[v]]] = v
+        fill[comp[v]] += 1
+    return out
