@@ -9,8 +9,7 @@ import pytest
 import shapely
 
 from econet.config import ConnectivitySection
-from econet.connectivity import centroid_distances, edge_distances, pc_indices, table_links
-from econet.connectivity.stage import source_distances
+from econet.connectivity import centroid_distances, edge_distances, pc_indices, source_distances, table_links
 from econet.errors import EconetError
 
 SQUARES = [shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10), shapely.box(23, 4, 25, 6), shapely.box(0, 50, 1, 51)]
@@ -52,6 +51,9 @@ def test_least_cost_links_from_the_corridor_table():
     assert links.i.tolist() == [0, 1] and links.j.tolist() == [1, 2] and links.distance.tolist() == [0.0, 150.0]
     with pytest.raises(EconetError, match="unknown node ids"):
         table_links([7, 8], corridors)
+    with pytest.raises(EconetError, match="corridor table"):
+        source_distances(table, "least_cost")
+    assert source_distances(table, "edge", max_distance=5).i.tolist() == [0, 1]
     with pytest.raises(EconetError, match="lacks column"):
         table_links([7, 8, 9], corridors.rename(columns={"cost": "c"}))
 

@@ -1,7 +1,13 @@
 """Connectivity indices (Conefor conventions, METHODS.md §3): PC, IIC, ECA, dPC and dIIC with
 their intra, flux and connector fractions, over a distance matrix or a sparse link list."""
 
-from econet.connectivity.distances import centroid_distances, centroid_points, edge_distances, table_links
+from econet.connectivity.distances import (
+    centroid_distances,
+    centroid_points,
+    edge_distances,
+    source_distances,
+    table_links,
+)
 from econet.connectivity.indices import Links, best_probabilities, iic_indices, links_from_matrix, pc_indices
 from econet.connectivity.pc import probability_of_connectivity
 
@@ -15,5 +21,6 @@ __all__ = [
     "links_from_matrix",
     "pc_indices",
     "probability_of_connectivity",
+    "source_distances",
     "table_links",
 ]

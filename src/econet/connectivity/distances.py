@@ -73,4 +73,21 @@ def table_links(ids, table: pd.DataFrame, from_col: str = "from_id", to_col: str
     return Links(index[t[from_col]].to_numpy(), index[t[to_col]].to_numpy(), cost[ok])
 
 
-__all__ = ["centroid_distances", "centroid_points", "edge_distances", "table_links"]
+def source_distances(table, distance: str = "edge", corridors=None, max_distance: float | None = None):
+    """Distances between the rows of a Sources table (polygons with an ``id`` column).
+
+    ``distance``: "edge" or "centroid" (a matrix, or :class:`Links` within ``max_distance``), or
+    "least_cost": the ``cost`` of the corridor table ``corridors`` (from_id, to_id, cost).
+    """
+    if distance == "edge":
+        return edge_distances(table.geometry.to_numpy(), max_distance)
+    if distance == "centroid":
+        return centroid_distances(table.geometry.to_numpy(), max_distance)
+    if distance == "least_cost":
+        if corridors is None:
+            raise EconetError("least-cost distances need the corridor table (from_id, to_id, cost)")
+        return table_links(table["id"].to_numpy(), corridors, "from_id", "to_id", "cost")
+    raise EconetError(f"unknown distance {distance!r}: use 'edge', 'centroid' or 'least_cost'")
+
+
+__all__ = ["centroid_distances", "centroid_points", "edge_distances", "source_distances", "table_links"]

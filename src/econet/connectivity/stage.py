@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from econet.connectivity.distances import centroid_distances, edge_distances, table_links
+from econet.connectivity.distances import source_distances
 from econet.connectivity.indices import iic_indices, pc_indices
 from econet.io import write_csv
 from econet.report.tables import html_table, section
@@ -15,15 +15,6 @@ _DISTANCES = {
     "centroid": "centroid distances",
     "least_cost": "least-cost distances of the corridors",
 }
-
-
-def source_distances(table, distance: str, corridors=None):
-    """Distances between the sources: a matrix (edge, centroid) or the corridor links (least cost)."""
-    if distance == "edge":
-        return edge_distances(table.geometry.to_numpy())
-    if distance == "centroid":
-        return centroid_distances(table.geometry.to_numpy())
-    return table_links(table["id"].to_numpy(), corridors, "from_id", "to_id", "cost")
 
 
 def _connectivity(ctx: Context):
@@ -97,4 +88,4 @@ CONNECTIVITY_STAGE = Stage(
     },
 )
 
-__all__ = ["CONNECTIVITY_STAGE", "source_distances"]
+__all__ = ["CONNECTIVITY_STAGE"]
