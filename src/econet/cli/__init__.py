@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from econet.cli import demo, init, mspa, run, validate
+from econet.cli import conefor, demo, init, mspa, run, validate
 
 app = typer.Typer(
     name="econet",
@@ -13,7 +13,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (demo, run, validate, init, mspa):
+# Study-level commands first, then the drop-ins for users of the reference tools.
+for module in (demo, run, validate, init, mspa, conefor):
     app.command(module.NAME, help=module.main.__doc__)(module.main)
 
 

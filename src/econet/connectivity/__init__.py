@@ -1,5 +1,26 @@
-"""Connectivity indices (Conefor conventions, METHODS.md §3)."""
+"""Connectivity indices (Conefor conventions, METHODS.md §3): PC, IIC, ECA, dPC and dIIC with
+their intra, flux and connector fractions, over a distance matrix or a sparse link list."""
 
-from econet.connectivity.pc import edge_distances, probability_of_connectivity
+from econet.connectivity.distances import (
+    centroid_distances,
+    centroid_points,
+    edge_distances,
+    source_distances,
+    table_links,
+)
+from econet.connectivity.indices import Links, best_probabilities, iic_indices, links_from_matrix, pc_indices
+from econet.connectivity.pc import probability_of_connectivity
 
-__all__ = ["edge_distances", "probability_of_connectivity"]
+__all__ = [
+    "Links",
+    "best_probabilities",
+    "centroid_distances",
+    "centroid_points",
+    "edge_distances",
+    "iic_indices",
+    "links_from_matrix",
+    "pc_indices",
+    "probability_of_connectivity",
+    "source_distances",
+    "table_links",
+]
