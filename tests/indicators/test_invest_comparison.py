@@ -1,0 +1,113 @@
+"""econet's InVEST-equivalent models against natcap.invest itself on the demo city.
+
+Runs whenever natcap.invest imports (the optional 'invest' extra; CI installs it). Habitat
+quality, carbon and water yield must agree to rtol 1e-4 on every cell. Sediment: see
+``test_sediment_retention_against_invest`` for the tolerance and why.
+"""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("natcap.invest")  # optional by the issue's own text; CI installs it
+
+from econet.demo.city import generate_city  # noqa: E402
+from econet.indicators import invest  # noqa: E402
+from econet.indicators.biophysical import DEMO_THREATS, column, default_biophysical_table  # noqa: E402
+from econet.indicators.carbon import POOLS, carbon_storage  # noqa: E402
+from econet.indicators.habitat_quality import ThreatSpec, habitat_quality  # noqa: E402
+from econet.indicators.sediment import sediment_retention  # noqa: E402
+from econet.indicators.water_yield import water_yield  # noqa: E402
+from econet.resistance.factors import landcover_values  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def city():
+    c = generate_city(200, 0)
+    return c, c.rasters["landcover"].astype(np.int32), default_biophysical_table()
+
+
+def _by_class(lc, table, name):
+    return landcover_values(lc, column(table, name))
+
+
+def test_habitat_quality_matches_invest(city, tmp_path):
+    c, lc, table = city
+    threats = {t.name: c.rasters[t.layer] for t in DEMO_THREATS}
+    specs = {t.name: ThreatSpec(t.max_distance_m, t.weight, t.decay) for t in DEMO_THREATS}
+    q_ref, d_ref = invest.habitat_quality(lc, threats, specs, table, c.grid, 0.5, tmp_path)
+    ours = habitat_quality(
+        lc, threats, specs, column(table, "habitat"), {k: column(table, k) for k in threats}, c.grid.cell_size_m, 0.5
+    )
+    assert np.isfinite(q_ref).all() and 0.05 < q_ref.mean() < 0.95  # a real, varied result
+    np.testing.assert_allclose(ours.quality, q_ref, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(ours.degradation, d_ref, rtol=1e-4, atol=1e-6)
+
+
+def test_carbon_storage_matches_invest(city, tmp_path):
+    c, lc, table = city
+    ref = invest.carbon_storage(lc, table, c.grid, tmp_path)
+    ours = carbon_storage(lc, {p: column(table, p) for p in POOLS})
+    np.testing.assert_allclose(ours, ref, rtol=1e-4)
+
+
+def test_water_yield_matches_invest(city, tmp_path):
+    c, lc, table = city
+    r = c.rasters
+    ref = invest.water_yield(
+        lc, r["precipitation_mm"], r["pet_mm"], r["root_depth_mm"], r["pawc"], table, c.grid, 5.0, tmp_path
+    )
+    ours = water_yield(
+        r["precipitation_mm"],
+        r["pet_mm"],
+        r["root_depth_mm"],
+        r["pawc"],
+        _by_class(lc, table, "kc"),
+        _by_class(lc, table, "root_depth"),
+        _by_class(lc, table, "lulc_veg"),
+        5.0,
+    ).water_yield
+    assert np.isfinite(ref).all() and ref.max() > 100
+    np.testing.assert_allclose(ours, ref, rtol=1e-4, atol=1e-3)
+
+
+def test_sediment_retention_against_invest(city, tmp_path):
+    """RUSLE terms agree to rtol 1e-4 wherever both routings give a cell the same upstream area;
+    SDR-based retention agrees in total within 15 %.
+
+    Why not cell by cell everywhere: InVEST routes with pygeoprocessing's D8 and econet with
+    pyflwdir's. Off flats both are steepest descent (99.9 % of directions agree), but inside
+    filled depressions (a third of this flat demo plain, with its subsidence lakes) each
+    library drains the flat its own way. Upstream areas, and with them LS, then differ for the
+    cells downstream of a flat, and D_dn differs for cells whose path crosses one, where every
+    flat cell weighs 1/(W S) with S at its floor of 0.005 (up to 2e5 per cell). The totals
+    measured: retention 1.835e5 (econet) vs 1.654e5 (InVEST) t/(ha a) summed, 11 %."""
+    c, lc, table = city
+    r = c.rasters
+    threshold = 500
+    ref = invest.sdr(lc, r["dem"], r["erosivity"], r["erodibility"], table, c.grid, tmp_path, threshold)
+    ours = sediment_retention(
+        r["dem"],
+        r["erosivity"],
+        r["erodibility"],
+        _by_class(lc, table, "usle_c"),
+        _by_class(lc, table, "usle_p"),
+        c.grid.cell_size_m,
+        threshold,
+    )
+    from econet.io import read_raster
+
+    fa_ref = read_raster(tmp_path / "sdr" / "intermediate_outputs" / "flow_accumulation.tif")[0]
+    inner = np.zeros(lc.shape, bool)
+    inner[1:-1, 1:-1] = True  # InVEST's slope treats the border cells differently
+    same = inner & (ours.flow_accumulation == fa_ref) & np.isfinite(ref["rkls"]) & np.isfinite(ours.rkls)
+    assert same.sum() > 0.6 * lc.size
+    for name in ("rkls", "usle", "avoided_erosion"):
+        np.testing.assert_allclose(getattr(ours, name)[same], ref[name][same], rtol=1e-4, atol=1e-4)
+    both = inner & np.isfinite(ours.retention) & np.isfinite(ref["retention"])
+    assert both.sum() > 0.8 * lc.size
+    total, total_ref = ours.retention[both].sum(), ref["retention"][both].sum()
+    assert total == pytest.approx(total_ref, rel=0.15)
+    # Where SDR is defined by both, most cells agree closely.
+    sdr_ok = both & np.isfinite(ours.sdr) & np.isfinite(ref["sdr"])
+    rel = np.abs(ours.sdr[sdr_ok] - ref["sdr"][sdr_ok]) / ref["sdr"][sdr_ok]
+    assert np.median(rel) < 0.2
