@@ -3,8 +3,10 @@
 The table has one row per class code (``lucode``) and InVEST's column names: ``habitat`` and one
 sensitivity column per threat (Habitat Quality), ``c_above``/``c_below``/``c_soil``/``c_dead``
 (Carbon, Mg C/ha), ``kc``, ``root_depth`` (mm) and ``lulc_veg`` (Annual Water Yield), ``usle_c``
-and ``usle_p`` (SDR), and ``runoff_coefficient`` (seed 004 water conservation). A user's own
-InVEST CSV can replace it (:func:`read_biophysical_table`).
+and ``usle_p`` (SDR), ``runoff_coefficient`` (seed 004 water conservation), the eco-elasticity
+scores ``elasticity_resistance`` and ``elasticity_recovery`` (0..1) and the land-cover grade of
+ecological sensitivity ``sensitivity_grade`` (1..9). A user's own InVEST-style CSV can replace
+it (:func:`read_biophysical_table`).
 
 The GlobeLand30 defaults are generic values of the kind published InVEST studies of eastern
 Chinese cities use (root depths and Kc after the InVEST user guide's tables, USLE C after
@@ -34,20 +36,23 @@ BIOPHYSICAL_COLUMNS = (
     "usle_c",
     "usle_p",
     "runoff_coefficient",
+    "elasticity_resistance",
+    "elasticity_recovery",
+    "sensitivity_grade",
 )
 
 _GLOBELAND30_CSV = """\
-lucode,name,habitat,urban,roads,mines,cropland,c_above,c_below,c_soil,c_dead,kc,root_depth,lulc_veg,usle_c,usle_p,runoff_coefficient
-10,cultivated,0.3,0.5,0.4,0.6,0.0,5.0,1.0,75.0,0.0,0.65,2100,1,0.31,0.35,0.40
-20,forest,1.0,0.8,0.6,0.9,0.4,60.0,15.0,120.0,4.0,1.0,5200,1,0.006,1.0,0.03
-30,grassland,0.8,0.6,0.5,0.7,0.3,5.0,9.0,80.0,1.0,0.75,2600,1,0.04,1.0,0.08
-40,shrubland,0.9,0.7,0.5,0.8,0.35,15.0,6.0,90.0,2.0,0.9,3500,1,0.02,1.0,0.05
-50,wetland,0.9,0.8,0.6,0.9,0.5,10.0,4.0,150.0,2.0,1.1,1000,0,0.001,1.0,0.02
-60,water,0.8,0.7,0.4,0.8,0.4,0.0,0.0,0.0,0.0,1.05,1,0,0.0,1.0,0.0
-70,tundra,0.6,0.5,0.4,0.6,0.3,2.0,4.0,60.0,1.0,0.6,1000,1,0.05,1.0,0.10
-80,artificial surfaces,0.0,0.0,0.0,0.0,0.0,2.0,0.0,20.0,0.0,0.3,1,0,0.0,1.0,0.60
-90,bare land,0.1,0.2,0.2,0.3,0.1,0.5,0.0,20.0,0.0,0.3,1,0,0.7,1.0,0.20
-100,permanent snow and ice,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.05,1,0,0.0,1.0,0.50
+lucode,name,habitat,urban,roads,mines,cropland,c_above,c_below,c_soil,c_dead,kc,root_depth,lulc_veg,usle_c,usle_p,runoff_coefficient,elasticity_resistance,elasticity_recovery,sensitivity_grade
+10,cultivated,0.3,0.5,0.4,0.6,0.0,5.0,1.0,75.0,0.0,0.65,2100,1,0.31,0.35,0.40,0.50,0.60,5
+20,forest,1.0,0.8,0.6,0.9,0.4,60.0,15.0,120.0,4.0,1.0,5200,1,0.006,1.0,0.03,0.95,0.50,9
+30,grassland,0.8,0.6,0.5,0.7,0.3,5.0,9.0,80.0,1.0,0.75,2600,1,0.04,1.0,0.08,0.70,0.90,7
+40,shrubland,0.9,0.7,0.5,0.8,0.35,15.0,6.0,90.0,2.0,0.9,3500,1,0.02,1.0,0.05,0.80,0.70,7
+50,wetland,0.9,0.8,0.6,0.9,0.5,10.0,4.0,150.0,2.0,1.1,1000,0,0.001,1.0,0.02,0.85,0.60,9
+60,water,0.8,0.7,0.4,0.8,0.4,0.0,0.0,0.0,0.0,1.05,1,0,0.0,1.0,0.0,0.90,0.80,9
+70,tundra,0.6,0.5,0.4,0.6,0.3,2.0,4.0,60.0,1.0,0.6,1000,1,0.05,1.0,0.10,0.50,0.30,5
+80,artificial surfaces,0.0,0.0,0.0,0.0,0.0,2.0,0.0,20.0,0.0,0.3,1,0,0.0,1.0,0.60,0.10,0.10,1
+90,bare land,0.1,0.2,0.2,0.3,0.1,0.5,0.0,20.0,0.0,0.3,1,0,0.7,1.0,0.20,0.20,0.20,3
+100,permanent snow and ice,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.05,1,0,0.0,1.0,0.50,0.30,0.10,3
 """
 
 DEFAULT_TABLES = {"globeland30": _GLOBELAND30_CSV}
