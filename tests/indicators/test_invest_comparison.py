@@ -72,15 +72,18 @@ def test_water_yield_matches_invest(city, tmp_path):
 
 def test_sediment_retention_against_invest(city, tmp_path):
     """RUSLE terms agree to rtol 1e-4 wherever both routings give a cell the same upstream area;
-    SDR-based retention agrees in total within 15 %.
+    SDR and retention agree to rtol 1e-4 on most cells and within 2 % in total.
 
-    Why not cell by cell everywhere: InVEST routes with pygeoprocessing's D8 and econet with
-    pyflwdir's. Off flats both are steepest descent (99.9 % of directions agree), but inside
-    filled depressions (a third of this flat demo plain, with its subsidence lakes) each
-    library drains the flat its own way. Upstream areas, and with them LS, then differ for the
-    cells downstream of a flat, and D_dn differs for cells whose path crosses one, where every
-    flat cell weighs 1/(W S) with S at its floor of 0.005 (up to 2e5 per cell). The totals
-    measured: retention 1.835e5 (econet) vs 1.654e5 (InVEST) t/(ha a) summed, 11 %."""
+    Why not every cell: InVEST routes with pygeoprocessing's D8, econet fills with pyflwdir and
+    reproduces pygeoprocessing's rules (steepest descent, first neighbour on ties, flats drained
+    to the nearest outlet by 1/√2 steps). Two things still differ inside filled depressions
+    (a third of this flat demo plain, with its subsidence lakes): pygeoprocessing breaks ties
+    between equally short flat paths by its queue order, econet by Dijkstra's, and pyflwdir's
+    filled levels carry float32 round-off (treated as flat within 1e-4 m). A different path
+    across a flat changes the upstream area of the cells below it and, since every flat cell
+    weighs 1/(W S) with S at its floor 0.005 (up to 2e5 per cell), D_dn of the cells above it.
+    Measured on this city: SDR equal to 1e-4 on 55 % of cells (median difference 2e-7),
+    retention 1.732e5 vs 1.721e5 t/(ha a) summed (0.7 %)."""
     c, lc, table = city
     r = c.rasters
     threshold = 500
@@ -100,14 +103,14 @@ def test_sediment_retention_against_invest(city, tmp_path):
     inner = np.zeros(lc.shape, bool)
     inner[1:-1, 1:-1] = True  # InVEST's slope treats the border cells differently
     same = inner & (ours.flow_accumulation == fa_ref) & np.isfinite(ref["rkls"]) & np.isfinite(ours.rkls)
-    assert same.sum() > 0.6 * lc.size
+    assert same.sum() > 0.8 * lc.size
     for name in ("rkls", "usle", "avoided_erosion"):
         np.testing.assert_allclose(getattr(ours, name)[same], ref[name][same], rtol=1e-4, atol=1e-4)
     both = inner & np.isfinite(ours.retention) & np.isfinite(ref["retention"])
     assert both.sum() > 0.8 * lc.size
-    total, total_ref = ours.retention[both].sum(), ref["retention"][both].sum()
-    assert total == pytest.approx(total_ref, rel=0.15)
-    # Where SDR is defined by both, most cells agree closely.
-    sdr_ok = both & np.isfinite(ours.sdr) & np.isfinite(ref["sdr"])
-    rel = np.abs(ours.sdr[sdr_ok] - ref["sdr"][sdr_ok]) / ref["sdr"][sdr_ok]
-    assert np.median(rel) < 0.2
+    assert ours.retention[both].sum() == pytest.approx(ref["retention"][both].sum(), rel=0.02)
+    for name in ("sdr", "retention"):
+        a, b = getattr(ours, name)[both], ref[name][both]
+        close = np.isclose(a, b, rtol=1e-4, atol=1e-6)
+        assert close.mean() > 0.5, name
+        assert np.median(np.abs(a - b) / np.maximum(np.abs(b), 1e-9)) < 1e-4, name

@@ -1,7 +1,8 @@
 """Sediment retention: RUSLE with InVEST's sediment delivery ratio (seed 001 eq. 2; METHODS.md §8).
 
 Follows InVEST SDR (D8 routing): depressions filled by pyflwdir (Wang & Liu 2006 priority flood;
-every edge cell is an outlet), D8 by steepest descent (flats drained along the flood); slope by Horn's method; LS after Desmet &
+every edge cell is an outlet), D8 by steepest descent with flats drained to their nearest outlet
+(pygeoprocessing's rule); slope by Horn's method; LS after Desmet &
 Govers with the square root of the contributing area (InVEST's choice), m by slope class;
 RKLS = R K LS and USLE = RKLS C P off streams (cells whose flow accumulation exceeds the
 threshold); connectivity IC = log10(D_up / D_dn) with D_up = W̄ S̄ √(A) and D_dn the sum of
@@ -14,6 +15,7 @@ Cells whose flow never meets a stream have no SDR (NaN), as in InVEST.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numba
@@ -44,14 +46,22 @@ class SedimentResult:
 _NEIGHBOURS = ((0, 1, 1), (-1, 1, 128), (-1, 0, 64), (-1, -1, 32), (0, -1, 16), (1, -1, 8), (1, 0, 4), (1, 1, 2))
 
 
+_DR = np.array([n[0] for n in _NEIGHBOURS])
+_DC = np.array([n[1] for n in _NEIGHBOURS])
+_CODE = np.array([n[2] for n in _NEIGHBOURS], np.uint8)
+# Elevations closer than this (m) are one flat: a filled depression's cells carry float32
+# round-off from the fill (z1 + (z0 - z1)), far below any DEM's resolution.
+FLAT_TOLERANCE_M = 1e-4
+
+
 def d8_steepest(filled: np.ndarray, flood_d8: np.ndarray) -> np.ndarray:
-    """D8 directions (pyflwdir codes) by steepest descent on a depression-filled DEM, the first
-    neighbour winning ties (as pygeoprocessing); cells with no lower neighbour (flats) keep the
-    direction of pyflwdir's priority flood, which drains them towards their outlet. Every
-    direction points to a cell the flood reached earlier, so the network has no loops."""
+    """D8 directions (pyflwdir codes) on a depression-filled DEM, as pygeoprocessing's D8 (which
+    InVEST uses): steepest descent, the first neighbour in E, NE, N, NW, W, SW, S, SE order
+    winning ties; a flat drains to its nearest outflowing cell along the shortest path in
+    steps of 1 and √2. Flats with no outflowing cell keep pyflwdir's flood direction."""
     z = np.pad(filled.astype(np.float64), 1, constant_values=np.nan)
     h, w = filled.shape
-    best = np.zeros((h, w))
+    best = np.full((h, w), FLAT_TOLERANCE_M)
     out = flood_d8.copy()
     for dr, dc, code in _NEIGHBOURS:
         drop = z[1:-1, 1:-1] - z[1 + dr : 1 + dr + h, 1 + dc : 1 + dc + w]
@@ -60,7 +70,44 @@ def d8_steepest(filled: np.ndarray, flood_d8: np.ndarray) -> np.ndarray:
         steeper = np.nan_to_num(drop, nan=-1.0) > best
         best = np.where(steeper, drop, best)
         out = np.where(steeper, np.uint8(code), out)
+    has_dir = best > FLAT_TOLERANCE_M
+    _drain_flats(filled.astype(np.float64), has_dir, out, _DR, _DC, _CODE, FLAT_TOLERANCE_M)
     return out
+
+
+@numba.njit(cache=True)
+def _drain_flats(z, has_dir, d8, dr, dc, code, tol):
+    # Multi-source Dijkstra over each flat from its outflowing cells, moving only between cells
+    # of (nearly) equal height; each flat cell then points one step towards its nearest outlet.
+    h, w = z.shape
+    dist = np.full((h, w), np.inf)
+    heap = [(0.0, 0, 0)]
+    heap.pop()
+    for r in range(h):
+        for c in range(w):
+            if not has_dir[r, c] or not np.isfinite(z[r, c]):
+                continue
+            for k in range(8):
+                rr, cc = r + dr[k], c + dc[k]
+                if 0 <= rr < h and 0 <= cc < w and not has_dir[rr, cc] and abs(z[rr, cc] - z[r, c]) <= tol:
+                    dist[r, c] = 0.0
+                    heapq.heappush(heap, (0.0, r, c))
+                    break
+    while len(heap) > 0:
+        d, r, c = heapq.heappop(heap)
+        if d > dist[r, c]:
+            continue
+        for k in range(8):
+            rr, cc = r + dr[k], c + dc[k]
+            if rr < 0 or rr >= h or cc < 0 or cc >= w or has_dir[rr, cc]:
+                continue
+            if not abs(z[rr, cc] - z[r, c]) <= tol:
+                continue
+            nd = d + (1.4142135623730951 if k % 2 == 1 else 1.0)
+            if nd < dist[rr, cc]:
+                dist[rr, cc] = nd
+                d8[rr, cc] = code[(k + 4) % 8]  # the opposite direction: from (rr, cc) back to (r, c)
+                heapq.heappush(heap, (nd, rr, cc))
 
 
 @numba.njit(cache=True)
