@@ -165,3 +165,12 @@ def test_config_checks():
         parse_study({**base, "indicators": {"models": ["ndvi"]}}, check_files=False)
     s = parse_study(base, check_files=False)
     assert s.indicators is None  # the stage is skipped
+
+
+def test_invest_backend_missing_says_how_to_install(monkeypatch):
+    from econet.errors import EconetError
+    from econet.indicators import invest
+
+    monkeypatch.setattr(invest, "available", lambda: False)
+    with pytest.raises(EconetError, match="'invest' extra"):
+        invest.carbon_storage(np.zeros((2, 2), np.int32), None, None, "/tmp")

@@ -120,7 +120,7 @@ def _compute(ctx: Context):
     out: dict[str, np.ndarray] = {}
     tables: dict[str, pd.DataFrame] = {}
     table = None
-    if models - _SPECTRAL_MODELS - {"carbon_sink"}:
+    if models - {"spectral", "rsei", "carbon_sink"}:
         table = _table(ctx)
 
     def by_class(name):
