@@ -239,8 +239,10 @@ class IndicatorsSection(_Section):
         "swir1": "swir1",
         "swir2": "swir2",
     }
-    lst_layer: str | None = None  # a land-surface-temperature raster
-    lst_unit: Literal["celsius", "kelvin"] = "celsius"
+    lst_layer: str | None = None  # an LST raster, or the thermal band (see lst_kind)
+    # celsius / kelvin: a given LST raster; brightness_k / radiance: the thermal band, corrected
+    # with an emissivity from NDVI (Sobrino's thresholds) and the sensor's constants.
+    lst_kind: Literal["celsius", "kelvin", "brightness_k", "radiance"] = "celsius"
     rsei_without_lst: bool = False  # three-indicator RSEI when no LST exists
     rsei_mask_water: bool = True  # leave out water (MNDWI > 0), as Xu 2013
     rsei_sample_cells: int = Field(1_000_000, ge=100)

@@ -165,6 +165,10 @@ def test_config_checks():
         parse_study({**base, "indicators": {"models": ["ndvi"]}}, check_files=False)
     s = parse_study(base, check_files=False)
     assert s.indicators is None  # the stage is skipped
+    s = parse_study({**base, "indicators": {"lst_layer": "tirs", "lst_kind": "radiance"}}, check_files=False)
+    assert s.indicators.lst_kind == "radiance" and s.indicators.models == ["spectral", "rsei", "carbon_sink"]
+    with pytest.raises(StudyError, match="indicators.lst_kind"):
+        parse_study({**base, "indicators": {"lst_kind": "fahrenheit"}}, check_files=False)
 
 
 def test_invest_backend_missing_says_how_to_install(monkeypatch):

@@ -137,7 +137,10 @@ def _compute(ctx: Context):
             out["wet"] = spectral.wetness(b["blue"], b["green"], b["red"], b["nir"], b["swir1"], b["swir2"], cfg.sensor)
             out["ndbsi"] = spectral.ndbsi(b["blue"], b["green"], b["red"], b["nir"], b["swir1"])
         if cfg.lst_layer and not cfg.rsei_without_lst and "rsei" in models:
-            out["lst"] = spectral.lst(layer(cfg.lst_layer), kind=cfg.lst_unit)
+            emissivity = None
+            if cfg.lst_kind in ("brightness_k", "radiance"):
+                emissivity = spectral.emissivity_from_ndvi(out["ndvi"])
+            out["lst"] = spectral.lst(layer(cfg.lst_layer), cfg.lst_kind, cfg.sensor, emissivity)
     if "rsei" in models:
         mask = valid & ~(out["mndwi"] > 0) if cfg.rsei_mask_water else valid
         res = rsei(
