@@ -114,3 +114,32 @@ def test_sediment_retention_against_invest(city, tmp_path):
         close = np.isclose(a, b, rtol=1e-4, atol=1e-6)
         assert close.mean() > 0.5, name
         assert np.median(np.abs(a - b) / np.maximum(np.abs(b), 1e-9)) < 1e-4, name
+
+
+def test_stage_invest_backend(tmp_path):
+    """backend = "invest" runs natcap.invest inside the pipeline and gives econet's numbers."""
+    import rasterio
+
+    from econet.config import load_study
+    from econet.demo.write import write_city
+    from econet.pipeline import run_study
+    from econet.presets import demo_study_text
+
+    write_city(generate_city(200, 0), tmp_path / "data")
+    study = tmp_path / "study.toml"
+    text = demo_study_text(study, tmp_path / "data")
+    layers = "".join(
+        f'[layers.{n}]\npath = "data/layers/{n}.tif"\n' for n in ("precipitation_mm", "pet_mm", "root_depth_mm", "pawc")
+    )
+    text = text.replace("min_area_km2 = 1.0", "min_area_km2 = 0.2").replace("[layers.blue]", layers + "[layers.blue]")
+    text = text[: text.index("[indicators]")] + '[indicators]\nmodels = ["carbon_storage", "water_yield"]\n'
+    got = {}
+    for backend in ("econet", "invest"):
+        study.write_text(text + f'backend = "{backend}"\n')
+        run = run_study(load_study(study), tmp_path / backend, quiet=True).path
+        got[backend] = {}
+        for name in ("carbon_storage", "water_yield"):
+            with rasterio.open(run / f"indicator_{name}.tif") as src:
+                got[backend][name] = src.read(1)
+    for name in ("carbon_storage", "water_yield"):
+        np.testing.assert_allclose(got["econet"][name], got["invest"][name], rtol=1e-4, atol=1e-3)
