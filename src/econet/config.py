@@ -276,6 +276,26 @@ class IndicatorsSection(_Section):
     # Carbon sink per corridor: corridor lines buffered to this width (m).
     corridor_width_m: PositiveFloat = 100.0
 
+    def layer_keys(self) -> dict[str, str]:
+        """The layers the chosen models read: key (as in this section) -> layer name."""
+        m = set(self.models)
+        keys: dict[str, str] = {}
+        if m & {"spectral", "rsei"}:
+            keys.update({f"bands.{b}": name for b, name in self.bands.items()})
+        elif "sensitivity" in m:  # vegetation cover needs NDVI only
+            keys.update({f"bands.{b}": self.bands[b] for b in ("nir", "red")})
+        if "rsei" in m and self.lst_layer and not self.rsei_without_lst:
+            keys["lst_layer"] = self.lst_layer
+        if "habitat_quality" in m:
+            keys.update({f"threats.{n}.layer": t.layer for n, t in self.threats.items()})
+        if m & {"water_yield", "water_conservation"}:
+            for k in ("precipitation_layer", "et0_layer", "restricting_depth_layer", "pawc_layer"):
+                keys[k] = getattr(self, k)
+        if m & {"sediment", "sensitivity"}:
+            for k in ("dem_layer", "erosivity_layer", "erodibility_layer"):
+                keys[k] = getattr(self, k)
+        return keys
+
     @field_validator("biophysical_table")
     @classmethod
     def _table_exists(cls, v, info: ValidationInfo):
@@ -365,6 +385,31 @@ def _cross_checks(data: dict) -> list[Problem]:
                     f"names layer '{slope_layer}', which is not in [layers]; add a DEM layer or set the slope weight to 0",
                 )
             )
+    problems += _indicator_problems(get("indicators"), layers)
+    return problems
+
+
+def _indicator_problems(ind, layers: dict) -> list[Problem]:
+    """[indicators]: every layer the chosen models read is in [layers]; RSEI has LST or says so."""
+    if not isinstance(ind, dict):
+        return []
+    try:  # type errors in the section are reported by the main validation
+        section = IndicatorsSection.model_validate(ind, context={"check_files": False})
+    except ValidationError:
+        return []
+    problems = [
+        Problem(f"indicators.{key}", f"names layer '{name}', which is not in [layers]; add [layers.{name}]")
+        for key, name in section.layer_keys().items()
+        if name not in layers
+    ]
+    if "rsei" in section.models and section.lst_layer is None and not section.rsei_without_lst:
+        problems.append(
+            Problem(
+                "indicators.lst_layer",
+                "RSEI needs land surface temperature: name an LST or thermal layer, or set rsei_without_lst = true "
+                "for a three-indicator RSEI (NDVI, WET, NDBSI)",
+            )
+        )
     return problems
 
 

@@ -165,8 +165,23 @@ def test_config_checks():
         parse_study({**base, "indicators": {"models": ["ndvi"]}}, check_files=False)
     s = parse_study(base, check_files=False)
     assert s.indicators is None  # the stage is skipped
-    s = parse_study({**base, "indicators": {"lst_layer": "tirs", "lst_kind": "radiance"}}, check_files=False)
-    assert s.indicators.lst_kind == "radiance" and s.indicators.models == ["spectral", "rsei", "carbon_sink"]
+    ind = {"models": ["carbon_sink"], "lst_layer": "tirs", "lst_kind": "radiance"}
+    s = parse_study({**base, "indicators": ind}, check_files=False)
+    assert s.indicators.lst_kind == "radiance" and s.indicators.layer_keys() == {}
+    bad = {
+        "models": ["habitat_quality", "water_yield", "rsei"],
+        "threats": {"urban": {"layer": "nope", "max_distance_m": 1}},
+    }
+    with pytest.raises(StudyError) as err:
+        parse_study({**base, "indicators": bad}, check_files=False)
+    msg = str(err.value)  # every missing layer named at once, before any stage runs
+    for key in (
+        "indicators.threats.urban.layer",
+        "indicators.precipitation_layer",
+        "indicators.bands.swir2",
+        "indicators.lst_layer",
+    ):
+        assert key in msg, key
     with pytest.raises(StudyError, match="indicators.lst_kind"):
         parse_study({**base, "indicators": {"lst_kind": "fahrenheit"}}, check_files=False)
 

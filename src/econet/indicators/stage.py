@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 from rasterio import features
 
-from econet.errors import Problem, StudyError
 from econet.indicators import invest, spectral
 from econet.indicators.biophysical import (
     check_columns,
@@ -56,50 +55,10 @@ RASTERS = {
 _SPECTRAL_MODELS = {"spectral", "rsei", "sensitivity"}
 
 
-def _needed_layers(study) -> dict[str, str]:
-    """Layer role -> layer name for every model the study asks for."""
-    cfg = study.indicators
-    m = set(cfg.models)
-    need: dict[str, str] = {}
-    if m & _SPECTRAL_MODELS:
-        bands = ("blue", "green", "red", "nir", "swir1", "swir2") if m & {"spectral", "rsei"} else ("nir", "red")
-        need.update({f"bands.{b}": cfg.bands[b] for b in bands})
-        if "rsei" in m and cfg.lst_layer and not cfg.rsei_without_lst:
-            need["lst_layer"] = cfg.lst_layer
-    if "habitat_quality" in m:
-        need.update({f"threats.{n}.layer": t.layer for n, t in cfg.threats.items()})
-    if m & {"water_yield", "water_conservation"}:
-        for k in ("precipitation_layer", "et0_layer", "restricting_depth_layer", "pawc_layer"):
-            need[k] = getattr(cfg, k)
-    if m & {"sediment", "sensitivity"}:
-        for k in ("dem_layer", "erosivity_layer", "erodibility_layer"):
-            need[k] = getattr(cfg, k)
-    return need
-
-
 def _layers(study) -> list[str]:
-    names = {study.landcover.layer, *_needed_layers(study).values()}
+    # The study's cross-checks guarantee every named layer exists (econet.config).
+    names = {study.landcover.layer, *study.indicators.layer_keys().values()}
     return sorted(f"layers.{n}" for n in names if n in study.layers)
-
-
-def _check(study) -> None:
-    """Every layer the models need exists: all problems reported together, before any work."""
-    problems = [
-        Problem(f"indicators.{role}", f"names layer '{name}', which is not in [layers]; add [layers.{name}]")
-        for role, name in _needed_layers(study).items()
-        if name not in study.layers
-    ]
-    cfg = study.indicators
-    if "rsei" in cfg.models and cfg.lst_layer is None and not cfg.rsei_without_lst:
-        problems.append(
-            Problem(
-                "indicators.lst_layer",
-                "RSEI needs land surface temperature: name an LST layer, or set rsei_without_lst = true "
-                "for a three-indicator RSEI (NDVI, WET, NDBSI)",
-            )
-        )
-    if problems:
-        raise StudyError(problems, "indicators")
 
 
 def _table(ctx: Context) -> pd.DataFrame:
@@ -112,7 +71,6 @@ def _table(ctx: Context) -> pd.DataFrame:
 def _compute(ctx: Context):
     study, L = ctx.study, ctx.landscape
     cfg = study.indicators
-    _check(study)
     models = set(cfg.models)
     grid = L.grid
     lc = L.landcover()
@@ -130,7 +88,7 @@ def _compute(ctx: Context):
         return L.raster(name)
 
     if models & _SPECTRAL_MODELS:
-        b = {k: layer(v) for k, v in cfg.bands.items() if f"bands.{k}" in _needed_layers(study)}
+        b = {k: layer(v) for k, v in cfg.bands.items() if f"bands.{k}" in cfg.layer_keys()}
         out["ndvi"] = spectral.ndvi(b["nir"], b["red"])
         if models & {"spectral", "rsei"}:
             out["mndwi"] = spectral.mndwi(b["green"], b["swir1"])
