@@ -526,6 +526,120 @@ class RobustnessSection(_Section):
     edge_attacks: bool = True  # also attack corridors (random and by edge betweenness)
 
 
+INDICATOR_MODELS = (
+    "spectral",
+    "rsei",
+    "carbon_sink",
+    "habitat_quality",
+    "carbon_storage",
+    "water_yield",
+    "water_conservation",
+    "sediment",
+    "elasticity",
+    "sensitivity",
+)
+
+
+class ThreatEntry(_Section):
+    """A habitat-quality threat (InVEST threats table): a 0/1 raster layer and its reach."""
+
+    layer: str
+    max_distance_m: PositiveFloat
+    weight: Annotated[float, Field(ge=0)] = 1.0
+    decay: Literal["linear", "exponential"] = "linear"
+
+
+class IndicatorsSection(_Section):
+    """Ecological indicators and services (METHODS.md §8), computed only when [indicators] is
+    given. ``models`` picks which; layers are named by the keys ending in ``_layer``."""
+
+    models: list[Literal[INDICATOR_MODELS]] = ["spectral", "rsei", "carbon_sink"]
+    backend: Literal["econet", "invest"] = "econet"  # "invest" runs natcap.invest (optional extra)
+    biophysical_table: str | None = None  # InVEST-style CSV; default: bundled GlobeLand30 table
+    # Spectral bands (surface reflectance) and the sensor that picks the wetness coefficients.
+    sensor: Literal["landsat5", "landsat7", "landsat8"] = "landsat8"
+    bands: dict[Literal["blue", "green", "red", "nir", "swir1", "swir2"], str] = {
+        "blue": "blue",
+        "green": "green",
+        "red": "red",
+        "nir": "nir",
+        "swir1": "swir1",
+        "swir2": "swir2",
+    }
+    lst_layer: str | None = None  # an LST raster, or the thermal band (see lst_kind)
+    # celsius / kelvin: a given LST raster; brightness_k / radiance: the thermal band, corrected
+    # with an emissivity from NDVI (Sobrino's thresholds) and the sensor's constants.
+    lst_kind: Literal["celsius", "kelvin", "brightness_k", "radiance"] = "celsius"
+    rsei_without_lst: bool = False  # three-indicator RSEI when no LST exists
+    rsei_mask_water: bool = True  # leave out water (MNDWI > 0), as Xu 2013
+    rsei_sample_cells: int = Field(1_000_000, ge=100)
+    # Habitat quality.
+    threats: dict[str, ThreatEntry] = {}
+    half_saturation: PositiveFloat = 0.5
+    # Water yield and conservation.
+    precipitation_layer: str = "precipitation_mm"
+    et0_layer: str = "pet_mm"
+    restricting_depth_layer: str = "root_depth_mm"
+    pawc_layer: str = "pawc"
+    seasonality_z: Annotated[float, Field(ge=1, le=30)] = 5.0
+    # Sediment (InVEST SDR).
+    dem_layer: str = "dem"
+    erosivity_layer: str = "erosivity"
+    erodibility_layer: str = "erodibility"
+    threshold_flow_accumulation: int = Field(1000, ge=1)
+    sdr_k: PositiveFloat = 2.0
+    sdr_ic0: float = 0.5
+    sdr_max: Annotated[float, Field(gt=0, le=1)] = 0.8
+    sdr_l_max: PositiveFloat = 122.0
+    # Eco-elasticity and ecological sensitivity (seed 004).
+    diversity_window_m: PositiveFloat = 990.0
+    sensitivity_weights: dict[Literal["dem", "slope", "vegetation", "erosion", "landcover"], float] = {
+        "dem": 0.15,
+        "slope": 0.2,
+        "vegetation": 0.2,
+        "erosion": 0.2,
+        "landcover": 0.25,
+    }
+    # Carbon sink per corridor: corridor lines buffered to this width (m).
+    corridor_width_m: PositiveFloat = 100.0
+
+    def layer_keys(self) -> dict[str, str]:
+        """The layers the chosen models read: key (as in this section) -> layer name."""
+        m = set(self.models)
+        keys: dict[str, str] = {}
+        if m & {"spectral", "rsei"}:
+            keys.update({f"bands.{b}": name for b, name in self.bands.items()})
+        elif "sensitivity" in m:  # vegetation cover needs NDVI only
+            keys.update({f"bands.{b}": self.bands[b] for b in ("nir", "red")})
+        if "rsei" in m and self.lst_layer and not self.rsei_without_lst:
+            keys["lst_layer"] = self.lst_layer
+        if "habitat_quality" in m:
+            keys.update({f"threats.{n}.layer": t.layer for n, t in self.threats.items()})
+        if m & {"water_yield", "water_conservation"}:
+            for k in ("precipitation_layer", "et0_layer", "restricting_depth_layer", "pawc_layer"):
+                keys[k] = getattr(self, k)
+        if m & {"sediment", "sensitivity"}:
+            for k in ("dem_layer", "erosivity_layer", "erodibility_layer"):
+                keys[k] = getattr(self, k)
+        return keys
+
+    @field_validator("biophysical_table")
+    @classmethod
+    def _table_exists(cls, v, info: ValidationInfo):
+        return None if v is None else _resolve(v, info)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if "habitat_quality" in self.models and not self.threats:
+            raise ValueError(
+                "habitat_quality needs [indicators.threats.<name>] entries (layer, max_distance_m, weight, decay)"
+            )
+        total = sum(self.sensitivity_weights.values())
+        if "sensitivity" in self.models and abs(total - 1.0) > 1e-6:
+            raise ValueError(f"sensitivity_weights must sum to 1, they sum to {total:.6g}; rescale them")
+        return self
+
+
 class StudyMeta(_Section):
     name: str = "study"
     target_crs: str | None = None  # e.g. "EPSG:4548"; required when inputs are geographic
@@ -546,6 +660,7 @@ class Study(_Section):
     connectivity: ConnectivitySection = ConnectivitySection()
     network: NetworkSection = NetworkSection()
     robustness: RobustnessSection = RobustnessSection()
+    indicators: IndicatorsSection | None = None  # optional stage: runs only when given
 
 
 def _cross_checks(data: dict) -> list[Problem]:
@@ -589,6 +704,7 @@ def _cross_checks(data: dict) -> list[Problem]:
             )
     problems += _sources_layer_checks(get("sources", default={}), layers, get("vectors", default={}))
     problems += _resistance_references(get("resistance", default={}), layers, get("vectors", default={}))
+    problems += _indicator_problems(get("indicators"), layers)
     return problems
 
 
@@ -670,6 +786,30 @@ def _sources_layer_checks(sources, layers: dict, vectors) -> list[Problem]:
             problems.append(
                 Problem("sources.protected", f"names vector layer '{k}', which is not in [vectors]; add [vectors.{k}]")
             )
+    return problems
+
+
+def _indicator_problems(ind, layers: dict) -> list[Problem]:
+    """[indicators]: every layer the chosen models read is in [layers]; RSEI has LST or says so."""
+    if not isinstance(ind, dict):
+        return []
+    try:  # type errors in the section are reported by the main validation
+        section = IndicatorsSection.model_validate(ind, context={"check_files": False})
+    except ValidationError:
+        return []
+    problems = [
+        Problem(f"indicators.{key}", f"names layer '{name}', which is not in [layers]; add [layers.{name}]")
+        for key, name in section.layer_keys().items()
+        if name not in layers
+    ]
+    if "rsei" in section.models and section.lst_layer is None and not section.rsei_without_lst:
+        problems.append(
+            Problem(
+                "indicators.lst_layer",
+                "RSEI needs land surface temperature: name an LST or thermal layer, or set rsei_without_lst = true "
+                "for a three-indicator RSEI (NDVI, WET, NDBSI)",
+            )
+        )
     return problems
 
 

@@ -19,6 +19,7 @@ from econet.config import Study
 from econet.connectivity.stage import CONNECTIVITY_STAGE
 from econet.corridors.stage import CORRIDORS_STAGE
 from econet.habitat.stage import MSPA_STAGE, SOURCES_STAGE
+from econet.indicators.stage import INDICATORS_STAGE
 from econet.io.landscape import describe, open_landscape
 from econet.io.run import RunFolder, digest, file_sha256, package_versions
 from econet.network.stage import NETWORK_STAGE, ROBUSTNESS_STAGE
@@ -31,6 +32,7 @@ STAGES: tuple[Stage, ...] = (
     SOURCES_STAGE,
     RESISTANCE_STAGE,
     CORRIDORS_STAGE,
+    INDICATORS_STAGE,
     CONNECTIVITY_STAGE,
     NETWORK_STAGE,
     ROBUSTNESS_STAGE,

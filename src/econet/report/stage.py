@@ -22,7 +22,7 @@ def _report_layers(s) -> list[str]:
 REPORT_STAGE = Stage(
     "report",
     "Report",
-    ("mspa", "sources", "resistance", "corridors", "connectivity", "network", "robustness"),
+    ("mspa", "sources", "resistance", "corridors", "indicators", "connectivity", "network", "robustness"),
     ("study",),
     _report_layers,
     _report,

@@ -1,0 +1,156 @@
+"""Spectral indices from surface-reflectance bands (METHODS.md §8; seed 000 §3.4; seed 004 §2.2.2).
+
+Bands are float arrays on one grid (reflectance 0..1, or digital numbers: the ratio indices
+do not care about a common scale, and RSEI normalises every indicator). NaN marks missing
+cells, and a ratio whose denominator is 0 is NaN. Every function returns float32.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from econet.errors import EconetError
+
+# Tasselled-cap wetness coefficients for (blue, green, red, nir, swir1, swir2), by sensor:
+# Landsat-5 TM reflectance factors (Crist 1985), Landsat-7 ETM+ at-satellite reflectance
+# (Huang et al. 2002), Landsat-8 OLI (Baig et al. 2014); the sets Xu (2013) uses for RSEI.
+WETNESS_COEFFICIENTS: dict[str, tuple[float, float, float, float, float, float]] = {
+    "landsat5": (0.0315, 0.2021, 0.3102, 0.1594, -0.6806, -0.6109),
+    "landsat7": (0.2626, 0.2141, 0.0926, 0.0656, -0.7629, -0.5388),
+    "landsat8": (0.1511, 0.1973, 0.3283, 0.3407, -0.7117, -0.4559),
+}
+
+# Thermal band constants by sensor: K1 (W/(m² sr µm)), K2 (K) from the Landsat metadata
+# (TM band 6, ETM+ band 6, TIRS band 10) and the band's effective wavelength (µm).
+THERMAL_CONSTANTS: dict[str, tuple[float, float, float]] = {
+    "landsat5": (607.76, 1260.56, 11.457),
+    "landsat7": (666.09, 1282.71, 11.335),
+    "landsat8": (774.8853, 1321.0789, 10.895),
+}
+_RHO_UM_K = 1.438e4  # h c / k_B in µm K
+
+
+def _f(a) -> np.ndarray:
+    return np.asarray(a, dtype=np.float32)
+
+
+def normalized_difference(a, b) -> np.ndarray:
+    """(a - b) / (a + b); NaN where the sum is 0 or either band is missing."""
+    a, b = _f(a), _f(b)
+    s = a + b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (a - b) / s
+    out[s == 0] = np.nan
+    return out
+
+
+def ndvi(nir, red) -> np.ndarray:
+    """Normalised difference vegetation index (NIR - Red) / (NIR + Red)."""
+    return normalized_difference(nir, red)
+
+
+def mndwi(green, swir1) -> np.ndarray:
+    """Modified normalised difference water index (Green - SWIR1) / (Green + SWIR1) (Xu 2006)."""
+    return normalized_difference(green, swir1)
+
+
+def _sensor(sensor: str, table: dict) -> tuple:
+    key = sensor.lower().replace("-", "").replace("_", "").replace(" ", "")
+    if key not in table:
+        raise EconetError(f"unknown sensor '{sensor}'; use one of {sorted(table)}")
+    return table[key]
+
+
+def wetness(blue, green, red, nir, swir1, swir2, sensor: str = "landsat8") -> np.ndarray:
+    """Tasselled-cap wetness: the sensor's coefficients (``WETNESS_COEFFICIENTS``) times the bands."""
+    c = _sensor(sensor, WETNESS_COEFFICIENTS)
+    out = np.zeros(np.shape(blue), np.float32)
+    for coef, band in zip(c, (blue, green, red, nir, swir1, swir2)):
+        out += np.float32(coef) * _f(band)
+    return out
+
+
+def soil_index(blue, red, nir, swir1) -> np.ndarray:
+    """Bare-soil index SI = ((SWIR1 + Red) - (NIR + Blue)) / ((SWIR1 + Red) + (NIR + Blue)) (Rikimaru 2002)."""
+    return normalized_difference(_f(swir1) + _f(red), _f(nir) + _f(blue))
+
+
+def index_based_built_up(green, red, nir, swir1) -> np.ndarray:
+    """Index-based built-up index IBI (Xu 2008):
+    [2 SWIR1/(SWIR1+NIR) - (NIR/(NIR+Red) + Green/(Green+SWIR1))] / [the same with +]."""
+    green, red, nir, swir1 = _f(green), _f(red), _f(nir), _f(swir1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        built = 2 * swir1 / (swir1 + nir)
+        other = nir / (nir + red) + green / (green + swir1)
+    return normalized_difference(built, other)
+
+
+def ndbsi(blue, green, red, nir, swir1) -> np.ndarray:
+    """Dryness NDBSI = (SI + IBI) / 2 (Xu 2013, the RSEI dryness component)."""
+    return (soil_index(blue, red, nir, swir1) + index_based_built_up(green, red, nir, swir1)) / np.float32(2)
+
+
+def brightness_temperature(radiance, sensor: str = "landsat8") -> np.ndarray:
+    """At-sensor brightness temperature (K) from thermal radiance (W/(m² sr µm)): K2 / ln(K1/L + 1)."""
+    k1, k2, _ = _sensor(sensor, THERMAL_CONSTANTS)
+    L = _f(radiance)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.float32(k2) / np.log(np.float32(k1) / L + 1)
+    out[~(L > 0)] = np.nan
+    return out
+
+
+def emissivity_from_ndvi(ndvi_values, ndvi_soil: float = 0.2, ndvi_veg: float = 0.5) -> np.ndarray:
+    """Surface emissivity by the NDVI thresholds method (Sobrino et al. 2004): 0.973 on bare soil,
+    0.99 on full vegetation, 0.004 Pv + 0.986 between, Pv = ((NDVI - soil)/(veg - soil))²."""
+    v = _f(ndvi_values)
+    pv = np.clip((v - ndvi_soil) / (ndvi_veg - ndvi_soil), 0, 1) ** 2
+    out = np.float32(0.004) * pv + np.float32(0.986)
+    out = np.where(v < ndvi_soil, np.float32(0.973), out)
+    out = np.where(v > ndvi_veg, np.float32(0.99), out)
+    return np.where(np.isnan(v), np.float32(np.nan), out).astype(np.float32)
+
+
+def land_surface_temperature(brightness_k, emissivity, sensor: str = "landsat8") -> np.ndarray:
+    """Land surface temperature (°C) by the single-channel correction used for RSEI (Xu 2013):
+    LST = T / (1 + (λ T / ρ) ln ε) - 273.15, with T the brightness temperature (K)."""
+    _, _, lam = _sensor(sensor, THERMAL_CONSTANTS)
+    T, e = _f(brightness_k), _f(emissivity)
+    return (T / (1 + (np.float32(lam) * T / np.float32(_RHO_UM_K)) * np.log(e)) - np.float32(273.15)).astype(np.float32)
+
+
+def lst(thermal, kind: str = "celsius", sensor: str = "landsat8", emissivity=None) -> np.ndarray:
+    """Land surface temperature (°C) from a thermal layer.
+
+    ``kind``: "celsius" or "kelvin" for a given LST raster (e.g. a Landsat Collection-2 ST
+    product, converted to °C here), "brightness_k" for a brightness temperature and "radiance"
+    for thermal-band radiance; the last two need ``emissivity`` (see ``emissivity_from_ndvi``).
+    """
+    t = _f(thermal)
+    if kind == "celsius":
+        return t.copy()
+    if kind == "kelvin":
+        return t - np.float32(273.15)
+    if kind not in ("brightness_k", "radiance"):
+        raise EconetError(f"unknown thermal kind '{kind}'; use celsius, kelvin, brightness_k or radiance")
+    if emissivity is None:
+        raise EconetError(f"thermal kind '{kind}' needs an emissivity raster (e.g. emissivity_from_ndvi(ndvi))")
+    bt = brightness_temperature(t, sensor) if kind == "radiance" else t
+    return land_surface_temperature(bt, emissivity, sensor)
+
+
+__all__ = [
+    "THERMAL_CONSTANTS",
+    "WETNESS_COEFFICIENTS",
+    "brightness_temperature",
+    "emissivity_from_ndvi",
+    "index_based_built_up",
+    "land_surface_temperature",
+    "lst",
+    "mndwi",
+    "ndbsi",
+    "ndvi",
+    "normalized_difference",
+    "soil_index",
+    "wetness",
+]
