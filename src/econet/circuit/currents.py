@@ -66,7 +66,6 @@ def _pair_into(u, v, w, x, a, b, inflow, outflow):
             inflow[p] -= f
 
 
-@numba.njit(cache=True, parallel=True)
 def pairwise_current_maps(u, v, w, x, pa, pb, want_max):
     """Cumulative (sum) and maximum node currents over pairs (pa[i], pb[i]).
 
@@ -74,9 +73,14 @@ def pairwise_current_maps(u, v, w, x, pa, pb, want_max):
     0 V; a pair index of -1 stands for the ground focal itself (a zero row). Pairs are split over
     threads, each with its own accumulators.
     """
+    nt = min(numba.get_num_threads(), max(pa.size, 1))
+    return _pairwise_maps(u, v, w, x, pa, pb, want_max, nt)
+
+
+@numba.njit(cache=True, parallel=True)
+def _pairwise_maps(u, v, w, x, pa, pb, want_max, nt):
     n = x.shape[1]
     npairs = pa.size
-    nt = min(numba.get_num_threads(), max(npairs, 1))
     cum = np.zeros((nt, n))
     mx = np.zeros((nt, n)) if want_max else np.zeros((nt, 0))
     for t in numba.prange(nt):
