@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
@@ -52,6 +53,16 @@ class RasterGraph(Graph):
     """A Graph built from a raster; ``node_of_cell`` maps each cell to its node (-1: none)."""
 
     node_of_cell: np.ndarray = None  # type: ignore[assignment]
+
+    def ordering(self) -> np.ndarray:
+        """A fill-reducing rank per node (geometric nested dissection of the cells; a merged node
+        takes the rank of its earliest cell)."""
+        rank = nested_dissection(self.node_of_cell.shape)
+        flat = self.node_of_cell.ravel()
+        has = flat >= 0
+        out = np.full(self.n, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(out, flat[has], rank[has])
+        return out
 
     def to_grid(self, values: np.ndarray, fill: float = 0.0) -> np.ndarray:
         """Spread per-node values onto the raster (cells without a node get ``fill``)."""
@@ -177,3 +188,59 @@ def network_graph(n1: np.ndarray, n2: np.ndarray, values: np.ndarray, is_resista
     u, v = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
     u, v, w = _coalesce(u, v, w[keep], ids.size)
     return Graph(n=int(ids.size), u=u, v=v, w=w), ids
+
+
+def nested_dissection(shape: tuple[int, int], leaf: int = 64) -> np.ndarray:
+    """Rank of every cell in a geometric nested-dissection order of the grid.
+
+    Rectangles are split across their longer side by a one-cell-wide separator, which cuts every
+    4- and 8-neighbour path; both halves are ordered first, the separator last. On grids this is
+    as good a fill-reducing order as METIS's and costs almost nothing to compute.
+    """
+    h, w = shape
+    return _nd_order(int(h), int(w), int(leaf))
+
+
+@numba.njit(cache=True)
+def _nd_order(h, w, leaf):
+    rank = np.empty(h * w, dtype=np.int64)
+    # explicit stack of (r0, r1, c0, c1, stage); stage 0: split, 1: emit separator
+    stack = np.empty((64 * (int(np.log2(h * w + 1)) + 2), 6), dtype=np.int64)
+    top = 0
+    stack[0] = (0, h, 0, w, 0, -1)
+    top = 1
+    nxt = 0
+    while top > 0:
+        top -= 1
+        r0, r1, c0, c1, stage, sep = stack[top]
+        if r1 <= r0 or c1 <= c0:
+            continue
+        if stage == 1:  # the separator of a rectangle whose halves are done
+            if sep >= 0:  # a row
+                for c in range(c0, c1):
+                    rank[sep * w + c] = nxt
+                    nxt += 1
+            else:
+                col = -sep - 1
+                for r in range(r0, r1):
+                    rank[r * w + col] = nxt
+                    nxt += 1
+            continue
+        if (r1 - r0) * (c1 - c0) <= leaf:
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    rank[r * w + c] = nxt
+                    nxt += 1
+            continue
+        if r1 - r0 >= c1 - c0:
+            m = (r0 + r1) // 2
+            stack[top] = (r0, r1, c0, c1, 1, m)
+            stack[top + 1] = (m + 1, r1, c0, c1, 0, 0)
+            stack[top + 2] = (r0, m, c0, c1, 0, 0)
+        else:
+            m = (c0 + c1) // 2
+            stack[top] = (r0, r1, c0, c1, 1, -m - 1)
+            stack[top + 1] = (r0, r1, m + 1, c1, 0, 0)
+            stack[top + 2] = (r0, r1, c0, m, 0, 0)
+        top += 3
+    return rank

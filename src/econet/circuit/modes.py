@@ -77,7 +77,7 @@ def pairwise(
     currents: bool = True,
     max_map: bool = False,
     on_pair: Callable[[int, int, np.ndarray, np.ndarray], None] | None = None,
-    tol: float = 1e-10,
+    tol: float = 1e-6,
 ) -> PairwiseResult:
     """Effective resistance between every pair of focal IDs, and current maps.
 
@@ -164,7 +164,7 @@ def advanced(
     sources: np.ndarray,
     ground_conductance: np.ndarray,
     method: str = "auto",
-    tol: float = 1e-10,
+    tol: float = 1e-6,
     comps: Components | None = None,
 ) -> AdvancedResult:
     """Current sources (A per node) and grounds (conductance to 0 V per node, inf = direct).
@@ -212,7 +212,7 @@ def one_to_all(
     all_to_one: bool = False,
     method: str = "auto",
     on_id: Callable[[int, np.ndarray, np.ndarray], None] | None = None,
-    tol: float = 1e-10,
+    tol: float = 1e-6,
 ) -> OneAllResult:
     """Circuitscape's one-to-all (current in at one focal node, every other focal node grounded
     directly) or all-to-one (one focal node grounded, current in at every other). ``strengths``
@@ -272,7 +272,7 @@ def pairwise_regions(
     currents: bool = True,
     max_map: bool = False,
     on_pair: Callable[[int, int, np.ndarray, np.ndarray, "RasterGraph"], None] | None = None,
-    tol: float = 1e-10,
+    tol: float = 1e-6,
 ) -> RegionPairwiseResult:
     """Pairwise mode when some focal IDs are focal regions (several cells).
 
