@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from econet import __version__
+from econet.circuit.stage import CIRCUIT_STAGE
 from econet.config import Study
 from econet.connectivity.stage import CONNECTIVITY_STAGE
 from econet.corridors.stage import CORRIDORS_STAGE
@@ -32,6 +33,7 @@ STAGES: tuple[Stage, ...] = (
     RESISTANCE_STAGE,
     CORRIDORS_STAGE,
     CONNECTIVITY_STAGE,
+    CIRCUIT_STAGE,
     NETWORK_STAGE,
     ROBUSTNESS_STAGE,
     REPORT_STAGE,

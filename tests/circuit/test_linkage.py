@@ -125,3 +125,18 @@ def test_natural_breaks_and_polygons():
     assert sorted(polys["area_ha"]) == pytest.approx([0.18, 0.36])
     assert set(polys["landcover"]) == {10}
     assert polys.geometry.area.sum() == pytest.approx(6 * 900)
+
+
+def test_fisher_jenks_is_optimal_by_brute_force():
+    from itertools import combinations
+
+    rng = np.random.default_rng(5)
+    v = np.sort(rng.gamma(2.0, 3.0, 14))
+
+    def ssd(parts):
+        return sum(((p - p.mean()) ** 2).sum() for p in parts)
+
+    best = min((ssd(np.split(v, [a, b, c])), (a, b, c)) for a, b, c in combinations(range(1, v.size), 3))
+    a, b, c = best[1]
+    want = [v[a - 1], v[b - 1], v[c - 1], v[-1]]
+    assert np.allclose(natural_breaks(v, 4), want)
