@@ -59,6 +59,13 @@ class Components:
         return Component(nodes, self._local, lap, self._local[g.u[sel]], self._local[g.v[sel]], g.w[sel])
 
 
+def _order(graph: Graph, comp: Component, method: str):
+    """A geometric fill-reducing order for SuperLU on raster graphs (PARDISO orders by itself)."""
+    if isinstance(graph, RasterGraph) and choose_method(comp.nodes.size, method) == "splu":
+        return graph.ordering()[comp.nodes]
+    return None
+
+
 @dataclass
 class PairwiseResult:
     ids: np.ndarray
@@ -117,7 +124,7 @@ def pairwise(
             continue
         comp = comps.get(int(c))
         loc = comp.local[uniq]
-        solver = GroundedSolver(comp.lap, [loc[0]], method=method, tol=tol)
+        solver = GroundedSolver(comp.lap, [loc[0]], method=method, tol=tol, order=_order(graph, comp, method))
         used = solver.method
         rhs = np.zeros((comp.nodes.size, uniq.size - 1))
         rhs[loc[1:], np.arange(uniq.size - 1)] = 1.0
@@ -187,7 +194,9 @@ def advanced(
             continue
         direct = np.nonzero(np.isinf(g))[0]
         shunt = np.where(np.isinf(g), 0.0, g)
-        solver = GroundedSolver(comp.lap, direct, shunt=shunt, method=method, tol=tol)
+        solver = GroundedSolver(
+            comp.lap, direct, shunt=shunt, method=method, tol=tol, order=_order(graph, comp, method)
+        )
         used = solver.method
         volt[comp.nodes] = solver.solve(s)
         solver.free()
