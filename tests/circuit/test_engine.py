@@ -140,3 +140,17 @@ def test_advanced_and_one_to_all_by_hand():
     # ground in the middle: [1, 2, 1]; ground at an end: [2, 2, 1] and [1, 2, 2]
     assert np.allclose(a.cumulative, [4.0, 6.0, 4.0])
     assert np.allclose(node_currents(graph.u, graph.v, graph.w, np.array([0.0, 1.0, 2.0]), EMPTY), [1, 1, 1])
+
+
+def test_choose_method_by_size_and_memory(monkeypatch):
+    from econet.circuit import solve
+
+    assert solve.choose_method(1000) in ("pardiso", "splu")
+    assert solve.choose_method(10_000_000, "amg") == "amg"
+    monkeypatch.setattr(solve, "_available_bytes", lambda: 64e9)
+    assert solve.choose_method(4_000_000) in ("pardiso", "splu")  # 10.4 GB fits in 60 % of 64 GB
+    monkeypatch.setattr(solve, "_available_bytes", lambda: 8e9)
+    assert solve.choose_method(4_000_000) == "amg"
+    assert solve.choose_method(1_000_000) in ("pardiso", "splu")  # always direct up to 1.5 million
+    with pytest.raises(ValueError):
+        solve.choose_method(10, "cholmod")

@@ -8,7 +8,8 @@ wheels and needs the system SuiteSparse, so it is not a dependency. Where pypard
 (other CPUs) scipy's SuperLU is the fallback: correct, but far slower on big grids.
 AMG: ``pyamg`` smoothed aggregation as the preconditioner of CG (Circuitscape's ``cg+amg``), stopped at
 a relative residual of ``tol`` (1e-6 by default, as Circuitscape.jl).
-``choose_method`` picks by node count; every entry point takes ``method=`` to override.
+``choose_method`` picks by node count and available memory; every entry point takes ``method=``
+to override.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-# Above this many nodes a direct factor needs more memory than a shared machine should give
-# (PARDISO used ~2.6 GB for 1e6 nodes, 8 neighbours); AMG needs about half and scales linearly.
+# A direct factor is always used up to this many nodes; above it only while its memory fits
+# in DIRECT_MEMORY_SHARE of the memory available now. Measured peaks (8 neighbours, PARDISO):
+# 2.2 GB for 1e6 nodes, 8.6 GB for 4e6, so ~2.6 kB per node is a safe estimate. AMG needs about
+# half and scales linearly, but takes ~6 s per solve at 4e6 nodes against PARDISO's one factor.
 DIRECT_MAX_NODES = 1_500_000
+DIRECT_BYTES_PER_NODE = 2600
+DIRECT_MEMORY_SHARE = 0.6
 METHODS = ("auto", "direct", "pardiso", "splu", "amg")
 
 
@@ -27,10 +32,23 @@ def choose_method(n_nodes: int, method: str = "auto") -> str:
     if method not in METHODS:
         raise ValueError(f"solver must be one of {', '.join(METHODS)}, not {method!r}")
     if method == "auto":
-        method = "direct" if n_nodes <= DIRECT_MAX_NODES else "amg"
+        fits = n_nodes * DIRECT_BYTES_PER_NODE < DIRECT_MEMORY_SHARE * _available_bytes()
+        method = "direct" if n_nodes <= DIRECT_MAX_NODES or fits else "amg"
     if method == "direct":
         method = "pardiso" if _has_pardiso() else "splu"
     return method
+
+
+def _available_bytes() -> float:
+    """Memory available to a new allocation now (Linux MemAvailable; 0 if unknown)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def _has_pardiso() -> bool:

@@ -23,7 +23,7 @@ def main(
     config: Path = typer.Argument(..., help="Circuitscape .ini file"),
     solver: str = typer.Option(
         "auto",
-        help="auto (direct factorisation up to 1.5 million nodes, AMG-CG above), direct, amg, "
+        help="auto (direct factorisation while it fits in memory, about 2.6 kB a node; AMG-CG beyond), direct, amg, "
         "or ini (follow the .ini's solver key: cholmod -> direct, cg+amg -> amg)",
     ),
     quiet: bool = typer.Option(False, "--quiet", help="print nothing on success"),
