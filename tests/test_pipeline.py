@@ -80,20 +80,20 @@ def test_raleigh_end_to_end_and_cache(tmp_path):
     mtime = (out / "corridors.gpkg").stat().st_mtime_ns
     run_study(load_study(study_path), out, quiet=True)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert all(s["cached"] for s in manifest["stages"].values())
+    assert all(s["cached"] for s in manifest["stages"].values() if not s.get("skipped"))  # optional stages skip
     assert (out / "corridors.gpkg").stat().st_mtime_ns == mtime
 
     # A robustness parameter changes only robustness and the report.
     study_path.write_text(raleigh_study_text(min_area_km2=0.5).replace("random_repeats = 20", "random_repeats = 7"))
     run_study(load_study(study_path), out, quiet=True)
     manifest = json.loads((out / "manifest.json").read_text())
-    rerun = {k for k, s in manifest["stages"].items() if not s["cached"]}
+    rerun = {k for k, s in manifest["stages"].items() if not s["cached"] and not s.get("skipped")}
     assert rerun == {"robustness", "report"}
 
     # The source threshold reruns sources and everything downstream, not MSPA or resistance.
     study_path.write_text(raleigh_study_text(min_area_km2=1.0).replace("random_repeats = 20", "random_repeats = 7"))
     run_study(load_study(study_path), out, quiet=True)
     manifest = json.loads((out / "manifest.json").read_text())
-    rerun = {k for k, s in manifest["stages"].items() if not s["cached"]}
+    rerun = {k for k, s in manifest["stages"].items() if not s["cached"] and not s.get("skipped")}
     assert rerun == {"sources", "corridors", "connectivity", "network", "robustness", "report"}
     assert len(gpd.read_file(out / "sources.gpkg")) < len(sources)

@@ -185,7 +185,7 @@ def advanced(
     solved = np.zeros(graph.n, dtype=bool)
     used = choose_method(graph.n, method)
     comps = comps or Components(graph)
-    active = np.unique(comps.label[(gnd > 0) & (src != 0) | (gnd > 0)]) if graph.n else []
+    active = np.unique(comps.label[gnd > 0]) if graph.n else []  # a component without ground carries nothing
     for c in active:
         comp = comps.get(int(c))
         s, g = src[comp.nodes], gnd[comp.nodes]
