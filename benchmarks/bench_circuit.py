@@ -5,6 +5,12 @@ Targets on the 2-core machine: 1000 x 1000 in <= 20 s and <= 4 GB; 2000 x 2000 i
 (Circuitscape.jl's published benchmark for 1000 x 1000: 90-106 s on 16 processes.)
 
     uv run python benchmarks/bench_circuit.py [SIZE ...] [--solver auto|direct|amg]
+
+Measured on the shared 2-core machine (load average in brackets), 2026-11-21:
+  1000 x 1000 auto (PARDISO): 11.2 s, 2.24 GB [2.8]; 17.0 s [3.9]; 46 s [~7, before the
+  parallel forward/backward solve setting]. AMG-CG (1e-6): 64.0 s, 1.28 GB [1.7].
+  2000 x 2000 auto (PARDISO, fits in memory): 45.4 s, 8.58 GB [2.8]; 103 s [~5-8].
+  AMG-CG: 639 s, 4.3 GB [~8].
 """
 
 from __future__ import annotations
