@@ -640,6 +640,20 @@ class IndicatorsSection(_Section):
         return self
 
 
+class CircuitSection(_Section):
+    """Circuit theory on the corridors (Linkage Mapper's Pinchpoint, Barrier and Centrality
+    Mappers; seed 002 §2.4, METHODS.md §6). Present = the circuit stage runs."""
+
+    corridor_width_cwd: PositiveFloat = 2000.0  # NLCC cutoff, cost-weighted distance (resistance x m)
+    pinchpoint_mode: Literal["pairwise", "all_to_one"] = "pairwise"
+    classes: int = Field(4, ge=2, le=10)  # natural-breaks classes; the top one is kept (seed 002: 4)
+    barrier_radii_m: list[PositiveFloat] = [90.0, 180.0]  # empty: no Barrier Mapper
+    barrier_combine: Literal["max", "sum"] = "max"
+    four_neighbours: bool = False  # Circuitscape default: 8 neighbours
+    average_resistance: bool = False  # Circuitscape default: average conductance
+    solver: Literal["auto", "direct", "amg"] = "auto"
+
+
 class StudyMeta(_Section):
     name: str = "study"
     target_crs: str | None = None  # e.g. "EPSG:4548"; required when inputs are geographic
@@ -661,6 +675,7 @@ class Study(_Section):
     network: NetworkSection = NetworkSection()
     robustness: RobustnessSection = RobustnessSection()
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
+    circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
 
 
 def _cross_checks(data: dict) -> list[Problem]:

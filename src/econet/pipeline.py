@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from econet import __version__
+from econet.circuit.stage import CIRCUIT_STAGE
 from econet.config import Study
 from econet.connectivity.stage import CONNECTIVITY_STAGE
 from econet.corridors.stage import CORRIDORS_STAGE
@@ -34,6 +35,7 @@ STAGES: tuple[Stage, ...] = (
     CORRIDORS_STAGE,
     INDICATORS_STAGE,
     CONNECTIVITY_STAGE,
+    CIRCUIT_STAGE,
     NETWORK_STAGE,
     ROBUSTNESS_STAGE,
     REPORT_STAGE,

@@ -1,0 +1,78 @@
+"""Circuit benchmark (issue 7): random resistance grid, 20 focal nodes, pairwise effective
+resistance matrix plus cumulative current map.
+
+Targets on the 2-core machine: 1000 x 1000 in <= 20 s and <= 4 GB; 2000 x 2000 in <= 120 s.
+(Circuitscape.jl's published benchmark for 1000 x 1000: 90-106 s on 16 processes.)
+
+    uv run python benchmarks/bench_circuit.py [SIZE ...] [--solver auto|direct|amg]
+
+Measured on the shared 2-core machine (load average in brackets), 2026-11-21:
+  1000 x 1000 auto (PARDISO): 11.2 s, 2.24 GB [2.8]; 17.0 s [3.9]; 46 s [~7, before the
+  parallel forward/backward solve setting]. AMG-CG (1e-6): 64.0 s, 1.28 GB [1.7].
+  2000 x 2000 auto (PARDISO, fits in memory): 45.4 s, 8.58 GB [2.8]; 103 s [~5-8].
+  AMG-CG: 639 s, 4.3 GB [~8].
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+
+import numpy as np
+
+
+def peak_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # ru_maxrss is in KiB on Linux
+
+
+def run(size: int, solver: str, k: int = 20, seed: int = 0) -> dict:
+    from econet.circuit import choose_method, pairwise, raster_graph
+
+    rng = np.random.default_rng(seed)
+    resistance = rng.uniform(1.0, 100.0, (size, size))
+    t0 = time.perf_counter()
+    graph = raster_graph(1.0 / resistance)  # 8 neighbours, average conductance (Circuitscape default)
+    t_graph = time.perf_counter() - t0
+    focal = rng.choice(graph.n, k, replace=False)
+    t1 = time.perf_counter()
+    out = pairwise(graph, np.arange(1, k + 1), focal, method=solver, currents=True)
+    t_solve = time.perf_counter() - t1
+    total = time.perf_counter() - t0
+    r = out.resistance
+    assert np.all(r[~np.eye(k, dtype=bool)] > 0) and np.isfinite(out.cumulative).all()
+    return {
+        "size": size,
+        "solver": out.solver,
+        "auto_pick": choose_method(graph.n, "auto"),
+        "graph_s": t_graph,
+        "solve_and_currents_s": t_solve,
+        "total_s": total,
+        "peak_gb": peak_gb(),
+        "mean_R": float(r[np.triu_indices(k, 1)].mean()),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sizes", nargs="*", type=int, default=[1000])
+    ap.add_argument("--solver", default="auto")
+    args = ap.parse_args()
+    import numba
+
+    # warm the numba kernels on a tiny grid so compile time is not counted
+    run(20, args.solver)
+    print(f"numba threads: {numba.get_num_threads()}")
+    for size in args.sizes:
+        res = run(size, args.solver)
+        limit = 20 if size <= 1000 else 120
+        print(
+            f"{size} x {size}, 20 focal, 190 pairs: total {res['total_s']:.1f} s "
+            f"(graph {res['graph_s']:.1f} s, k-1 solves + cumulative current {res['solve_and_currents_s']:.1f} s), "
+            f"peak RSS {res['peak_gb']:.2f} GB, solver {res['solver']} (auto picks {res['auto_pick']}), "
+            f"mean R {res['mean_R']:.4f}; target <= {limit} s: {'OK' if res['total_s'] <= limit else 'OVER'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
