@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from affine import Affine
-from rasterio.crs import CRS
 from scipy.sparse.csgraph import dijkstra
 
-from econet.corridors import cost_distance, least_cost_paths, trace_path
-from econet.grid import Grid
-from econet.habitat import patch_table
-from econet.landcover import GLOBELAND30
+from econet.corridors import cost_distance, source_costs, trace_path
 
 OFFSETS = [(dr, dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1) if (dr, dc) != (0, 0)]
 
@@ -41,7 +36,9 @@ def test_matches_independent_dijkstra():
         labels[14, 19] = 2
         labels[8:10, 10:12] = 3
         res[labels > 0] = 1.0
-        cd = cost_distance(res, labels, 30.0)
+        cd = cost_distance(res, labels, 30.0, threads=1)
+        cd2 = cost_distance(res, labels, 30.0, threads=2)
+        assert np.array_equal(cd.cost, cd2.cost)
         g = _graph(res, 30.0)
         ref = np.full(res.size, np.inf)
         ref_alloc = np.zeros(res.size, int)
@@ -53,6 +50,7 @@ def test_matches_independent_dijkstra():
         assert np.allclose(cd.cost.ravel(), ref, rtol=1e-12, equal_nan=False)
         reach = np.isfinite(ref)
         assert np.array_equal(cd.allocation.ravel()[reach], ref_alloc[reach])
+        assert np.array_equal(cd2.allocation.ravel()[reach], ref_alloc[reach])
         # Tracing from any reachable cell follows steps whose costs add up to its cost.
         for idx in rng.choice(np.flatnonzero(reach), 20, replace=False):
             cells = trace_path(cd.backlink, idx // res.shape[1], idx % res.shape[1])
@@ -82,28 +80,56 @@ def test_max_cost_bounds_search():
     assert np.isinf(cd.cost[2, 11]) and cd.cost[2, 10] == 10.0
 
 
-def test_least_cost_paths_between_adjacent_zones():
-    # Three sources in a row: 1-2 and 2-3 are adjacent, 1-3 is not.
-    res = np.ones((21, 61))
-    res[:, 20] = 5.0  # a costly strip between 1 and 2 with a cheap gap
-    res[15, 20] = 1.0
+def test_float32_resistance_and_wide_range():
+    # Resistance spanning 1e-3..1e4 (ring of buckets capped) still gives exact costs.
+    rng = np.random.default_rng(11)
+    res = np.exp(rng.uniform(np.log(1e-3), np.log(1e4), (25, 31))).astype(np.float32)
     labels = np.zeros(res.shape, np.int32)
-    labels[8:13, 2:6] = 1
-    labels[8:13, 28:32] = 2
-    labels[8:13, 55:59] = 3
-    grid = Grid(CRS.from_epsg(4548), Affine(30, 0, 5e5, 0, -30, 3.8e6), res.shape)
-    table = patch_table(labels, np.full(res.shape, 20), grid, GLOBELAND30)
-    cd = cost_distance(res, labels, 30.0)
-    lines = least_cost_paths(cd, res, table, grid)
-    assert lines[["from_id", "to_id"]].values.tolist() == [[1, 2], [2, 3]]
-    # 2-3 crosses uniform ground from column 31 to column 55: 24 steps of 30 m between cell
-    # centres; the patches' edges are 23 cells apart.
-    row = lines.iloc[1]
-    assert np.isclose(row["cost"], 24 * 30.0) and np.isclose(row["length_m"], 24 * 30.0)
-    assert np.isclose(row["euclid_m"], 23 * 30.0) and np.isclose(row["cwd_to_euclid"], 24 / 23)
-    # 1-2 detours through the gap at row 15 rather than paying 5 on the strip
-    first = lines.iloc[0]
-    xs, ys = np.array(first.geometry.coords).T
-    col20_x = 5e5 + 20.5 * 30
-    assert np.isclose(ys[np.argmin(np.abs(xs - col20_x))], 3.8e6 - 15.5 * 30)
-    assert first["cost"] < 22 * 30 + 4 * 30 * 1.0 + 10 * 30
+    labels[3, 4] = 1
+    labels[20, 25] = 2
+    cd = cost_distance(res, labels, 10.0)
+    g = _graph(res.astype(np.float64), 10.0)
+    ref = dijkstra(g, indices=np.flatnonzero(labels.ravel() > 0), min_only=True)
+    assert np.allclose(cd.cost.ravel(), ref, rtol=1e-6)
+
+
+def test_isolated_cells_and_no_sources():
+    res = np.ones((6, 6))
+    res[:, 3] = np.nan  # a wall: the right half is unreachable
+    labels = np.zeros(res.shape, np.int32)
+    labels[2, 0] = 4
+    cd = cost_distance(res, labels, 1.0)
+    assert np.isinf(cd.cost[:, 3:]).all() and (cd.allocation[:, 3:] == 0).all()
+    assert (cd.allocation[:, :3] == 4).all()
+    empty = cost_distance(res, np.zeros_like(labels), 1.0)
+    assert np.isinf(empty.cost).all()
+
+
+def test_source_costs_bounded_and_exact():
+    rng = np.random.default_rng(3)
+    res = rng.uniform(1, 10, (40, 50))
+    res[rng.random(res.shape) < 0.05] = np.nan
+    labels = np.zeros(res.shape, np.int32)
+    labels[3:6, 3:6] = 1
+    labels[30:34, 40:46] = 2
+    labels[20:22, 8:10] = 3
+    labels[33:36, 12:15] = 4
+    res[labels > 0] = 1.0
+    margin = 100.0
+    partners = {1: [2, 3], 2: [1], 3: [1, 4], 4: [3]}
+    for sc in source_costs(res, labels, 30.0, partners, margin=margin):
+        full = cost_distance(res, np.where(labels == sc.source, sc.source, 0), 30.0).cost.ravel()
+        # Partner distances are the exact least costs to the partner's nearest cell.
+        assert set(sc.reached) == set(partners[sc.source])
+        for b, (lcd, cell) in sc.reached.items():
+            assert np.isclose(lcd, full[labels.ravel() == b].min(), rtol=1e-12)
+            assert labels.ravel()[cell] == b
+            path = sc.paths[b]
+            assert labels[tuple(path[0])] == sc.source and labels[tuple(path[-1])] == b
+        # Sparse costs are exact (float32) and complete up to the dearest partner plus the margin,
+        # and the search stopped well short of the whole grid when it could.
+        assert np.allclose(sc.cost, full[sc.index], rtol=1e-6)
+        bound = max(v[0] for v in sc.reached.values()) + margin
+        assert np.count_nonzero(full <= bound) == np.count_nonzero(sc.cost <= bound)
+    sizes = {sc.source: sc.index.size for sc in source_costs(res, labels, 30.0, {4: [3]}, margin=0.0)}
+    assert sizes[4] < np.isfinite(res).sum() / 2
