@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from econet.cli import demo, init, run, validate
+from econet.cli import costdistance, demo, init, run, validate
 
 app = typer.Typer(
     name="econet",
@@ -13,7 +13,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (demo, run, validate, init):
+for module in (demo, run, validate, init, costdistance):
     app.command(module.NAME, help=module.main.__doc__)(module.main)
 
 
