@@ -9,6 +9,7 @@ computation only (reading and writing files are left out on both sides). Prints 
 run, the median ratio, the largest relative difference of the cumulative costs (float32
 precision is about 6e-8), and our peak memory per cell (the growth of the process while
 computing cost, allocation and back-links, over cells). Without GRASS it says so and times ours.
+CPU seconds are printed too: when other jobs share the cores, wall-clock times are unreliable.
 """
 
 from __future__ import annotations
@@ -66,14 +67,15 @@ def run_ours(folder: Path, threads: int) -> dict:
     small[0, 0] = 1
     cost_distance(res[:8, :8], small, 30.0, threads=threads)  # load the compiled kernel
     base = _rss_mb()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     cd = cost_distance(res, labels, 30.0, threads=threads)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     np.save(folder / "ours.npy", cd.cost.astype(np.float64))
     cells = res.size
     return {
         "wall_s": wall,
+        "cpu_s": cpu,
         "peak_mb": peak,
         "bytes_per_cell_kernel": (peak - base) * 2**20 / cells,
         "bytes_per_cell_with_inputs": (peak - base) * 2**20 / cells + 8.0,  # + float32 resistance, int32 labels
@@ -84,14 +86,15 @@ def run_grass(folder: Path) -> dict:
     script = folder / "grass_job.sh"
     script.write_text(
         "set -e\n"
-        f"r.in.gdal --quiet input={folder}/resistance.tif output=res\n"
-        f"r.in.gdal --quiet input={folder}/sources.tif output=src\n"
+        f"r.in.gdal --quiet --overwrite input={folder}/resistance.tif output=res\n"
+        f"r.in.gdal --quiet --overwrite input={folder}/sources.tif output=src\n"
         "g.region raster=res\n"
         "t0=$(date +%s.%N)\n"
-        "r.cost --quiet input=res output=cost start_raster=src memory=8000\n"
+        "TIMEFORMAT='%U %S'\n"
+        f"{{ time r.cost --quiet --overwrite input=res output=cost start_raster=src memory=8000 ; }} 2> {folder}/grass_cpu.txt\n"
         "t1=$(date +%s.%N)\n"
         f'echo "$t0 $t1" > {folder}/grass_time.txt\n'
-        f"r.out.gdal --quiet -f input=cost output={folder}/grass_cost.tif type=Float64\n"
+        f"r.out.gdal --quiet --overwrite -f input=cost output={folder}/grass_cost.tif type=Float64\n"
     )
     gisdb = folder / "grassdb"
     shutil.rmtree(gisdb, ignore_errors=True)
@@ -102,7 +105,8 @@ def run_grass(folder: Path) -> dict:
         ["grass", str(gisdb / "loc" / "PERMANENT"), "--exec", "bash", str(script)], check=True, capture_output=True
     )
     t0, t1 = map(float, (folder / "grass_time.txt").read_text().split())
-    return {"wall_s": t1 - t0}
+    user, system = map(float, (folder / "grass_cpu.txt").read_text().split()[-2:])
+    return {"wall_s": t1 - t0, "cpu_s": user + system}
 
 
 def compare(folder: Path) -> float:
@@ -151,7 +155,7 @@ def main() -> None:
                 rec = json.loads(done.stdout.strip().splitlines()[-1])
                 (ours if who == "ours" else grass).append(rec)
                 extra = f", {rec['bytes_per_cell_with_inputs']:.1f} bytes/cell" if who == "ours" else ""
-                print(f"  round {i + 1} {who:5s}: {rec['wall_s']:.2f} s{extra}")
+                print(f"  round {i + 1} {who:5s}: {rec['wall_s']:.2f} s wall, {rec['cpu_s']:.2f} s CPU{extra}")
         t_ours = float(np.median([r["wall_s"] for r in ours]))
         print(f"econet cost_distance ({args.threads} threads): median {t_ours:.2f} s")
         print(
@@ -161,7 +165,13 @@ def main() -> None:
         )
         if have_grass:
             t_grass = float(np.median([r["wall_s"] for r in grass]))
-            print(f"GRASS r.cost: median {t_grass:.2f} s; r.cost / econet = {t_grass / t_ours:.2f}x")
+            print(f"GRASS r.cost: median {t_grass:.2f} s; r.cost / econet = {t_grass / t_ours:.2f}x (wall clock)")
+            c_ours = float(np.median([r["cpu_s"] for r in ours]))
+            c_grass = float(np.median([r["cpu_s"] for r in grass]))
+            print(
+                f"CPU seconds (all threads): econet {c_ours:.2f}, r.cost {c_grass:.2f}, ratio {c_grass / c_ours:.2f}x; "
+                "on a busy machine the wall-clock ratio understates a two-thread run"
+            )
             print(f"largest relative difference of cumulative cost: {compare(folder):.2e}")
 
 

@@ -47,7 +47,7 @@ class CostDistance:
 
 @dataclass
 class SourceCost:
-    """One source's bounded search, kept sparse: flat cell indices (sorted, int32) and their
+    """One source's bounded search, kept sparse: flat cell indices (int32) and their
     cost (float32); ``reached`` maps each partner reached to (LCD, the first cell of it
     reached); ``paths`` maps it to the cells (row, col) of the least-cost path to it."""
 
@@ -191,7 +191,7 @@ def source_costs(
                 res, flat, lab, float(cell_size_m), cap, cost, _NONE_F, _NONE_I, back, width, ring, labels, want, margin
             )
             flat_cost = cost.ravel()
-            keep = np.unique(visited)
+            keep = visited  # each cell is listed once, when first reached
             vals = flat_cost[keep]
             final = vals < final_below
             reached = {int(b): (float(reach_cost[b]), int(reach_cell[b])) for b in np.flatnonzero(reach_cell >= 0)}
