@@ -131,6 +131,34 @@ def _run(res, flat, labels, cell_size_m, max_cost, cost, other, alloc, back):
     _search(
         res, flat, labels, float(cell_size_m), max_cost, cost, other, alloc, back, width, ring, _NO_ZONES, _NO_WANT, 0.0
     )
+    _fill_allocation(back, alloc)
+
+
+@numba.njit(cache=True, nogil=True)
+def _fill_allocation(back, alloc):
+    """Allocation from back-links: each cell takes the label at the end of its back-link chain
+    (computed after the search, which keeps the label array out of its inner loop)."""
+    h, w = back.shape
+    chain = np.empty(1024, dtype=np.int64)
+    for r0 in range(h):
+        for c0 in range(w):
+            if alloc[r0, c0] != 0 or back[r0, c0] < 0:
+                continue
+            n = 0
+            r, c = r0, c0
+            while alloc[r, c] == 0 and back[r, c] >= 0:
+                if n == chain.size:
+                    bigger = np.empty(chain.size * 2, dtype=np.int64)
+                    bigger[:n] = chain[:n]
+                    chain = bigger
+                chain[n] = r * w + c
+                n += 1
+                k = back[r, c]
+                r -= DR[k]
+                c -= DC[k]
+            lab = alloc[r, c]
+            for i in range(n):
+                alloc[chain[i] // w, chain[i] % w] = lab
 
 
 @numba.njit(cache=True, nogil=True)
@@ -277,12 +305,15 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
     h, w = cost.shape
     prune = other.shape[0] == h and other.shape[1] == w
     record = zones.shape[0] == h and zones.shape[1] == w  # a per-source search lists the cells it wrote
-    track = alloc.shape[0] == h and alloc.shape[1] == w  # per-source searches skip allocation
+    track = alloc.shape[0] == h and alloc.shape[1] == w  # labels the sources; the rest is filled afterwards
     step = STEP * cell
-    heads = np.full(ring, -1, dtype=np.int64)
-    cap = 1 << 16
-    e_idx = np.empty(cap, dtype=np.int64)
-    e_next = np.empty(cap, dtype=np.int64)
+    # Each bucket is a chain of fixed-size chunks filled in order: pushes and drains walk memory
+    # sequentially, and emptied chunks are recycled.
+    head = np.full(ring, -1, dtype=np.int64)
+    tail = np.full(ring, -1, dtype=np.int64)
+    chunks = np.empty((256, _CHUNK), dtype=np.int64)
+    c_next = np.full(256, -1, dtype=np.int64)
+    c_fill = np.zeros(256, dtype=np.int64)
     free = -1
     top = 0
     live = 0
@@ -294,9 +325,9 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
     for lab in range(want.size):
         if want[lab]:
             missing += 1
+    stop_at = max_cost
     if missing == 0 and record:
         stop_at = min(max_cost, margin)
-    stop_at = max_cost
     for s in range(flat.size):
         r = flat[s] // w
         c = flat[s] - r * w
@@ -307,17 +338,7 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
         cost[r, c] = 0.0
         if track:
             alloc[r, c] = labels[s]
-        if free >= 0:
-            e = free
-            free = e_next[e]
-        else:
-            if top == e_idx.size:
-                e_idx, e_next = _grow(e_idx, e_next)
-            e = top
-            top += 1
-        e_idx[e] = flat[s]
-        e_next[e] = heads[0]
-        heads[0] = e
+        chunks, c_next, c_fill, free, top = _bpush(chunks, c_next, c_fill, head, tail, 0, flat[s], free, top)
         live += 1
     cur = 0
     buf = np.empty(1 << 12, dtype=np.int64)
@@ -328,26 +349,28 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
             # Next bucket: take its cells and visit them in memory order (all are final, so the
             # order within a bucket is free; memory order keeps the caches warm on big grids).
             slot = cur % ring
-            while heads[slot] < 0 and live > 0:
+            while head[slot] < 0 and live > 0:
                 cur += 1
                 slot = cur % ring
             if live == 0 or cur * width > stop_at:
                 break
             m = 0
-            e = heads[slot]
-            while e >= 0:
-                if m == buf.size:
-                    bigger = np.empty(buf.size * 2, dtype=np.int64)
+            ch = head[slot]
+            while ch >= 0:
+                k_n = c_fill[ch]
+                if m + k_n > buf.size:
+                    bigger = np.empty(max(buf.size * 2, m + k_n), dtype=np.int64)
                     bigger[:m] = buf[:m]
                     buf = bigger
-                buf[m] = e_idx[e]
-                m += 1
-                nxt = e_next[e]
-                e_next[e] = free
-                free = e
-                live -= 1
-                e = nxt
-            heads[slot] = -1
+                buf[m : m + k_n] = chunks[ch, :k_n]
+                m += k_n
+                live -= k_n
+                nxt = c_next[ch]
+                c_next[ch] = free
+                free = ch
+                ch = nxt
+            head[slot] = -1
+            tail[slot] = -1
             buf[:m].sort()
             pos = 0
         idx = buf[pos]
@@ -371,7 +394,6 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
         ru = res[r, c]
         if not (ru > 0.0) or not math.isfinite(ru):
             continue
-        lab = alloc[r, c] if track else 0
         for k in range(8):
             rr = r + DR[k]
             cc = c + DC[k]
@@ -389,23 +411,13 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
                 if record and cost[rr, cc] == np.inf:
                     visited, nvis = _append(visited, nvis, rr * w + cc)
                 cost[rr, cc] = nd
-                if track:
-                    alloc[rr, cc] = lab
                 back[rr, cc] = k
-                if free >= 0:
-                    e = free
-                    free = e_next[e]
-                else:
-                    if top == e_idx.size:
-                        e_idx, e_next = _grow(e_idx, e_next)
-                    e = top
-                    top += 1
                 b = int(nd / width)
                 if b < cur:  # rounding at a bucket edge: stay in the bucket being processed
                     b = cur
-                e_idx[e] = rr * w + cc
-                e_next[e] = heads[b % ring]
-                heads[b % ring] = e
+                chunks, c_next, c_fill, free, top = _bpush(
+                    chunks, c_next, c_fill, head, tail, b % ring, rr * w + cc, free, top
+                )
                 live += 1
     final_below = np.inf if live == 0 and pos == m else cur * width
     return visited[:nvis], final_below, reach_cost, reach_cell
@@ -421,11 +433,38 @@ def _append(arr, n, value):
     return arr, n + 1
 
 
-@numba.njit(cache=True, nogil=True)
-def _grow(e_idx, e_next):
-    n = e_idx.size
-    a = np.empty(2 * n, dtype=np.int64)
-    b = np.empty(2 * n, dtype=np.int64)
-    a[:n] = e_idx
-    b[:n] = e_next
-    return a, b
+_CHUNK = 64
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _bpush(chunks, c_next, c_fill, head, tail, slot, value, free, top):
+    t = tail[slot]
+    if t < 0 or c_fill[t] == _CHUNK:
+        if free >= 0:
+            c = free
+            free = c_next[c]
+        else:
+            if top == c_next.size:
+                n = c_next.size
+                bigger = np.empty((2 * n, _CHUNK), dtype=np.int64)
+                bigger[:n] = chunks
+                chunks = bigger
+                nn = np.full(2 * n, -1, dtype=np.int64)
+                nn[:n] = c_next
+                c_next = nn
+                nf = np.zeros(2 * n, dtype=np.int64)
+                nf[:n] = c_fill
+                c_fill = nf
+            c = top
+            top += 1
+        c_fill[c] = 0
+        c_next[c] = -1
+        if t < 0:
+            head[slot] = c
+        else:
+            c_next[t] = c
+        tail[slot] = c
+        t = c
+    chunks[t, c_fill[t]] = value
+    c_fill[t] += 1
+    return chunks, c_next, c_fill, free, top
