@@ -84,3 +84,14 @@ def test_breakpoints_and_fractures():
     fr = fracture_surfaces(tiers, mines)
     assert fr[["corridor_id", "mine"]].values.tolist() == [[2, "pit"]]  # only the open pit, only path 2's band
     assert np.isclose(fr["area_m2"].iloc[0], 20 * 10)
+
+
+def test_zigzag_crossings_merge():
+    # A staircase path running along a road crosses it three times within 20 m: one breakpoint.
+    path = shapely.LineString([(0, 0), (10, 10), (20, 0), (30, 10), (40, 40)])
+    paths = gpd.GeoDataFrame({"id": [1], "from_id": [1], "to_id": [2]}, geometry=[path], crs="EPSG:4548")
+    roads = gpd.GeoDataFrame(
+        {"road_class": ["expressway"]}, geometry=[shapely.LineString([(-5, 5), (35, 5)])], crs=paths.crs
+    )
+    assert len(breakpoints(paths, roads)) == 3
+    assert len(breakpoints(paths, roads, merge_within_m=30.0)) == 1

@@ -26,9 +26,12 @@ def breakpoints(
     mines: gpd.GeoDataFrame | None = None,
     road_classes=("expressway", "highway"),
     class_field: str = "road_class",
+    merge_within_m: float = 0.0,
 ) -> gpd.GeoDataFrame:
     """One point per crossing of a path with a road of ``road_classes`` (the intersection
-    points) and per path-mine overlap (a point on the path inside the mine)."""
+    points) and per path-mine overlap (a point on the path inside the mine). Crossings of the
+    same path and road closer than ``merge_within_m`` count once (a cell-by-cell path can zigzag
+    over a road it runs along)."""
     rows, geoms = [], []
     if roads is not None and len(roads):
         if class_field not in roads.columns:
@@ -37,7 +40,7 @@ def breakpoints(
         pi, ri = major.sindex.query(paths.geometry.to_numpy(), predicate="intersects")
         for p, r in zip(pi, ri):
             hit = shapely.intersection(paths.geometry.iloc[p], major.geometry.iloc[r])
-            for pt in _points(hit):
+            for pt in _merge_close(_points(hit), merge_within_m):
                 rows.append(_row(paths, p, "road", major[class_field].iloc[r], _name(major, r)))
                 geoms.append(pt)
     if mines is not None and len(mines):
@@ -78,6 +81,14 @@ def fracture_surfaces(
 def _row(paths, p, kind, road_class, feature):
     rec = paths.iloc[p]
     return [int(rec["id"]), int(rec["from_id"]), int(rec["to_id"]), kind, road_class, feature]
+
+
+def _merge_close(points, within: float):
+    kept = []
+    for pt in points:
+        if all(pt.distance(k) >= within for k in kept) or not kept:
+            kept.append(pt)
+    return kept
 
 
 def _points(geom):

@@ -43,7 +43,9 @@ def corridor_network(surface, sources, grid, cfg, roads=None, mines=None) -> dic
     lines["tier"] = width_tiers(grav)
     widths = {"regional": cfg.regional_width_m, "sub-regional": cfg.subregional_width_m, "local": cfg.local_width_m}
     tiers = tier_polygons(lines, lines["tier"], widths)
-    points = breakpoints(lines, roads, mines, cfg.breakpoint_road_classes, cfg.road_class_field)
+    points = breakpoints(
+        lines, roads, mines, cfg.breakpoint_road_classes, cfg.road_class_field, merge_within_m=3 * grid.cell_size_m
+    )
     fractures = fracture_surfaces(tiers, mines, cfg.mine_method_field, cfg.open_pit) if mines is not None else None
     lines["breakpoints"] = lines["id"].map(points["corridor_id"].value_counts()).fillna(0).astype(int)
     cost = np.where(np.isfinite(cd.cost), cd.cost, np.nan).astype(np.float32)
