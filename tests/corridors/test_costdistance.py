@@ -133,3 +133,23 @@ def test_source_costs_bounded_and_exact():
         assert np.count_nonzero(full <= bound) == np.count_nonzero(sc.cost <= bound)
     sizes = {sc.source: sc.index.size for sc in source_costs(res, labels, 30.0, {4: [3]}, margin=0.0)}
     assert sizes[4] < np.isfinite(res).sum() / 2
+
+
+def test_ties_on_integer_grades_two_threads():
+    # Graded resistance (1..9, as the studies use) makes many exact ties between sources: both
+    # thread counts give the same costs, every allocation is a cheapest source, and a repeated
+    # two-thread run gives the same allocation.
+    rng = np.random.default_rng(5)
+    res = rng.integers(1, 10, (60, 70)).astype(np.float64)
+    labels = np.zeros(res.shape, np.int32)
+    for k, (r, c) in enumerate([(5, 5), (5, 60), (50, 8), (52, 62), (30, 35)], start=1):
+        labels[r : r + 2, c : c + 2] = k
+    one = cost_distance(res, labels, 30.0, threads=1)
+    two = cost_distance(res, labels, 30.0, threads=2)
+    again = cost_distance(res, labels, 30.0, threads=2)
+    assert np.array_equal(one.cost, two.cost)
+    assert np.array_equal(two.allocation, again.allocation) and np.array_equal(two.backlink, again.backlink)
+    per_source = np.stack([cost_distance(res, np.where(labels == k, k, 0), 30.0).cost for k in range(1, 6)])
+    for cd in (one, two):
+        own = np.take_along_axis(per_source, (cd.allocation - 1)[None], axis=0)[0]
+        assert np.allclose(own, cd.cost, rtol=1e-12)
