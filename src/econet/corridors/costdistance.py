@@ -218,24 +218,41 @@ def source_costs(
             visited, final_below, reach_cost, reach_cell = _search(
                 res, flat, lab, float(cell_size_m), cap, cost, _NONE_F, _NONE_I, back, width, ring, labels, want, margin
             )
-            flat_cost = cost.ravel()
-            keep = visited  # each cell is listed once, when first reached
-            vals = flat_cost[keep]
-            final = vals < final_below
             reached = {int(b): (float(reach_cost[b]), int(reach_cell[b])) for b in np.flatnonzero(reach_cell >= 0)}
             paths = {}
             if trace:
                 for b, (_, cell_idx) in reached.items():
                     paths[b] = _trace(back, cell_idx // w, cell_idx % w)[::-1].copy()
-            out = SourceCost(src, keep[final].astype(np.int32), vals[final].astype(np.float32), reached, paths)
-            flat_cost[keep] = np.inf
-            back.ravel()[keep] = -1
+            index, values = _harvest(cost, back, visited, final_below)
+            out = SourceCost(src, index, values, reached, paths)
             return out
         finally:
             free.append(slot)
 
     with ThreadPoolExecutor(len(pool_work)) as pool:
         yield from pool.map(one, list(partners))
+
+
+@numba.njit(cache=True, nogil=True)
+def _harvest(cost, back, visited, final_below):
+    """The final costs of the cells a search wrote (int32 index, float32 cost), and the work
+    arrays reset to their initial state, in one pass without the GIL."""
+    w = cost.shape[1]
+    index = np.empty(visited.size, dtype=np.int32)
+    values = np.empty(visited.size, dtype=np.float32)
+    n = 0
+    for k in range(visited.size):
+        i = visited[k]
+        r = i // w
+        c = i - r * w
+        v = cost[r, c]
+        if v < final_below:
+            index[n] = i
+            values[n] = v
+            n += 1
+        cost[r, c] = np.inf
+        back[r, c] = -1
+    return index[:n].copy(), values[:n].copy()
 
 
 def trace_path(backlink: np.ndarray, row: int, col: int) -> np.ndarray:
