@@ -2,20 +2,23 @@
 
 Step cost between neighbouring cells u and v is (r_u + r_v) / 2 x step length, with step
 length = cell size for rook moves and √2 x cell size for diagonal moves: GRASS r.cost's
-default rule (and ArcGIS Cost Distance's). Costs are in resistance units x metres. Cells with
-NaN, infinite or non-positive resistance are impassable. Every source cell starts at cost 0.
+default rule (and ArcGIS Cost Distance's). Costs are in resistance units x metres (r.cost
+counts steps in cells, so its values are these divided by the cell size). Cells with NaN,
+infinite or non-positive resistance are impassable. Every source cell starts at cost 0.
 
-Two entry points share one heap and one relaxation rule:
+The priority queue is a ring of buckets no wider than the cheapest step (Dial's algorithm):
+every cell in the current bucket is final, so a bucket's cells are visited in memory order.
+
+Two entry points share the search:
 
 - ``cost_distance``: all sources at once (cost to the cheapest source, allocation, back-links).
   The sources are split into two spatial groups searched by two threads; each thread stops
   expanding a cell as soon as the other group already reaches it strictly cheaper, so the two
-  searches together touch each cell about once.
+  searches together touch each cell about once. Exact ties between the groups go to the first
+  group, so results do not depend on thread timing.
 - ``source_costs``: one bounded search per source (for pairs and corridors), stopped once every
   wanted partner source is reached and the costs exceed the last partner's cost plus a margin.
   Searches run on a thread pool; each result is kept sparse (only the cells it reached).
-
-Ties are broken by (cost, flat cell index), so results do not depend on thread timing.
 """
 
 from __future__ import annotations
