@@ -7,7 +7,8 @@ counts steps in cells, so its values are these divided by the cell size). Cells 
 infinite or non-positive resistance are impassable. Every source cell starts at cost 0.
 
 The priority queue is a ring of buckets no wider than the cheapest step (Dial's algorithm):
-every cell in the current bucket is final, so a bucket's cells are visited in memory order.
+every cell in the current bucket is final, so a bucket's cells are visited in the order they
+were queued (chunks of 64 cells, filled and drained sequentially).
 
 Two entry points share the search:
 
@@ -332,6 +333,7 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
     head = np.full(ring, -1, dtype=np.int64)
     tail = np.full(ring, -1, dtype=np.int64)
     chunks = np.empty((256, _CHUNK), dtype=np.int64)
+    c_cost = np.empty((256, _CHUNK), dtype=np.float64)  # the cost each cell was queued with
     c_next = np.full(256, -1, dtype=np.int64)
     c_fill = np.zeros(256, dtype=np.int64)
     free = -1
@@ -358,16 +360,20 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
         cost[r, c] = 0.0
         if track:
             alloc[r, c] = labels[s]
-        chunks, c_next, c_fill, free, top = _bpush(chunks, c_next, c_fill, head, tail, 0, flat[s], free, top)
+        chunks, c_cost, c_next, c_fill, free, top = _bpush(
+            chunks, c_cost, c_next, c_fill, head, tail, 0, flat[s], 0.0, free, top
+        )
         live += 1
     cur = 0
     buf = np.empty(1 << 12, dtype=np.int64)
+    buf_cost = np.empty(1 << 12, dtype=np.float64)
     m = 0
     pos = 0
     while True:
         if pos == m:
-            # Next bucket: take its cells and visit them in memory order (all are final, so the
-            # order within a bucket is free; memory order keeps the caches warm on big grids).
+            # Next bucket: take its cells in the order they were queued (all are final, so the
+            # order within a bucket is free; queue order follows the fronts, which keeps the
+            # caches warm on big grids).
             slot = cur % ring
             while head[slot] < 0 and live > 0:
                 cur += 1
@@ -382,7 +388,11 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
                     bigger = np.empty(max(buf.size * 2, m + k_n), dtype=np.int64)
                     bigger[:m] = buf[:m]
                     buf = bigger
+                    bigger_cost = np.empty(bigger.size, dtype=np.float64)
+                    bigger_cost[:m] = buf_cost[:m]
+                    buf_cost = bigger_cost
                 buf[m : m + k_n] = chunks[ch, :k_n]
+                buf_cost[m : m + k_n] = c_cost[ch, :k_n]
                 m += k_n
                 live -= k_n
                 nxt = c_next[ch]
@@ -391,18 +401,17 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
                 ch = nxt
             head[slot] = -1
             tail[slot] = -1
-            buf[:m].sort()
             pos = 0
         idx = buf[pos]
+        d = buf_cost[pos]
         pos += 1
-        if pos > 1 and buf[pos - 2] == idx:
-            continue  # the same cell queued twice in this bucket
         r = idx // w
         c = idx - r * w
-        d = cost[r, c]
+        if d > cost[r, c]:
+            continue  # a stale entry: the cell was queued again, cheaper, and expanded then
         if record:
             z = zones[r, c]
-            # A bucket is visited in memory order, so the cheapest cell of a partner is known
+            # A bucket is visited in queue order, so the cheapest cell of a partner is known
             # only at the end of the bucket where it is first reached: keep the minimum.
             if z > 0 and z < want.size and want[z] and d < reach_cost[z]:
                 if reach_cell[z] < 0:
@@ -419,24 +428,27 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
             cc = c + DC[k]
             if rr < 0 or rr >= h or cc < 0 or cc >= w:
                 continue
+            cv = cost[rr, cc]
+            if cv <= d:
+                continue  # settled no dearer than this cell: no step can improve it (skips a read)
             rv = res[rr, cc]
             if not (rv > 0.0) or not math.isfinite(rv):
                 continue
             nd = d + 0.5 * (ru + rv) * step[k]
-            if nd < cost[rr, cc] and nd <= max_cost:
+            if nd < cv and nd <= max_cost:
                 # The other group already reaches this cell strictly cheaper: it owns the cell and
                 # everything reached through it. Ties are kept so that both sides stay exact.
                 if prune and other[rr, cc] < nd:
                     continue
-                if record and cost[rr, cc] == np.inf:
+                if record and cv == np.inf:
                     visited, nvis = _append(visited, nvis, rr * w + cc)
                 cost[rr, cc] = nd
                 back[rr, cc] = k
                 b = int(nd / width)
                 if b < cur:  # rounding at a bucket edge: stay in the bucket being processed
                     b = cur
-                chunks, c_next, c_fill, free, top = _bpush(
-                    chunks, c_next, c_fill, head, tail, b % ring, rr * w + cc, free, top
+                chunks, c_cost, c_next, c_fill, free, top = _bpush(
+                    chunks, c_cost, c_next, c_fill, head, tail, b % ring, rr * w + cc, nd, free, top
                 )
                 live += 1
     final_below = np.inf if live == 0 and pos == m else cur * width
@@ -457,7 +469,7 @@ _CHUNK = 64
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _bpush(chunks, c_next, c_fill, head, tail, slot, value, free, top):
+def _bpush(chunks, c_cost, c_next, c_fill, head, tail, slot, value, value_cost, free, top):
     t = tail[slot]
     if t < 0 or c_fill[t] == _CHUNK:
         if free >= 0:
@@ -469,6 +481,9 @@ def _bpush(chunks, c_next, c_fill, head, tail, slot, value, free, top):
                 bigger = np.empty((2 * n, _CHUNK), dtype=np.int64)
                 bigger[:n] = chunks
                 chunks = bigger
+                bigger_cost = np.empty((2 * n, _CHUNK), dtype=np.float64)
+                bigger_cost[:n] = c_cost
+                c_cost = bigger_cost
                 nn = np.full(2 * n, -1, dtype=np.int64)
                 nn[:n] = c_next
                 c_next = nn
@@ -486,5 +501,6 @@ def _bpush(chunks, c_next, c_fill, head, tail, slot, value, free, top):
         tail[slot] = c
         t = c
     chunks[t, c_fill[t]] = value
+    c_cost[t, c_fill[t]] = value_cost
     c_fill[t] += 1
-    return chunks, c_next, c_fill, free, top
+    return chunks, c_cost, c_next, c_fill, free, top
