@@ -56,3 +56,25 @@ def test_corridor_network_wiring():
     assert out["allocation"].shape == res.shape and set(np.unique(out["allocation"])) == {1, 2, 3}
     tiers = out["tiers"]
     assert set(tiers["tier"]) <= {"regional", "sub-regional", "local"} and len(tiers) == 2
+
+
+def test_one_source_gives_an_empty_network():
+    res = np.full((20, 20), 2.0)
+    labels = np.zeros(res.shape, np.int32)
+    labels[5:9, 5:9] = 1
+    grid = Grid(CRS.from_epsg(4548), Affine(30, 0, 5e5, 0, -30, 3.8e6), res.shape)
+    table = patch_table(labels, np.full(res.shape, 20), grid, GLOBELAND30)
+    roads = gpd.GeoDataFrame(
+        {"road_class": ["expressway"]},
+        geometry=[shapely.LineString([(5e5, 3.8e6), (5e5 + 600, 3.8e6 - 600)])],
+        crs=grid.crs,
+    )
+    mines = gpd.GeoDataFrame(
+        {"name": ["pit"], "method": ["open_pit"]},
+        geometry=[shapely.box(5e5, 3.8e6 - 90, 5e5 + 90, 3.8e6)],
+        crs=grid.crs,
+    )
+    out = corridor_network(res, Sources(table, labels), grid, CorridorsSection(width_cost=100.0), roads, mines)
+    assert len(out["corridors"]) == 0 and len(out["breakpoints"]) == 0 and len(out["fractures"]) == 0
+    assert np.isnan(out["nlcc"]).all() and out["gravity_matrix"].shape == (1, 1)
+    assert np.isfinite(out["cost"]).all() and (out["allocation"] == 1).all()
