@@ -324,10 +324,16 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
     cost and cell where it was first reached (inf and -1 when not reached).
     """
     h, w = cost.shape
+    cost_f = cost.reshape(cost.size)  # flat views: neighbours are fixed offsets away (C order)
+    res_f = res.reshape(res.size)
+    back_f = back.reshape(back.size)
+    other_f = other.reshape(other.size)
+    off = DR * w + DC
+    half_step = 0.5 * STEP * cell
+    inv_width = 1.0 / width
     prune = other.shape[0] == h and other.shape[1] == w
     record = zones.shape[0] == h and zones.shape[1] == w  # a per-source search lists the cells it wrote
     track = alloc.shape[0] == h and alloc.shape[1] == w  # labels the sources; the rest is filled afterwards
-    step = STEP * cell
     # Each bucket is a chain of fixed-size chunks filled in order: pushes and drains walk memory
     # sequentially, and emptied chunks are recycled.
     head = np.full(ring, -1, dtype=np.int64)
@@ -369,6 +375,7 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
     buf_cost = np.empty(1 << 12, dtype=np.float64)
     m = 0
     pos = 0
+    slot = 0
     while True:
         if pos == m:
             # Next bucket: take its cells in the order they were queued (all are final, so the
@@ -420,35 +427,43 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
                         stop_at = min(max_cost, d + margin)
                 reach_cost[z] = d
                 reach_cell[z] = idx
-        ru = res[r, c]
+        ru = np.float64(res_f[idx])  # sums in double precision, also for float32 surfaces
         if not (ru > 0.0) or not math.isfinite(ru):
             continue
+        inner = r > 0 and r < h - 1 and c > 0 and c < w - 1
         for k in range(8):
-            rr = r + DR[k]
-            cc = c + DC[k]
-            if rr < 0 or rr >= h or cc < 0 or cc >= w:
-                continue
-            cv = cost[rr, cc]
+            if inner:
+                j = idx + off[k]
+            else:
+                rr = r + DR[k]
+                cc = c + DC[k]
+                if rr < 0 or rr >= h or cc < 0 or cc >= w:
+                    continue
+                j = rr * w + cc
+            cv = cost_f[j]
             if cv <= d:
                 continue  # settled no dearer than this cell: no step can improve it (skips a read)
-            rv = res[rr, cc]
+            rv = res_f[j]
             if not (rv > 0.0) or not math.isfinite(rv):
                 continue
-            nd = d + 0.5 * (ru + rv) * step[k]
+            nd = d + (ru + rv) * half_step[k]
             if nd < cv and nd <= max_cost:
                 # The other group already reaches this cell strictly cheaper: it owns the cell and
                 # everything reached through it. Ties are kept so that both sides stay exact.
-                if prune and other[rr, cc] < nd:
+                if prune and other_f[j] < nd:
                     continue
                 if record and cv == np.inf:
-                    visited, nvis = _append(visited, nvis, rr * w + cc)
-                cost[rr, cc] = nd
-                back[rr, cc] = k
-                b = int(nd / width)
-                if b < cur:  # rounding at a bucket edge: stay in the bucket being processed
-                    b = cur
+                    visited, nvis = _append(visited, nvis, j)
+                cost_f[j] = nd
+                back_f[j] = k
+                b = int(nd * inv_width) - cur
+                if b < 0:  # rounding at a bucket edge: stay in the bucket being processed
+                    b = 0
+                slot_j = slot + b
+                if slot_j >= ring:
+                    slot_j -= ring
                 chunks, c_cost, c_next, c_fill, free, top = _bpush(
-                    chunks, c_cost, c_next, c_fill, head, tail, b % ring, rr * w + cc, nd, free, top
+                    chunks, c_cost, c_next, c_fill, head, tail, slot_j, j, nd, free, top
                 )
                 live += 1
     final_below = np.inf if live == 0 and pos == m else cur * width
