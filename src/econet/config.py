@@ -486,10 +486,25 @@ class ResistanceSection(_Section):
 
 
 class CorridorsSection(_Section):
-    """Least-cost paths between sources whose cost-allocation zones touch (Linkage Mapper)."""
+    """Least-cost paths and corridors between source pairs (Linkage Mapper; seeds 001, 003)."""
 
-    pairs: Literal["allocation_adjacency"] = "allocation_adjacency"
+    # Candidate pairs: cheapest-source zones touch, nearest-source zones touch, or all pairs.
+    pairs: Literal["allocation_adjacency", "euclidean_adjacency", "all"] = "allocation_adjacency"
     max_cost: PositiveFloat | None = None  # drop corridors costlier than this (cost units x m)
+    max_euclid_m: PositiveFloat | None = None  # drop pairs whose edges are farther apart (m)
+    n_nearest: int | None = Field(None, ge=1)  # keep each source's N cheapest neighbours
+    drop_through_sources: bool = True  # drop a pair whose least-cost path crosses a third source
+    width_cost: PositiveFloat | None = None  # NLCC corridors truncated at this CWD (cost units x m)
+    regional_width_m: PositiveFloat = 400.0  # seed 003: 300-500 m
+    subregional_width_m: PositiveFloat = 200.0  # seed 003: 100-300 m
+    local_width_m: PositiveFloat = 100.0  # seed 003: 100 m
+    gravity_area_unit: Literal["m2", "ha", "km2"] = "m2"  # unit of S in ln(S)
+    roads: str | None = None  # vector layer for breakpoints (a LineString layer)
+    road_class_field: str = "road_class"
+    breakpoint_road_classes: list[str] = ["expressway", "highway"]
+    mines: str | None = None  # vector layer for mine breakpoints and open-pit fracture surfaces
+    mine_method_field: str = "method"
+    open_pit: str = "open_pit"  # value of mine_method_field that marks open pits
 
 
 class ConnectivitySection(_Section):
@@ -720,6 +735,16 @@ def _cross_checks(data: dict) -> list[Problem]:
     problems += _sources_layer_checks(get("sources", default={}), layers, get("vectors", default={}))
     problems += _resistance_references(get("resistance", default={}), layers, get("vectors", default={}))
     problems += _indicator_problems(get("indicators"), layers)
+    vectors = get("vectors", default={})
+    for key in ("roads", "mines"):
+        name = get("corridors", key)
+        if isinstance(name, str) and isinstance(vectors, dict) and name not in vectors:
+            problems.append(
+                Problem(
+                    f"corridors.{key}",
+                    f"names vector layer '{name}', which is not in [vectors]; add it or remove the key",
+                )
+            )
     return problems
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from econet.cli import circuitscape, conefor, demo, init, mspa, run, validate
+from econet.cli import circuitscape, conefor, costdistance, demo, init, mspa, run, validate
 
 app = typer.Typer(
     name="econet",
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Study-level commands first, then the drop-ins for users of the reference tools.
-for module in (demo, run, validate, init, mspa, conefor, circuitscape):
+for module in (demo, run, validate, init, mspa, conefor, circuitscape, costdistance):
     app.command(module.NAME, help=module.main.__doc__)(module.main)
 
 

@@ -1,6 +1,31 @@
-"""Corridors by least cost (METHODS.md §5): cost distance and least-cost paths."""
+"""Corridors by least cost (METHODS.md §5): cost distance, pair selection, least-cost paths and
+corridors, the gravity model, width tiers, breakpoints and fracture surfaces."""
 
-from econet.corridors.costdistance import CostDistance, cost_distance, trace_path
-from econet.corridors.paths import adjacent_pairs, least_cost_paths
+from econet.corridors.breakpoints import breakpoints, fracture_surfaces
+from econet.corridors.costdistance import CostDistance, SourceCost, cost_distance, source_costs, trace_path
+from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resistance
+from econet.corridors.pairs import candidate_pairs, euclidean_zones, keep_nearest, zone_adjacency
+from econet.corridors.paths import Linkage, link_sources, nlcc_mosaic
+from econet.corridors.widths import tier_polygons, width_tiers
 
-__all__ = ["CostDistance", "adjacent_pairs", "cost_distance", "least_cost_paths", "trace_path"]
+__all__ = [
+    "CostDistance",
+    "Linkage",
+    "SourceCost",
+    "breakpoints",
+    "candidate_pairs",
+    "cost_distance",
+    "euclidean_zones",
+    "fracture_surfaces",
+    "gravity",
+    "gravity_matrix",
+    "keep_nearest",
+    "link_sources",
+    "nlcc_mosaic",
+    "source_costs",
+    "source_mean_resistance",
+    "tier_polygons",
+    "trace_path",
+    "width_tiers",
+    "zone_adjacency",
+]

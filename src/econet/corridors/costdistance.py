@@ -1,14 +1,31 @@
-"""The cost-distance kernel: multi-source Dijkstra on the 8-neighbour grid, in numba.
+"""The cost-distance kernel: Dijkstra on the 8-neighbour grid, in numba (METHODS.md §5).
 
 Step cost between neighbouring cells u and v is (r_u + r_v) / 2 x step length, with step
 length = cell size for rook moves and √2 x cell size for diagonal moves: GRASS r.cost's
-default rule (and ArcGIS Cost Distance's). Costs are in resistance units x metres. Cells with
-NaN or non-positive resistance are impassable. Every source cell starts at cost 0.
+default rule (and ArcGIS Cost Distance's). Costs are in resistance units x metres (r.cost
+counts steps in cells, so its values are these divided by the cell size). Cells with NaN,
+infinite or non-positive resistance are impassable. Every source cell starts at cost 0.
+
+The priority queue is a ring of buckets no wider than the cheapest step (Dial's algorithm):
+every cell in the current bucket is final, so a bucket's cells are visited in the order they
+were queued (chunks of 64 cells, filled and drained sequentially).
+
+Two entry points share the search:
+
+- ``cost_distance``: all sources at once (cost to the cheapest source, allocation, back-links).
+  The sources are split into two spatial groups searched by two threads; each thread stops
+  expanding a cell as soon as the other group already reaches it strictly cheaper, so the two
+  searches together touch each cell about once. Exact ties between the groups go to the first
+  group, so results do not depend on thread timing.
+- ``source_costs``: one bounded search per source (for pairs and corridors), stopped once every
+  wanted partner source is reached and the costs exceed the last partner's cost plus a margin.
+  Searches run on a thread pool; each result is kept sparse (only the cells it reached).
 """
 
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -18,6 +35,8 @@ import numpy as np
 DR = np.array([-1, -1, -1, 0, 0, 1, 1, 1], dtype=np.int64)
 DC = np.array([-1, 0, 1, -1, 1, -1, 0, 1], dtype=np.int64)
 STEP = np.array([math.sqrt(2), 1, math.sqrt(2), 1, 1, math.sqrt(2), 1, math.sqrt(2)])
+
+DEFAULT_THREADS = 2  # fixed (not the machine's core count) so that results are reproducible
 
 
 @dataclass
@@ -30,22 +49,214 @@ class CostDistance:
     backlink: np.ndarray
 
 
+@dataclass
+class SourceCost:
+    """One source's bounded search, kept sparse: flat cell indices (int32) and their
+    cost (float32); ``reached`` maps each partner reached to (LCD, the first cell of it
+    reached); ``paths`` maps it to the cells (row, col) of the least-cost path to it."""
+
+    source: int
+    index: np.ndarray
+    cost: np.ndarray
+    reached: dict[int, tuple[float, int]]
+    paths: dict[int, np.ndarray]
+
+
+def _check(resistance: np.ndarray, source_labels: np.ndarray, cell_size_m: float) -> np.ndarray:
+    if resistance.ndim != 2 or resistance.shape != source_labels.shape:
+        raise ValueError(
+            f"resistance {resistance.shape} and source labels {source_labels.shape} must be 2-D and the same shape"
+        )
+    if not (cell_size_m > 0):
+        raise ValueError(f"cell size must be positive, got {cell_size_m}")
+    if resistance.dtype not in (np.float32, np.float64):
+        resistance = resistance.astype(np.float64)
+    return np.ascontiguousarray(resistance)
+
+
 def cost_distance(
-    resistance: np.ndarray, source_labels: np.ndarray, cell_size_m: float, max_cost: float = np.inf
+    resistance: np.ndarray,
+    source_labels: np.ndarray,
+    cell_size_m: float,
+    max_cost: float | None = np.inf,
+    *,
+    threads: int = DEFAULT_THREADS,
 ) -> CostDistance:
     """Cumulative least cost from every labelled source cell (labels > 0) over ``resistance``.
 
-    Costs above ``max_cost`` are not expanded (left at inf), which bounds the search.
+    Costs above ``max_cost`` are not expanded (left at inf), which bounds the search. Uses
+    ``threads`` (1 or 2) threads; float32 resistance is used without a copy.
     """
-    if resistance.shape != source_labels.shape:
-        raise ValueError("resistance and source labels must have the same shape")
+    res = _check(resistance, source_labels, cell_size_m)
+    max_cost = np.inf if max_cost is None else float(max_cost)
     rows, cols = np.nonzero(source_labels > 0)
-    res = np.ascontiguousarray(resistance, dtype=np.float64)
     labels = source_labels[rows, cols].astype(np.int32)
-    cost, alloc, back = _dijkstra(
-        res, rows.astype(np.int64), cols.astype(np.int64), labels, float(cell_size_m), float(max_cost)
+    h, w = res.shape
+    flat = (rows * w + cols).astype(np.int64)
+    ids = np.unique(labels)
+    if threads < 2 or ids.size < 2:
+        cost = np.full((h, w), np.inf)
+        alloc = np.zeros((h, w), np.int32)
+        back = np.full((h, w), -1, np.int8)
+        _run(res, flat, labels, cell_size_m, max_cost, cost, _NONE_F, alloc, back)
+        return CostDistance(cost, alloc, back)
+    # Two spatial groups (split at the median source column) so each thread owns about half the grid.
+    centre_col = np.array([np.mean(cols[labels == i]) for i in ids])
+    left = ids[centre_col <= np.median(centre_col)]
+    if left.size == ids.size:
+        left = ids[: ids.size // 2]
+    in_left = np.isin(labels, left)
+    costs = [np.full((h, w), np.inf) for _ in range(2)]
+    allocs = [np.zeros((h, w), np.int32) for _ in range(2)]
+    backs = [np.full((h, w), -1, np.int8) for _ in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        jobs = [
+            pool.submit(
+                _run, res, flat[sel], labels[sel], cell_size_m, max_cost, costs[g], costs[1 - g], allocs[g], backs[g]
+            )
+            for g, sel in enumerate((in_left, ~in_left))
+        ]
+        for j in jobs:
+            j.result()
+    _merge(costs[0], costs[1], allocs[0], allocs[1], backs[0], backs[1])
+    return CostDistance(costs[0], allocs[0], backs[0])
+
+
+_NO_WANT = np.zeros(0, dtype=np.bool_)
+_NO_ZONES = np.zeros((1, 1), dtype=np.int32)
+
+
+_NONE_F = np.zeros((1, 1))
+_NONE_I = np.zeros((1, 1), dtype=np.int32)
+
+
+def _run(res, flat, labels, cell_size_m, max_cost, cost, other, alloc, back):
+    width, ring = _bucket_width(res, float(cell_size_m))
+    _search(
+        res, flat, labels, float(cell_size_m), max_cost, cost, other, alloc, back, width, ring, _NO_ZONES, _NO_WANT, 0.0
     )
-    return CostDistance(cost, alloc, back)
+    _fill_allocation(back, alloc)
+
+
+@numba.njit(cache=True, nogil=True)
+def _fill_allocation(back, alloc):
+    """Allocation from back-links: each cell takes the label at the end of its back-link chain
+    (computed after the search, which keeps the label array out of its inner loop)."""
+    h, w = back.shape
+    chain = np.empty(1024, dtype=np.int64)
+    for r0 in range(h):
+        for c0 in range(w):
+            if alloc[r0, c0] != 0 or back[r0, c0] < 0:
+                continue
+            n = 0
+            r, c = r0, c0
+            while alloc[r, c] == 0 and back[r, c] >= 0:
+                if n == chain.size:
+                    bigger = np.empty(chain.size * 2, dtype=np.int64)
+                    bigger[:n] = chain[:n]
+                    chain = bigger
+                chain[n] = r * w + c
+                n += 1
+                k = back[r, c]
+                r -= DR[k]
+                c -= DC[k]
+            lab = alloc[r, c]
+            for i in range(n):
+                alloc[chain[i] // w, chain[i] % w] = lab
+
+
+@numba.njit(cache=True, nogil=True)
+def _merge(c0, c1, a0, a1, b0, b1):
+    """Keep group 1 where it is strictly cheaper; ties go to group 0 (results into group 0's arrays)."""
+    h, w = a0.shape
+    for r in range(h):
+        for c in range(w):
+            if c1[r, c] < c0[r, c]:
+                c0[r, c] = c1[r, c]
+                a0[r, c] = a1[r, c]
+                b0[r, c] = b1[r, c]
+
+
+def source_costs(
+    resistance: np.ndarray,
+    source_labels: np.ndarray,
+    cell_size_m: float,
+    partners: dict[int, list[int]],
+    *,
+    margin: float = 0.0,
+    max_cost: float | None = None,
+    trace: bool = True,
+    threads: int = DEFAULT_THREADS,
+):
+    """One bounded search per source in ``partners`` (source id -> the ids it must reach).
+
+    Each search stops once all its partners are reached and costs exceed the dearest partner's
+    cost plus ``margin`` (or at ``max_cost``). Yields ``SourceCost`` per source, in the order of
+    ``partners``, with ``paths`` (partner id -> cells from the source to the partner, when
+    ``trace``). Keeps one dense cost and back-link work array per thread (9 bytes per cell).
+    """
+    res = _check(resistance, source_labels, cell_size_m)
+    labels = np.ascontiguousarray(source_labels, dtype=np.int32)
+    h, w = res.shape
+    cap = np.inf if max_cost is None else float(max_cost)
+    width, ring = _bucket_width(res, float(cell_size_m))
+    top = int(labels.max(initial=0))
+    order = np.argsort(labels.ravel(), kind="stable")
+    counts = np.bincount(labels.ravel(), minlength=top + 1)
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    pool_work = [(np.full((h, w), np.inf), np.full((h, w), -1, np.int8)) for _ in range(max(1, threads))]
+    free = list(range(len(pool_work)))
+
+    def one(src: int):
+        slot = free.pop()
+        cost, back = pool_work[slot]
+        try:
+            flat = order[starts[src] : starts[src + 1]].astype(np.int64)
+            if flat.size == 0:
+                raise ValueError(f"source {src} has no cells")
+            want = np.zeros(top + 1, dtype=np.bool_)
+            for b in partners[src]:
+                if b != src and 0 < b <= top:
+                    want[b] = True
+            lab = np.full(flat.size, src, np.int32)
+            visited, final_below, reach_cost, reach_cell = _search(
+                res, flat, lab, float(cell_size_m), cap, cost, _NONE_F, _NONE_I, back, width, ring, labels, want, margin
+            )
+            reached = {int(b): (float(reach_cost[b]), int(reach_cell[b])) for b in np.flatnonzero(reach_cell >= 0)}
+            paths = {}
+            if trace:
+                for b, (_, cell_idx) in reached.items():
+                    paths[b] = _trace(back, cell_idx // w, cell_idx % w)[::-1].copy()
+            index, values = _harvest(cost, back, visited, final_below)
+            out = SourceCost(src, index, values, reached, paths)
+            return out
+        finally:
+            free.append(slot)
+
+    with ThreadPoolExecutor(len(pool_work)) as pool:
+        yield from pool.map(one, list(partners))
+
+
+@numba.njit(cache=True, nogil=True)
+def _harvest(cost, back, visited, final_below):
+    """The final costs of the cells a search wrote (int32 index, float32 cost), and the work
+    arrays reset to their initial state, in one pass without the GIL."""
+    w = cost.shape[1]
+    index = np.empty(visited.size, dtype=np.int32)
+    values = np.empty(visited.size, dtype=np.float32)
+    n = 0
+    for k in range(visited.size):
+        i = visited[k]
+        r = i // w
+        c = i - r * w
+        v = cost[r, c]
+        if v < final_below:
+            index[n] = i
+            values[n] = v
+            n += 1
+        cost[r, c] = np.inf
+        back[r, c] = -1
+    return index[:n].copy(), values[:n].copy()
 
 
 def trace_path(backlink: np.ndarray, row: int, col: int) -> np.ndarray:
@@ -55,7 +266,7 @@ def trace_path(backlink: np.ndarray, row: int, col: int) -> np.ndarray:
 
 @numba.njit(cache=True)
 def _trace(back, r, c):
-    out = np.empty((back.size if back.size < 1 << 20 else 1 << 20, 2), dtype=np.int64)
+    out = np.empty((256, 2), dtype=np.int64)
     n = 0
     while True:
         if n == out.shape[0]:
@@ -73,90 +284,238 @@ def _trace(back, r, c):
     return out[:n].copy()
 
 
-@numba.njit(cache=True)
-def _dijkstra(res, rows, cols, labels, cell, max_cost):
-    h, w = res.shape
-    cost = np.full((h, w), np.inf)
-    alloc = np.zeros((h, w), dtype=np.int32)
-    back = np.full((h, w), -1, dtype=np.int8)
-    step = STEP * cell
-    cap = max(1024, 4 * rows.size)
-    hc = np.empty(cap, dtype=np.float64)  # binary heap with lazy deletion
-    hi = np.empty(cap, dtype=np.int64)
-    n = 0
-    for s in range(rows.size):
-        r, c = rows[s], cols[s]
+def _bucket_width(res: np.ndarray, cell: float) -> tuple[float, int]:
+    """Bucket width and ring size of the bucket queue.
+
+    With a width no larger than the cheapest step, a cell's predecessor always sits in an
+    earlier bucket, so every bucket holds final costs (Dial's algorithm, exact). Very wide
+    resistance ranges cap the ring at 2^20 buckets; the search then corrects labels inside a
+    bucket (a cell improved later is expanded again), which stays exact, only slower.
+    """
+    lo, hi = _passable_range(res)
+    if not hi > 0:
+        return 1.0, 2
+    width = lo * cell * (1.0 - 1e-9)
+    ring = int(math.ceil(hi * math.sqrt(2) * cell / width)) + 2
+    if ring > 1 << 20:
+        ring = 1 << 20
+        width = hi * math.sqrt(2) * cell / (ring - 2)
+    return width, ring
+
+
+@numba.njit(cache=True, nogil=True)
+def _passable_range(res):
+    lo, hi = np.inf, 0.0
+    for v in res.ravel():
+        if v > 0.0 and math.isfinite(v):
+            lo = min(lo, v)
+            hi = max(hi, v)
+    return lo, hi
+
+
+@numba.njit(cache=True, nogil=True)
+def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, ring, zones, want, margin):
+    """Bucket-queue Dijkstra from a group of sources writing ``cost``, ``alloc`` and ``back``.
+
+    The other group's costs (``other``, same shape, or 1 x 1 when there is none) prune it. With ``want`` non-empty (a per-source search), the
+    search stops once every label with ``want[label]`` has been reached (a cell of that label in
+    ``zones`` settled) and costs exceed the dearest of them plus ``margin``. Returns the cells
+    it settled (flat, in order), the cost bound below which they are final, and per label the
+    cost and cell where it was first reached (inf and -1 when not reached).
+    """
+    h, w = cost.shape
+    cost_f = cost.reshape(cost.size)  # flat views: neighbours are fixed offsets away (C order)
+    res_f = res.reshape(res.size)
+    back_f = back.reshape(back.size)
+    other_f = other.reshape(other.size)
+    off = DR * w + DC
+    half_step = 0.5 * STEP * cell
+    inv_width = 1.0 / width
+    prune = other.shape[0] == h and other.shape[1] == w
+    record = zones.shape[0] == h and zones.shape[1] == w  # a per-source search lists the cells it wrote
+    track = alloc.shape[0] == h and alloc.shape[1] == w  # labels the sources; the rest is filled afterwards
+    # Each bucket is a chain of fixed-size chunks filled in order: pushes and drains walk memory
+    # sequentially, and emptied chunks are recycled.
+    head = np.full(ring, -1, dtype=np.int64)
+    tail = np.full(ring, -1, dtype=np.int64)
+    chunks = np.empty((256, _CHUNK), dtype=np.int64)
+    c_cost = np.empty((256, _CHUNK), dtype=np.float64)  # the cost each cell was queued with
+    c_next = np.full(256, -1, dtype=np.int64)
+    c_fill = np.zeros(256, dtype=np.int64)
+    free = -1
+    top = 0
+    live = 0
+    visited = np.empty(1 << 12, dtype=np.int64)
+    nvis = 0
+    reach_cost = np.full(want.size, np.inf)
+    reach_cell = np.full(want.size, -1, dtype=np.int64)
+    missing = 0
+    for lab in range(want.size):
+        if want[lab]:
+            missing += 1
+    stop_at = max_cost
+    if missing == 0 and record:
+        stop_at = min(max_cost, margin)
+    for s in range(flat.size):
+        r = flat[s] // w
+        c = flat[s] - r * w
+        if cost[r, c] == 0.0:
+            continue
+        if record:
+            visited, nvis = _append(visited, nvis, flat[s])
         cost[r, c] = 0.0
-        alloc[r, c] = labels[s]
-        hc, hi, n = _push(hc, hi, n, 0.0, r * w + c)
-    done = np.zeros((h, w), dtype=np.bool_)
-    while n > 0:
-        d, idx, hc, hi, n = _pop(hc, hi, n)
+        if track:
+            alloc[r, c] = labels[s]
+        chunks, c_cost, c_next, c_fill, free, top = _bpush(
+            chunks, c_cost, c_next, c_fill, head, tail, 0, flat[s], 0.0, free, top
+        )
+        live += 1
+    cur = 0
+    buf = np.empty(1 << 12, dtype=np.int64)
+    buf_cost = np.empty(1 << 12, dtype=np.float64)
+    m = 0
+    pos = 0
+    slot = 0
+    while True:
+        if pos == m:
+            # Next bucket: take its cells in the order they were queued (all are final, so the
+            # order within a bucket is free; queue order follows the fronts, which keeps the
+            # caches warm on big grids).
+            slot = cur % ring
+            while head[slot] < 0 and live > 0:
+                cur += 1
+                slot = cur % ring
+            if live == 0 or cur * width > stop_at:
+                break
+            m = 0
+            ch = head[slot]
+            while ch >= 0:
+                k_n = c_fill[ch]
+                if m + k_n > buf.size:
+                    bigger = np.empty(max(buf.size * 2, m + k_n), dtype=np.int64)
+                    bigger[:m] = buf[:m]
+                    buf = bigger
+                    bigger_cost = np.empty(bigger.size, dtype=np.float64)
+                    bigger_cost[:m] = buf_cost[:m]
+                    buf_cost = bigger_cost
+                buf[m : m + k_n] = chunks[ch, :k_n]
+                buf_cost[m : m + k_n] = c_cost[ch, :k_n]
+                m += k_n
+                live -= k_n
+                nxt = c_next[ch]
+                c_next[ch] = free
+                free = ch
+                ch = nxt
+            head[slot] = -1
+            tail[slot] = -1
+            pos = 0
+        idx = buf[pos]
+        d = buf_cost[pos]
+        pos += 1
         r = idx // w
         c = idx - r * w
-        if done[r, c] or d > cost[r, c]:
-            continue
-        done[r, c] = True
-        ru = res[r, c]
+        if d > cost[r, c]:
+            continue  # a stale entry: the cell was queued again, cheaper, and expanded then
+        if record:
+            z = zones[r, c]
+            # A bucket is visited in queue order, so the cheapest cell of a partner is known
+            # only at the end of the bucket where it is first reached: keep the minimum.
+            if z > 0 and z < want.size and want[z] and d < reach_cost[z]:
+                if reach_cell[z] < 0:
+                    missing -= 1
+                    if missing == 0:
+                        stop_at = min(max_cost, d + margin)
+                reach_cost[z] = d
+                reach_cell[z] = idx
+        ru = np.float64(res_f[idx])  # sums in double precision, also for float32 surfaces
         if not (ru > 0.0) or not math.isfinite(ru):
             continue
+        inner = r > 0 and r < h - 1 and c > 0 and c < w - 1
         for k in range(8):
-            rr = r + DR[k]
-            cc = c + DC[k]
-            if rr < 0 or rr >= h or cc < 0 or cc >= w or done[rr, cc]:
-                continue
-            rv = res[rr, cc]
+            if inner:
+                j = idx + off[k]
+            else:
+                rr = r + DR[k]
+                cc = c + DC[k]
+                if rr < 0 or rr >= h or cc < 0 or cc >= w:
+                    continue
+                j = rr * w + cc
+            cv = cost_f[j]
+            if cv <= d:
+                continue  # settled no dearer than this cell: no step can improve it (skips a read)
+            rv = res_f[j]
             if not (rv > 0.0) or not math.isfinite(rv):
                 continue
-            nd = d + 0.5 * (ru + rv) * step[k]
-            if nd < cost[rr, cc] and nd <= max_cost:
-                cost[rr, cc] = nd
-                alloc[rr, cc] = alloc[r, c]
-                back[rr, cc] = k
-                hc, hi, n = _push(hc, hi, n, nd, rr * w + cc)
-    return cost, alloc, back
+            nd = d + (ru + rv) * half_step[k]
+            if nd < cv and nd <= max_cost:
+                # The other group already reaches this cell strictly cheaper: it owns the cell and
+                # everything reached through it. Ties are kept so that both sides stay exact.
+                if prune and other_f[j] < nd:
+                    continue
+                if record and cv == np.inf:
+                    visited, nvis = _append(visited, nvis, j)
+                cost_f[j] = nd
+                back_f[j] = k
+                b = int(nd * inv_width) - cur
+                if b < 0:  # rounding at a bucket edge: stay in the bucket being processed
+                    b = 0
+                slot_j = slot + b
+                if slot_j >= ring:
+                    slot_j -= ring
+                chunks, c_cost, c_next, c_fill, free, top = _bpush(
+                    chunks, c_cost, c_next, c_fill, head, tail, slot_j, j, nd, free, top
+                )
+                live += 1
+    final_below = np.inf if live == 0 and pos == m else cur * width
+    return visited[:nvis], final_below, reach_cost, reach_cell
 
 
-@numba.njit(cache=True, inline="always")
-def _push(hc, hi, n, d, idx):
-    if n == hc.size:
-        hc2 = np.empty(hc.size * 2, dtype=np.float64)
-        hi2 = np.empty(hc.size * 2, dtype=np.int64)
-        hc2[:n] = hc[:n]
-        hi2[:n] = hi[:n]
-        hc, hi = hc2, hi2
-    i = n
-    n += 1
-    while i > 0:
-        p = (i - 1) >> 1
-        if hc[p] <= d:
-            break
-        hc[i] = hc[p]
-        hi[i] = hi[p]
-        i = p
-    hc[i] = d
-    hi[i] = idx
-    return hc, hi, n
+@numba.njit(cache=True, nogil=True, inline="always")
+def _append(arr, n, value):
+    if n == arr.size:
+        bigger = np.empty(arr.size * 2, dtype=np.int64)
+        bigger[:n] = arr[:n]
+        arr = bigger
+    arr[n] = value
+    return arr, n + 1
 
 
-@numba.njit(cache=True, inline="always")
-def _pop(hc, hi, n):
-    d0, i0 = hc[0], hi[0]
-    n -= 1
-    d, idx = hc[n], hi[n]
-    i = 0
-    while True:
-        child = 2 * i + 1
-        if child >= n:
-            break
-        if child + 1 < n and hc[child + 1] < hc[child]:
-            child += 1
-        if hc[child] >= d:
-            break
-        hc[i] = hc[child]
-        hi[i] = hi[child]
-        i = child
-    if n > 0:
-        hc[i] = d
-        hi[i] = idx
-    return d0, i0, hc, hi, n
+_CHUNK = 64
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _bpush(chunks, c_cost, c_next, c_fill, head, tail, slot, value, value_cost, free, top):
+    t = tail[slot]
+    if t < 0 or c_fill[t] == _CHUNK:
+        if free >= 0:
+            c = free
+            free = c_next[c]
+        else:
+            if top == c_next.size:
+                n = c_next.size
+                bigger = np.empty((2 * n, _CHUNK), dtype=np.int64)
+                bigger[:n] = chunks
+                chunks = bigger
+                bigger_cost = np.empty((2 * n, _CHUNK), dtype=np.float64)
+                bigger_cost[:n] = c_cost
+                c_cost = bigger_cost
+                nn = np.full(2 * n, -1, dtype=np.int64)
+                nn[:n] = c_next
+                c_next = nn
+                nf = np.zeros(2 * n, dtype=np.int64)
+                nf[:n] = c_fill
+                c_fill = nf
+            c = top
+            top += 1
+        c_fill[c] = 0
+        c_next[c] = -1
+        if t < 0:
+            head[slot] = c
+        else:
+            c_next[t] = c
+        tail[slot] = c
+        t = c
+    chunks[t, c_fill[t]] = value
+    c_cost[t, c_fill[t]] = value_cost
+    c_fill[t] += 1
+    return chunks, c_cost, c_next, c_fill, free, top
