@@ -22,7 +22,7 @@ def test_demo_small_end_to_end(tmp_path):
     assert (run / "report.html").exists() and (out / "study.toml").exists()
     assert (out / "data" / "quicklook.png").exists()
     sources = gpd.read_file(run / "sources.gpkg")
-    corridors = gpd.read_file(run / "corridors.gpkg")
+    corridors = gpd.read_file(run / "corridors.gpkg", layer="corridors")
     assert len(sources) >= 3 and len(corridors) >= 2
     assert sources.crs.to_epsg() == 4548
     manifest = json.loads((run / "manifest.json").read_text())

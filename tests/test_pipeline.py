@@ -70,7 +70,7 @@ def test_raleigh_end_to_end_and_cache(tmp_path):
         assert src.profile["tiled"] and src.profile["compress"] == "deflate"
     assert np.allclose(np.bincount(labels.ravel())[1:] * 28.5**2 / 1e6, sources.sort_values("id")["area_km2"])
 
-    corridors = gpd.read_file(out / "corridors.gpkg")
+    corridors = gpd.read_file(out / "corridors.gpkg", layer="corridors")
     assert len(corridors) >= len(sources) - 1
     assert (corridors["from_id"] < corridors["to_id"]).all()
     assert (corridors["cost"] > 0).all() and (corridors["length_m"] >= corridors["euclid_m"]).all()

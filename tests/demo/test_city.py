@@ -172,3 +172,11 @@ def test_rejects_bad_arguments():
         generate_city(size=10)
     with pytest.raises(ValueError):
         generate_city(size=100, cell_size_m=0)
+
+
+@pytest.mark.parametrize("size", [100, 120, 150])
+def test_smallest_sizes_generate(size):
+    # `econet demo --size` accepts 100; hills and cities keep a band to be drawn in.
+    small = generate_city(size, seed=0)
+    assert small.rasters["landcover"].shape == (size, size)
+    assert set(np.unique(small.rasters["landcover"]).tolist()) <= set(LANDCOVER_CODES)

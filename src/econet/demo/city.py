@@ -348,7 +348,10 @@ def _best_point(xs, ys, obstacles) -> tuple[float, float]:
 
 def _uniform(rng, bounds, margin, k=48):
     left, bottom, right, top = bounds
-    return rng.uniform(left + margin, right - margin, k), rng.uniform(bottom + margin, top - margin, k)
+    # On small maps a feature's margin can exceed half the map; keep a band to draw from.
+    mx = min(margin, 0.45 * (right - left))
+    my = min(margin, 0.45 * (top - bottom))
+    return rng.uniform(left + mx, right - mx, k), rng.uniform(bottom + my, top - my, k)
 
 
 class _Namer:
