@@ -11,8 +11,8 @@ from econet.indicators.carbon import carbon_sink, carbon_storage, sink_by_zone, 
 from econet.indicators.habitat_quality import ThreatSpec, habitat_quality, threat_decay
 from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
-from econet.indicators.zonal import zonal_mean, zonal_sum
 from econet.landcover import GLOBELAND30
+from econet.zonal import zonal_mean, zonal_sum
 
 
 def test_carbon_sink_seed000_coefficients():

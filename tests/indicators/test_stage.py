@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import rasterio
-from tests.conftest import RALEIGH, raleigh_study_text
 
 from econet.config import load_study, parse_study
 from econet.demo.city import generate_city
@@ -16,6 +15,7 @@ from econet.indicators import spectral
 from econet.indicators.rsei import rsei
 from econet.pipeline import run_study
 from econet.presets import demo_study_text
+from tests.conftest import RALEIGH, raleigh_study_text
 
 ALL_MODELS = """[indicators]
 models = ["spectral", "rsei", "carbon_sink", "habitat_quality", "carbon_storage", "water_yield",

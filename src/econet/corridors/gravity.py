@@ -12,7 +12,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import ndimage
+
+from econet.zonal import zonal_mean
 
 AreaUnit = Literal["m2", "ha", "km2"]
 _PER_M2 = {"m2": 1.0, "ha": 1e-4, "km2": 1e-6}
@@ -21,8 +22,9 @@ _PER_M2 = {"m2": 1.0, "ha": 1e-4, "km2": 1e-6}
 def source_mean_resistance(resistance: np.ndarray, source_labels: np.ndarray, ids) -> np.ndarray:
     """Mean resistance over each source's passable cells (P), in the order of ``ids``."""
     ok = np.isfinite(resistance) & (resistance > 0)
-    lab = np.where(ok, source_labels, 0)
-    return np.asarray(ndimage.mean(np.where(ok, resistance, 0.0), labels=lab, index=np.asarray(ids)), dtype=float)
+    ids = np.asarray(ids, dtype=np.int64)
+    n = int(max(ids.max(initial=0), source_labels.max(initial=0))) + 1
+    return zonal_mean(source_labels, np.where(ok, resistance, np.nan), n)[ids]
 
 
 def gravity(

@@ -18,6 +18,7 @@ from scipy import ndimage
 
 from econet.grid import Grid
 from econet.landcover import LandCoverClass
+from econet.zonal import zonal_mean
 
 STRUCTURE = {4: ndimage.generate_binary_structure(2, 1), 8: np.ones((3, 3), bool)}
 _ROWS_PER_CHUNK = 256  # per-label sums run over row blocks so no full-size temporaries are made
@@ -131,16 +132,7 @@ def edge_counts(labels: np.ndarray, n: int) -> np.ndarray:
 
 def zonal_means(labels: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """Mean of ``values`` over each label 1..n, ignoring NaN cells (NaN when none is valid)."""
-    sums = np.zeros(n + 1)
-    counts = np.zeros(n + 1)
-    for r0 in range(0, labels.shape[0], _ROWS_PER_CHUNK):
-        lab = labels[r0 : r0 + _ROWS_PER_CHUNK].ravel()
-        val = np.asarray(values[r0 : r0 + _ROWS_PER_CHUNK], dtype=float).ravel()
-        ok = (lab > 0) & np.isfinite(val)
-        sums += np.bincount(lab[ok], weights=val[ok], minlength=n + 1)
-        counts += np.bincount(lab[ok], minlength=n + 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (sums / counts)[1:]
+    return zonal_mean(labels, values, n + 1)[1:]
 
 
 def class_counts(labels: np.ndarray, landcover: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ from econet.indicators.sensitivity import ecological_sensitivity, vegetation_cov
 from econet.indicators.spectral import lst, mndwi, ndbsi, ndvi, wetness
 from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
-from econet.indicators.zonal import zonal_mean, zonal_sum
+from econet.zonal import zonal_mean, zonal_sum
 
 __all__ = [
     "RSEIResult",

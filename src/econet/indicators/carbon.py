@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from econet.indicators.zonal import zonal_sum
 from econet.landcover import LandCoverClass
 from econet.resistance.factors import landcover_values
+from econet.zonal import zonal_sum
 
 
 def sink_coefficients(classes: tuple[LandCoverClass, ...]) -> dict[int, float]:

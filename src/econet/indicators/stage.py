@@ -25,11 +25,11 @@ from econet.indicators.sediment import sediment_retention
 from econet.indicators.sensitivity import DEFAULT_BREAKS, ecological_sensitivity, grade, vegetation_cover
 from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
-from econet.indicators.zonal import zonal_mean, zonal_sum
 from econet.io import write_csv, write_raster
 from econet.report.tables import html_table, section
 from econet.resistance.factors import landcover_values, slope_deg
 from econet.stage import Context, Stage
+from econet.zonal import zonal_mean, zonal_sum
 
 # Indicator rasters: name -> (unit, description). Written as indicator_<name>.tif.
 RASTERS = {

@@ -23,17 +23,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-from scipy import ndimage as ndi
+
+from econet.zonal import zonal_mean
 
 
 def source_means(values: np.ndarray, labels: np.ndarray, ids) -> np.ndarray:
-    """Mean of ``values`` over each labelled source (NaN cells ignored)."""
-    ids = np.asarray(ids)
-    finite = np.isfinite(values)
-    sums = ndi.sum_labels(np.where(finite, values, 0.0), np.where(finite, labels, 0), ids)
-    counts = ndi.sum_labels(finite, np.where(finite, labels, 0), ids)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(sums, dtype=np.float64) / np.asarray(counts, dtype=np.float64)
+    """Mean of ``values`` over each labelled source (NaN cells ignored), in the order of ``ids``."""
+    ids = np.asarray(ids, dtype=np.int64)
+    return zonal_mean(labels, values, int(max(ids.max(initial=0), labels.max(initial=0))) + 1)[ids]
 
 
 def index_r(source_types) -> np.ndarray:
