@@ -9,6 +9,7 @@ import shapely
 from affine import Affine
 from rasterio.crs import CRS
 
+from econet.classify import natural_breaks
 from econet.config import SourcesSection
 from econet.grid import Grid
 from econet.habitat.selection import (
@@ -17,7 +18,6 @@ from econet.habitat.selection import (
     connectivity_importance,
     iic_standin,
     merge_within,
-    natural_breaks,
     select_sources,
     sensitivity_mask,
     service_importance,

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from econet.circuit.currents import branch_currents
 from econet.circuit.graph import Graph, network_graph, raster_graph
 from econet.circuit.modes import one_to_all, pairwise
+from econet.classify import natural_breaks
 
 
 @dataclass
@@ -241,58 +241,16 @@ def centrality(edges: list[tuple[int, int]], edge_resistance: np.ndarray, method
     return Centrality(ids.astype(np.int64), node_cur, list(edges), per_edge)
 
 
-def natural_breaks(values: np.ndarray, k: int = 4, sample: int = 2000) -> np.ndarray:
-    """Upper bounds of ``k`` Fisher-Jenks natural-breaks classes of the values > 0.
-
-    Exact Fisher-Jenks (least within-class sum of squares; the same breaks as mapclassify's
-    FisherJenks, whose import alone took 20 s here). Big arrays are summarised first by
-    ``sample`` evenly spaced quantiles (deterministic)."""
+def positive_breaks(values: np.ndarray, k: int = 4) -> np.ndarray:
+    """Upper bounds of ``k`` natural-breaks classes of the finite values > 0 (empty if none)."""
     v = np.asarray(values, dtype=np.float64)
-    v = np.sort(v[np.isfinite(v) & (v > 0)])
-    if v.size == 0:
-        return np.zeros(0)
-    if v.size > sample:
-        v = np.quantile(v, np.linspace(0, 1, sample))
-    k = min(k, np.unique(v).size)
-    if k < 2:
-        return np.array([v.max()])
-    ends = _fisher_jenks(v, k)
-    return v[ends]
-
-
-@numba.njit(cache=True)
-def _fisher_jenks(v, k):
-    """Last index of each class in sorted ``v`` minimising the within-class sum of squares."""
-    n = v.size
-    s1 = np.zeros(n + 1)
-    s2 = np.zeros(n + 1)
-    for i in range(n):
-        s1[i + 1] = s1[i] + v[i]
-        s2[i + 1] = s2[i] + v[i] * v[i]
-    best = np.full((k, n), np.inf)
-    cut = np.zeros((k, n), dtype=np.int64)  # first index of the last class
-    for j in range(n):
-        m = s1[j + 1]
-        best[0, j] = s2[j + 1] - m * m / (j + 1)
-    for c in range(1, k):
-        for j in range(c, n):
-            for i in range(c, j + 1):  # last class is v[i..j]
-                m = s1[j + 1] - s1[i]
-                cost = best[c - 1, i - 1] + (s2[j + 1] - s2[i]) - m * m / (j + 1 - i)
-                if cost < best[c, j]:
-                    best[c, j] = cost
-                    cut[c, j] = i
-    ends = np.empty(k, dtype=np.int64)
-    j = n - 1
-    for c in range(k - 1, -1, -1):
-        ends[c] = j
-        j = cut[c, j] - 1
-    return ends
+    v = v[np.isfinite(v) & (v > 0)]
+    return natural_breaks(v, k) if v.size else np.zeros(0)
 
 
 def classify_top(values: np.ndarray, k: int = 4) -> np.ndarray:
     """Cells in the top natural-breaks class (seed 002: 4 classes, the highest kept)."""
-    bins = natural_breaks(values, k)
+    bins = positive_breaks(values, k)
     if bins.size == 0:
         return np.zeros(np.shape(values), dtype=bool)
     lower = bins[-2] if bins.size > 1 else -np.inf
@@ -344,7 +302,7 @@ __all__ = [
     "centrality",
     "classify_top",
     "corridor_mask",
-    "natural_breaks",
+    "positive_breaks",
     "pinchpoints",
     "source_costs",
     "top_class_polygons",

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from econet.classify import natural_breaks
 from econet.grid import Grid
 from econet.habitat.sources import (
     Sources,
@@ -26,7 +27,6 @@ from econet.habitat.sources import (
 )
 
 SIZE_CLASS_NAMES = ("super-large", "large", "medium", "small")
-_SAMPLE = 10_000  # natural breaks are fitted on at most this many values (plus min and max)
 
 
 # ---- candidate cells ---------------------------------------------------------------------------
@@ -73,28 +73,6 @@ def block_mean(values: np.ndarray, block_cells: int) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts > 0, sums / counts, np.nan)
     return np.repeat(np.repeat(means, block_cells, axis=0), block_cells, axis=1)[:h, :w]
-
-
-def natural_breaks(values: np.ndarray, k: int = 5, seed: int = 0) -> np.ndarray:
-    """Upper bounds of ``k`` natural-breaks (Fisher-Jenks, mapclassify) classes of the finite
-    values. Above 10,000 values the breaks are fitted on 10,000 cells drawn with a fixed seed
-    plus the minimum and maximum (ArcGIS also fits Jenks on a 10,000-value sample by default),
-    so big rasters classify in about a second and the same input always gives the same breaks."""
-    import mapclassify
-
-    v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        raise ValueError("no finite value to classify")
-    sample = v
-    if v.size > _SAMPLE:
-        sample = np.concatenate([np.random.default_rng(seed).choice(v, _SAMPLE, replace=False), [v.min(), v.max()]])
-    distinct = np.unique(sample)
-    if distinct.size <= k:
-        return distinct
-    bins = np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=np.float64)
-    bins[-1] = max(bins[-1], float(v.max()))
-    return bins
 
 
 def classify(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
@@ -390,7 +368,6 @@ __all__ = [
     "iic_standin",
     "islet_candidates",
     "merge_within",
-    "natural_breaks",
     "range_normalise",
     "rasterize_polygons",
     "sensitivity_mask",

@@ -12,6 +12,8 @@ from typing import Literal
 
 import numpy as np
 
+from econet.classify import fisher_jenks, sample_values
+
 BreakMethod = Literal["natural_breaks", "quantiles", "equal_interval"]
 
 
@@ -49,21 +51,12 @@ def grade_by_breaks(values: np.ndarray, breaks, grades) -> np.ndarray:
     return out
 
 
-def sample_values(values: np.ndarray, sample_size: int | None = 10_000, seed: int = 0) -> np.ndarray:
-    """The finite values of ``values`` (float64), or a seeded uniform sample of ``sample_size`` of them."""
-    flat = values.ravel()
-    finite = np.flatnonzero(np.isfinite(flat))
-    if sample_size is not None and finite.size > sample_size:
-        finite = np.sort(np.random.default_rng(seed).choice(finite, size=sample_size, replace=False))
-    return flat[finite].astype(np.float64)
-
-
 def class_breaks(
     values: np.ndarray, method: BreakMethod, classes: int, sample_size: int | None = 10_000, seed: int = 0
 ) -> np.ndarray:
     """Upper bounds of the first ``classes - 1`` classes (the last class is open-ended).
 
-    ``natural_breaks`` is Jenks's optimisation (mapclassify.FisherJenks) on :func:`sample_values`;
+    ``natural_breaks`` is Jenks's optimisation (:func:`econet.classify.natural_breaks`) on a sample;
     ``quantiles`` and ``equal_interval`` use every finite value. Raises ValueError when the data
     cannot make ``classes`` distinct classes.
     """
@@ -79,9 +72,7 @@ def class_breaks(
         n_unique = np.unique(data).size
         if n_unique < classes:
             raise ValueError(f"only {n_unique} distinct value(s), too few for {classes} classes; use fewer classes")
-        import mapclassify  # imported here: it pulls in scikit-learn, needed only for natural breaks
-
-        breaks = np.asarray(mapclassify.FisherJenks(data, k=classes).bins[:-1], dtype=np.float64)
+        breaks = fisher_jenks(data, classes)[:-1]
     elif method == "quantiles":
         breaks = np.quantile(data, np.arange(1, classes) / classes)
     elif method == "equal_interval":
