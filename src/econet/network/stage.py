@@ -14,13 +14,28 @@ from econet.network.topology import topology
 from econet.report.tables import html_table, section
 from econet.stage import Context, Stage, no_layers
 
-# Left out of the default correlation set: codes, and exact rescalings of another column.
-_NOT_CORRELATED = ("dominant_class", "area_ha", "degree", "betweenness_norm", "closeness_gephi")
+# Left out of the default correlation set: codes, coordinates, and exact rescalings of another column.
+_NOT_CORRELATED = (
+    "dominant_class",
+    "area_ha",
+    "degree",
+    "betweenness_norm",
+    "closeness_gephi",
+    "x",
+    "y",
+    "centroid_x",
+    "centroid_y",
+    "inside_x",
+    "inside_y",
+)
 
 
 def _network(ctx: Context):
     cfg = ctx.study.network
     src = ctx.results["sources"].table.merge(ctx.results["connectivity"]["nodes"], on="id")
+    indicators = ctx.results.get("indicators")
+    if indicators is not None:  # seed 000 correlates carbon sink and RSEI with the topology
+        src = src.merge(indicators["tables"]["indicators_sources"], on="id", how="left")
     corridors = ctx.results["corridors"]["corridors"]
     if cfg.weight is not None and len(corridors) and cfg.weight not in corridors:
         numeric = [c for c in corridors.columns if c != "geometry" and pd.api.types.is_numeric_dtype(corridors[c])]
@@ -137,7 +152,7 @@ def _report_robustness(ctx: Context, res) -> tuple[str, list[str]]:
 NETWORK_STAGE = Stage(
     "network",
     "Network topology",
-    ("sources", "corridors", "connectivity"),
+    ("sources", "corridors", "connectivity", "indicators"),
     ("network",),
     no_layers,
     _network,
