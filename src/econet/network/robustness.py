@@ -89,6 +89,19 @@ def _find(parent, x):
 
 
 @numba.njit(cache=True)
+def _union(parent, size, x, y):
+    """Join the sets of x and y (union by size); the joined set's size, or 0 if already one set."""
+    a, b = _find(parent, x), _find(parent, y)
+    if a == b:
+        return 0
+    if size[a] < size[b]:
+        a, b = b, a
+    parent[b] = a
+    size[a] += size[b]
+    return size[a]
+
+
+@numba.njit(cache=True)
 def _largest_after_node_removals(indptr, indices, order):
     """C and the number of components after removing order[:j], j = 0..n (nodes added back in
     reverse order into a union-find: Newman and Ziff 2000)."""
@@ -107,14 +120,10 @@ def _largest_after_node_removals(indptr, indices, order):
         for t in range(indptr[v], indptr[v + 1]):
             w = indices[t]
             if alive[w]:
-                a, b = _find(parent, v), _find(parent, w)
-                if a != b:
-                    if size[a] < size[b]:
-                        a, b = b, a
-                    parent[b] = a
-                    size[a] += size[b]
+                joined = _union(parent, size, v, w)
+                if joined:
                     count -= 1
-                    best = max(best, size[a])
+                    best = max(best, joined)
         big[j] = best
         comps[j] = count
     return big, comps
@@ -219,14 +228,10 @@ def _largest_after_edge_removals(n, edges, order):
     for j in range(m - 1, -1, -1):
         big[j + 1] = best
         comps[j + 1] = count
-        a, b = _find(parent, edges[order[j], 0]), _find(parent, edges[order[j], 1])
-        if a != b:
-            if size[a] < size[b]:
-                a, b = b, a
-            parent[b] = a
-            size[a] += size[b]
+        joined = _union(parent, size, edges[order[j], 0], edges[order[j], 1])
+        if joined:
             count -= 1
-            best = max(best, size[a])
+            best = max(best, joined)
     big[0] = best
     comps[0] = count
     return big, comps
