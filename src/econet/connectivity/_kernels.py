@@ -295,29 +295,13 @@ def best_values(indptr, nbr, wt, mode, sources):
     n = indptr.size - 1
     out = np.zeros((sources.size, n))
     dist = np.empty(n)
-    settled = np.zeros(n, np.bool_)
+    touched = np.empty(n, np.int64)
     hkey = np.empty(nbr.size + n + 1)
     hnode = np.empty(nbr.size + n + 1, np.int64)
     for r in range(sources.size):
         for v in range(n):
             dist[v] = np.inf
-            settled[v] = False
-        s = sources[r]
-        dist[s] = 0.0
-        size = _push(hkey, hnode, 0, 0.0, s)
-        while size > 0:
-            d = hkey[0]
-            v = hnode[0]
-            size = _pop(hkey, hnode, size)
-            if settled[v] or d > dist[v]:
-                continue
-            settled[v] = True
-            for e in range(indptr[v], indptr[v + 1]):
-                u = nbr[e]
-                nd = d + wt[e]
-                if nd < dist[u] and not settled[u]:
-                    dist[u] = nd
-                    size = _push(hkey, hnode, size, nd, u)
+        _sweep(indptr, nbr, wt, sources[r], dist, touched, hkey, hnode)
         for v in range(n):
             out[r, v] = _value(dist[v], mode)
     return out

@@ -184,9 +184,6 @@ def water_yield(
     return _read(reg["wyield"])
 
 
-__all__ = ["available", "carbon_storage", "habitat_quality", "sdr", "water_yield"]
-
-
 def sdr(
     landcover: np.ndarray,
     dem: np.ndarray,
@@ -231,3 +228,6 @@ def sdr(
     out["sdr"] = _read(reg["sdr_factor"])
     out["retention"] = out["avoided_erosion"] * out["sdr"]
     return out
+
+
+__all__ = ["available", "carbon_storage", "habitat_quality", "sdr", "water_yield"]
