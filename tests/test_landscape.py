@@ -9,12 +9,13 @@ from affine import Affine
 
 from econet.config import load_study, parse_study
 from econet.errors import LayerError, StudyError
-from econet.io.landscape import CLASS_NODATA, open_landscape
+from econet.io.landscape import CLASS_NODATA
+from econet.pipeline import landscape_of
 from tests.conftest import RALEIGH
 
 
 def test_raleigh_two_grids_into_one(raleigh_study):
-    L = open_landscape(load_study(raleigh_study))
+    L = landscape_of(load_study(raleigh_study))
     g = L.grid
     assert g.shape == (443, 489) and g.cell_size_m == 28.5 and g.crs.to_epsg() == 3358
     lc = L.landcover()
@@ -81,9 +82,9 @@ def test_geographic_crs_rejected_unless_target_crs(tmp_path):
     data = np.full((20, 20), 20, dtype=np.uint8)
     p = _write(tmp_path / "lc.tif", data, "EPSG:4326", Affine(0.001, 0, 117.2, 0, -0.001, 34.3))
     with pytest.raises(LayerError) as info:
-        open_landscape(_study(p))
+        landscape_of(_study(p))
     assert "landcover" in str(info.value) and "target_crs" in str(info.value)
-    L = open_landscape(_study(p, target_crs="EPSG:4548"))
+    L = landscape_of(_study(p, target_crs="EPSG:4548"))
     assert L.grid.crs.to_epsg() == 4548
     assert 80 < L.grid.cell_size_m < 120  # 0.001 degree is about 92 m east-west, 111 m north-south
     lc = L.landcover()
@@ -93,14 +94,14 @@ def test_geographic_crs_rejected_unless_target_crs(tmp_path):
 def test_target_crs_must_be_metric(tmp_path):
     p = _write(tmp_path / "lc.tif", np.full((5, 5), 20, np.uint8), "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
     with pytest.raises(StudyError) as info:
-        open_landscape(_study(p, target_crs="EPSG:4326"))
+        landscape_of(_study(p, target_crs="EPSG:4326"))
     assert info.value.problems[0].where == "study.target_crs"
 
 
 def test_cell_size_resamples_template(tmp_path):
     data = np.kron(np.array([[20, 10], [60, 80]], np.uint8), np.ones((4, 4), np.uint8))
     p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
-    L = open_landscape(_study(p, cell_size_m=60))
+    L = landscape_of(_study(p, cell_size_m=60))
     assert L.grid.shape == (4, 4) and L.grid.cell_size_m == 60
     assert np.array_equal(L.landcover(), np.kron(np.array([[20, 10], [60, 80]]), np.ones((2, 2), int)))
 
@@ -108,7 +109,7 @@ def test_cell_size_resamples_template(tmp_path):
 def test_float_codes_and_custom_nodata(tmp_path):
     data = np.array([[20.0, 60.0], [-3.4e38, 10.0]], dtype=np.float32)
     p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6), nodata=-3.4e38)
-    L = open_landscape(_study(p))
+    L = landscape_of(_study(p))
     assert L.landcover().tolist() == [[20, 60], [CLASS_NODATA, 10]]
 
 
@@ -116,21 +117,21 @@ def test_non_integer_classes_rejected(tmp_path):
     data = np.array([[20.4, 60.0], [30.0, 10.0]], dtype=np.float32)
     p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
     with pytest.raises(LayerError, match="non-integer"):
-        open_landscape(_study(p)).landcover()
+        landscape_of(_study(p)).landcover()
 
 
 def test_unknown_codes_named(tmp_path):
     data = np.array([[20, 61], [30, 10]], dtype=np.uint8)
     p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
     with pytest.raises(LayerError, match=r"\[61\]"):
-        open_landscape(_study(p)).check_classes()
+        landscape_of(_study(p)).check_classes()
 
 
 def test_non_overlapping_layer_reported(tmp_path):
     lc = _write(tmp_path / "lc.tif", np.full((5, 5), 20, np.uint8), "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
     far = _write(tmp_path / "far.tif", np.ones((5, 5), np.float32), "EPSG:4548", Affine(30, 0, 9e5, 0, -30, 3.8e6))
     with pytest.raises(StudyError) as info:
-        open_landscape(_study(lc, extra={"dem": {"path": far}}))
+        landscape_of(_study(lc, extra={"dem": {"path": far}}))
     assert [p.where for p in info.value.problems] == ["layers.dem"]
 
 
@@ -149,6 +150,6 @@ def test_vectors_reprojected_to_template(tmp_path):
             "resistance": {"weights": {"landcover": 1.0}},
         }
     )
-    got = open_landscape(study).vector("pts")
+    got = landscape_of(study).vector("pts")
     assert got.crs.to_epsg() == 4548
     assert abs(got.geometry.x[0] - (5e5 + 750)) < 1e-3 and abs(got.geometry.y[0] - (3.8e6 - 750)) < 1e-3

@@ -1,110 +1,210 @@
-"""Runs the stages of a study in order, caches them, writes products and the manifest.
+"""Runs a study's stages: orders them, keys and caches each one, writes products and the manifest.
 
-Stages exchange the objects of DESIGN.md "Data that flows": Landscape -> MSPA -> Sources ->
-Resistance -> Corridors -> connectivity -> EcoNetwork -> robustness -> report. Each stage is
-defined in its package's ``stage.py`` (see ``econet.stage``); this module orders them, keys each
-on its study sections, input checksums and upstream keys, reuses what is cached and writes the
-manifest.
+The order, each stage's cache key and the layers it waits for are derived from the stage
+declarations (``econet.stages``): a stage runs after the stages it consumes and after the stage
+that computes any derived layer it reads. Its key hashes econet's version, the template grid,
+the study sections it reads, the checksums (or digests) of the layers those sections name, and
+the digests of the upstream result fields it consumes. Upstream results are content-addressed:
+a stage that reruns but gives the same values does not rerun what follows it.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from econet import __version__
-from econet.circuit.stage import CIRCUIT_STAGE
 from econet.config import Study
-from econet.connectivity.stage import CONNECTIVITY_STAGE
-from econet.corridors.stage import CORRIDORS_STAGE
-from econet.habitat.stage import MSPA_STAGE, SOURCES_STAGE
-from econet.indicators.stage import INDICATORS_STAGE
-from econet.io.landscape import describe, open_landscape
-from econet.io.run import RunFolder, digest, file_sha256, package_versions
-from econet.network.stage import NETWORK_STAGE, ROBUSTNESS_STAGE
-from econet.report.stage import REPORT_STAGE
-from econet.resistance.stage import RESISTANCE_STAGE
-from econet.stage import Context, Stage
-
-STAGES: tuple[Stage, ...] = (
-    MSPA_STAGE,
-    SOURCES_STAGE,
-    RESISTANCE_STAGE,
-    CORRIDORS_STAGE,
-    INDICATORS_STAGE,
-    CONNECTIVITY_STAGE,
-    CIRCUIT_STAGE,
-    NETWORK_STAGE,
-    ROBUSTNESS_STAGE,
-    REPORT_STAGE,
-)
+from econet.io.landscape import Landscape, describe
+from econet.io.run import RunFolder, digest, file_sha256, fingerprint, package_versions
+from econet.stages import STAGES, Context, Stage, landscape_of
 
 
-def _section(study: Study, dotted: str):
-    node: Any = study
-    for part in dotted.split("."):
-        node = getattr(node, part)
-    return node.model_dump(mode="json")
+@dataclass
+class StudyRun:
+    """A finished run: its folder, the stages that ran in order, and their results by name."""
+
+    folder: RunFolder
+    plan: tuple[Stage, ...]
+    results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.folder.path
+
+    def product(self, relative: str) -> Path:
+        return self.folder.product(relative)
 
 
-def run_study(study: Study, out_dir, quiet: bool = False, study_path: str | None = None) -> RunFolder:
-    """Run every stage, reusing cached stages whose inputs did not change. Returns the run."""
+def plan(study: Study, stages: tuple[Stage, ...] = STAGES) -> tuple[Stage, ...]:
+    """The stages the study asks for, each after everything it depends on (declaration order
+    otherwise)."""
+    enabled = [s for s in stages if s.runs_for(study)]
+    deps = {s.name: upstream(s, study, enabled) for s in enabled}
+    ordered: list[Stage] = []
+    done: set[str] = set()
+    while len(ordered) < len(enabled):
+        ready = [s for s in enabled if s.name not in done and deps[s.name] <= done]
+        if not ready:
+            stuck = sorted(n for n in deps if n not in done)
+            raise RuntimeError(f"stages {stuck} depend on each other; their declarations form a cycle")
+        ordered.append(ready[0])
+        done.add(ready[0].name)
+    return tuple(ordered)
+
+
+def producers(study: Study, stages) -> dict[str, str]:
+    """Derived layer name -> the stage that computes it (an input layer of that name wins)."""
+    out = {}
+    for s in stages:
+        if s.provides is not None:
+            out.update({name: s.name for name in s.provides(study) if name not in study.layers})
+    return out
+
+
+def stage_refs(stage: Stage, study: Study):
+    """The inputs a stage reads: every reference of the sections it reads."""
+    return [ref for section in stage.reads for ref in study.refs(section)]
+
+
+def upstream(stage: Stage, study: Study, enabled) -> set[str]:
+    """Names of the enabled stages this one must follow."""
+    names = {s.name for s in enabled}
+    if stage.consumes_all:
+        return names - {stage.name}
+    made_by = producers(study, enabled)
+    need = {n for n in stage.consumes if n in names}
+    need |= {made_by[r.name] for r in stage_refs(stage, study) if r.kind == "layer" and r.name in made_by}
+    return need - {stage.name}
+
+
+def _dump(node) -> Any:
+    return None if node is None else node.model_dump(mode="json")
+
+
+class _Runner:
+    """One run: the inputs' checksums, each stage's key, result and the digests of its fields."""
+
+    def __init__(self, study: Study, landscape: Landscape, run: RunFolder, plan_: tuple[Stage, ...]):
+        self.study, self.landscape, self.run, self.plan = study, landscape, run, plan_
+        self.inputs = _input_checksums(study)
+        self.base = {
+            "version": __version__,
+            "grid": study.study.grid_spec(),
+            "template": self.inputs[f"layers.{study.study.template}"]["sha256"],
+        }
+        self.made_by = producers(study, plan_)
+        self.results: dict[str, Any] = {}
+        self.keys: dict[str, str] = {}
+        self.entries: dict[str, dict] = {}
+
+    def field_digest(self, stage: str, name: str | None) -> str:
+        """Digest of one field of a stage's result (None: the whole result), computed once."""
+        digests = self.entries[stage].setdefault("digests", {})
+        label = name or "*"
+        if label not in digests:
+            value = self.results[stage] if name is None else getattr(self.results[stage], name)
+            digests[label] = fingerprint(value)
+        return digests[label]
+
+    def layer_digest(self, stage: str, layer: str) -> str:
+        digests = self.entries[stage].setdefault("digests", {})
+        label = f"layer:{layer}"
+        if label not in digests:
+            stage_obj = next(s for s in self.plan if s.name == stage)
+            digests[label] = fingerprint(stage_obj.layers_of(self.results[stage])[layer])
+        return digests[label]
+
+    def key(self, stage: Stage) -> str:
+        study = self.study
+        inputs = {}
+        for ref in stage_refs(stage, study):
+            if ref.kind == "layer" and ref.name in study.layers or ref.kind == "vector":
+                group = "layers" if ref.kind == "layer" else "vectors"
+                spec = getattr(study, group)[ref.name]
+                inputs[f"{group}.{ref.name}"] = [self.inputs[f"{group}.{ref.name}"]["sha256"], _dump(spec)]
+            elif ref.kind == "layer":
+                inputs[f"derived.{ref.name}"] = self.layer_digest(self.made_by[ref.name], ref.name)
+            else:
+                inputs[f"file.{ref.key}"] = file_sha256(ref.name)
+        if stage.consumes_all:
+            consumed = {name: self.keys[name] for name in self.keys}
+        else:
+            consumed = {
+                f"{up}.{name or '*'}": self.field_digest(up, name)
+                for up, fields in stage.consumes.items()
+                if up in self.results
+                for name in (fields or (None,))
+            }
+        sections = {s: _dump(study.section(s)) for s in stage.reads}
+        return digest({"base": self.base, "sections": sections, "inputs": inputs, "consumed": consumed})
+
+    def consumed(self, stage: Stage) -> dict[str, Any]:
+        if stage.consumes_all:
+            return dict(self.results)
+        return {up: self.results.get(up) for up in stage.consumes}
+
+
+def run_study(
+    study: Study,
+    out_dir,
+    quiet: bool = False,
+    study_path: str | None = None,
+    stages: tuple[Stage, ...] = STAGES,
+) -> StudyRun:
+    """Run every stage the study asks for, reusing cached stages whose key did not change."""
     from econet.report.progress import StageProgress
 
-    landscape = open_landscape(study)  # checks every layer before any heavy work
-    run = RunFolder(out_dir)
+    landscape = landscape_of(study)  # checks every layer before any heavy work
+    folder = RunFolder(out_dir)
+    order = plan(study, stages)
+    runner = _Runner(study, landscape, folder, order)
+    ctx = Context(study, landscape, folder, order)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    log: dict[str, dict] = {s.name: {"skipped": True, "cached": False, "seconds": 0.0} for s in stages}
+
+    def manifest(finished: bool) -> dict:
+        return _manifest(study, study_path, landscape, runner.inputs, started, log, finished)
+
+    with StageProgress(quiet=quiet) as progress:
+        for stage in order:
+            key = runner.key(stage)
+            runner.keys[stage.name] = key
+            t0 = time.perf_counter()
+            cached = folder.cached(stage.name, key)
+            if cached is not None:
+                result = cached
+                entry = dict(folder.previous["stages"][stage.name], cached=True)
+                progress.done(stage.title, 0.0, cached=True)
+            else:
+                progress.start(stage.title)
+                result = stage.compute(ctx, **runner.consumed(stage))
+                products = stage.write(ctx, result)
+                folder.store(stage.name, key, result)
+                seconds = time.perf_counter() - t0
+                entry = {"key": key, "seconds": round(seconds, 3), "products": products, "cached": False, "digests": {}}
+                progress.done(stage.title, seconds)
+            runner.results[stage.name] = result
+            runner.entries[stage.name] = entry
+            log[stage.name] = entry
+            if stage.layers_of is not None:
+                landscape.derived.update(stage.layers_of(result))
+            # Save after every stage so an interrupted run still reuses what it finished.
+            folder.save_manifest(manifest(finished=False))
+    folder.save_manifest(manifest(finished=True))
+    return StudyRun(folder, order, runner.results)
+
+
+def _input_checksums(study: Study) -> dict[str, dict]:
     inputs = {}
     for group in ("layers", "vectors"):
         for name, spec in getattr(study, group).items():
             p = Path(spec.path)
             inputs[f"{group}.{name}"] = {"path": str(p), "sha256": file_sha256(p), "bytes": p.stat().st_size}
-    # Every product sits on the template grid, which the study meta and template file define.
-    base = {
-        "study": study.study.model_dump(mode="json"),
-        "template": inputs[f"layers.{study.study.template}"]["sha256"],
-        "version": __version__,
-    }
-    ctx = Context(study, landscape, run, stages=STAGES)
-    keys: dict[str, str] = {}
-    stages_log: dict[str, dict] = {}
-    with StageProgress(quiet=quiet) as progress:
-        for stage in STAGES:
-            if not stage.runs_for(study):
-                stages_log[stage.name] = {"skipped": True, "cached": False, "seconds": 0.0}
-                continue
-            key = digest(
-                {
-                    "base": base,
-                    "sections": {s: _section(study, s) for s in stage.sections},
-                    "inputs": {n: inputs[n]["sha256"] for n in stage.layers(study)},
-                    "needs": {n: keys.get(n, "skipped") for n in stage.needs},
-                }
-            )
-            keys[stage.name] = key
-            t0 = time.perf_counter()
-            cached = run.cached(stage.name, key)
-            if cached is not None:
-                ctx.results[stage.name] = cached
-                entry = dict(run.previous["stages"][stage.name])
-                entry.update(cached=True)
-                progress.done(stage.title, 0.0, cached=True)
-            else:
-                progress.start(stage.title)
-                result = stage.compute(ctx)
-                ctx.results[stage.name] = result
-                products = stage.write(ctx, result)
-                run.store(stage.name, key, result)
-                seconds = time.perf_counter() - t0
-                entry = {"key": key, "seconds": round(seconds, 3), "products": products, "cached": False}
-                progress.done(stage.title, seconds)
-            stages_log[stage.name] = entry
-            # Save after every stage so an interrupted run still reuses what it finished.
-            run.save_manifest(_manifest(study, study_path, landscape, inputs, started, stages_log, finished=False))
-    run.save_manifest(_manifest(study, study_path, landscape, inputs, started, stages_log, finished=True))
-    return run
+    return inputs
 
 
 def _manifest(study, study_path, landscape, inputs, started, stages, finished: bool) -> dict:
@@ -122,4 +222,4 @@ def _manifest(study, study_path, landscape, inputs, started, stages, finished: b
     }
 
 
-__all__ = ["STAGES", "run_study"]
+__all__ = ["STAGES", "StudyRun", "landscape_of", "plan", "run_study"]

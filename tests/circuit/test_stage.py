@@ -17,7 +17,8 @@ from tests.conftest import raleigh_study_text
 def test_circuit_stage_on_raleigh(tmp_path):
     study_path = tmp_path / "raleigh.toml"
     study_path.write_text(
-        raleigh_study_text(min_area_km2=2.0) + "\n[circuit]\ncorridor_width_cwd = 3000\nbarrier_radii_m = [60, 120]\n"
+        raleigh_study_text(min_area_km2=2.0)
+        + "\n[corridors]\nwidth_cost = 3000\n[circuit]\nbarrier_radii_m = [60, 120]\n"
     )
     out = tmp_path / "run"
     run_study(load_study(study_path), out, quiet=True, study_path=str(study_path))
@@ -47,6 +48,6 @@ def test_circuit_stage_skipped_without_section(tmp_path):
     study_path.write_text(raleigh_study_text(min_area_km2=2.0))
     study = load_study(study_path)
     assert study.circuit is None
-    from econet.circuit.stage import CIRCUIT_STAGE
+    from econet.pipeline import plan
 
-    assert not CIRCUIT_STAGE.runs_for(study)
+    assert "circuit" not in [s.name for s in plan(study)]

@@ -12,10 +12,8 @@ import pytest
 import rasterio
 
 from econet.config import load_study
-from econet.habitat.stage import MSPA_STAGE, SOURCES_STAGE
-from econet.io.landscape import open_landscape
 from econet.io.run import RunFolder
-from econet.stage import Context
+from econet.stages import Context, landscape_of, mspa, sources
 
 STUDY = Path(__file__).parents[1] / "fixtures" / "augusta_nlcd" / "study.toml"
 HABITAT = {41, 42, 43, 90, 95}
@@ -24,34 +22,34 @@ HABITAT = {41, 42, 43, 90, 95}
 @pytest.fixture(scope="module")
 def augusta(tmp_path_factory):
     study = load_study(STUDY)
-    ctx = Context(study, open_landscape(study), RunFolder(tmp_path_factory.mktemp("augusta")))
+    ctx = Context(study, landscape_of(study), RunFolder(tmp_path_factory.mktemp("augusta")))
     out = {}
-    for stage in (MSPA_STAGE, SOURCES_STAGE):
-        res = stage.compute(ctx)
-        ctx.results[stage.name] = res
-        out[stage.name] = (res, stage.write(ctx, res), stage.report(ctx, res))
+    res = mspa.STAGE.compute(ctx)
+    out["mspa"] = (res, mspa.STAGE.write(ctx, res), mspa.STAGE.report(ctx, res))
+    src = sources.STAGE.compute(ctx, mspa=res)
+    out["sources"] = (src, sources.STAGE.write(ctx, src), sources.STAGE.report(ctx, src))
     return ctx, out
 
 
 def test_mspa_on_augusta(augusta):
     ctx, out = augusta
-    res, products, (html, figures) = out["mspa"]
+    res, products, section = out["mspa"]
     lc = ctx.landscape.landcover()
-    assert res["edge_width_px"] == 2  # 60 m at 30 m cells
-    gwb = res["gwb"]
+    assert res.edge_width_px == 2  # 60 m at 30 m cells
+    gwb = res.gwb
     assert gwb.fg_area == int(np.isin(lc, list(HABITAT)).sum()) == 204_202
     assert gwb.row("CORE(m) [green]")["count"] == 378
     text = (ctx.run.path / "mspa_stats.txt").read_text()
     assert "(MSPA: 8_2_1_1, FG_area: 204202, iFG_area: 218364)" in text
     with rasterio.open(ctx.run.path / "mspa.tif") as ds:
         assert ds.colormap(1)[17][:3] == (0, 200, 0)
-        np.testing.assert_array_equal(ds.read(1), res["mspa"])
-    assert "map_mspa.png" in figures and (ctx.run.path / "map_mspa.png").stat().st_size > 10_000
+        np.testing.assert_array_equal(ds.read(1), res.classes)
+    assert "map_mspa.png" in section.figures and (ctx.run.path / "map_mspa.png").stat().st_size > 10_000
 
 
 def test_sources_on_augusta_are_sensible(augusta):
     ctx, out = augusta
-    src, products, (html, figures) = out["sources"]
+    src, products, section = out["sources"]
     t = src.table
     lc = ctx.landscape.landcover()
     # 378 core patches, 20 of them at least 1 km²; forest dominates Augusta's habitat.
@@ -74,7 +72,7 @@ def test_sources_on_augusta_are_sensible(augusta):
 
 def test_sources_products_and_report(augusta):
     ctx, out = augusta
-    src, products, (html, figures) = out["sources"]
+    src, products, section = out["sources"]
     run = ctx.run.path
     assert set(products) == {
         "sources.gpkg",
@@ -92,5 +90,6 @@ def test_sources_products_and_report(augusta):
     assert np.allclose(csv["inside_x"], src.table["inside_x"], atol=0.01)  # coordinates keep their metres
     with rasterio.open(run / "sources.tif") as ds:
         np.testing.assert_array_equal(ds.read(1), src.labels)
-    assert figures == ["map_sources.png"] and (run / "map_sources.png").exists()
+    html = "\n".join(section.parts)
+    assert section.figures == ["map_sources.png"] and (run / "map_sources.png").exists()
     assert "20 sources" in html and "Stepping-stone candidates" in html

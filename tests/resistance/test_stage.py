@@ -8,11 +8,11 @@ import rasterio
 
 from econet.config import load_study
 from econet.demo import generate_city, write_city
-from econet.io.landscape import open_landscape
 from econet.io.run import RunFolder
+from econet.pipeline import stage_refs
 from econet.presets import demo_study_text
-from econet.resistance.stage import RESISTANCE_STAGE
-from econet.stage import Context
+from econet.stages import Context, landscape_of
+from econet.stages.resistance import STAGE as RESISTANCE_STAGE
 
 
 def test_stage_writes_surface_grades_factors_and_weights(tmp_path):
@@ -20,7 +20,7 @@ def test_stage_writes_surface_grades_factors_and_weights(tmp_path):
     write_city(generate_city(size=200, seed=0), data)
     study_path.write_text(demo_study_text(study_path, data))
     study = load_study(study_path)
-    ctx = Context(study=study, landscape=open_landscape(study), run=RunFolder(tmp_path / "run"))
+    ctx = Context(study=study, landscape=landscape_of(study), run=RunFolder(tmp_path / "run"))
     res = RESISTANCE_STAGE.compute(ctx)
     products = RESISTANCE_STAGE.write(ctx, res)
     names = ["landcover", "mines", "nightlight", "roads", "slope"]
@@ -40,5 +40,5 @@ def test_stage_writes_surface_grades_factors_and_weights(tmp_path):
     # Weighted sum of the written grades gives the written surface.
     total = sum(w * res.grades[f] for f, w in zip(factors["factor"], factors["weight"]))
     assert np.allclose(total, surface, atol=1e-4, equal_nan=True)
-    inputs = RESISTANCE_STAGE.layers(study)
+    inputs = [f"{r.kind}s.{r.name}" for r in stage_refs(RESISTANCE_STAGE, study)]
     assert inputs == ["layers.landcover", "vectors.mines", "layers.nightlight", "vectors.roads", "layers.dem"]

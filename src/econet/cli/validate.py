@@ -9,7 +9,7 @@ from rich.console import Console
 
 from econet.cli._common import user_errors
 from econet.config import load_study
-from econet.io.landscape import open_landscape
+from econet.pipeline import landscape_of
 
 NAME = "validate"
 
@@ -18,7 +18,7 @@ def main(study: Path = typer.Argument(..., help="study TOML file")) -> None:
     """Check a study file and the layers it names; report every problem at once."""
     with user_errors():
         s = load_study(study)
-        landscape = open_landscape(s)
+        landscape = landscape_of(s)
     g = landscape.grid
     Console().print(
         f"[green]✓[/green] {study} is valid: {len(s.layers)} raster and {len(s.vectors)} vector layer(s); "

@@ -4,16 +4,19 @@ corridors, the gravity model, width tiers, breakpoints and fracture surfaces."""
 from econet.corridors.breakpoints import breakpoints, fracture_surfaces
 from econet.corridors.costdistance import CostDistance, SourceCost, cost_distance, source_costs, trace_path
 from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resistance
+from econet.corridors.network import Corridors, corridor_network
 from econet.corridors.pairs import candidate_pairs, euclidean_zones, keep_nearest, zone_adjacency
 from econet.corridors.paths import Linkage, link_sources, nlcc_mosaic
 from econet.corridors.widths import tier_polygons, width_tiers
 
 __all__ = [
     "CostDistance",
+    "Corridors",
     "Linkage",
     "SourceCost",
     "breakpoints",
     "candidate_pairs",
+    "corridor_network",
     "cost_distance",
     "euclidean_zones",
     "fracture_surfaces",

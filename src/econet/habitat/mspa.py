@@ -273,6 +273,30 @@ def format_gwb_statistics(
     return "\n".join(lines) + "\n"
 
 
+@dataclass
+class MSPAResult:
+    """MSPA of a landscape: GTB byte codes on the grid, the edge width used (cells), the
+    per-class table (``mspa_statistics``) and GWB_MSPA's summary (``gwb_statistics``)."""
+
+    classes: np.ndarray
+    edge_width_px: int
+    stats: pd.DataFrame
+    gwb: GWBStatistics
+
+
+def landscape_mspa(
+    binary: np.ndarray,
+    cell_area_m2: float,
+    connectivity: int = 8,
+    edge_width_px: int = 1,
+    transition: bool = True,
+    intext: bool = True,
+) -> MSPAResult:
+    """MSPA of a 0/1/2-coded array with its class table and GWB summary (``mspa`` parameters)."""
+    out = mspa(binary, connectivity, edge_width_px, transition, intext)
+    return MSPAResult(out, int(edge_width_px), mspa_statistics(out, cell_area_m2), gwb_statistics(out, connectivity, intext))
+
+
 def mspa_colormap(transition: bool = True) -> dict[int, tuple[int, int, int, int]]:
     """GuidosToolbox's MSPA palette, read from pyguidos' own template."""
     from importlib.resources import files

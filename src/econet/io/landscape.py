@@ -3,11 +3,18 @@
 Layers are checked up front (readable, georeferenced, overlapping the template) and aligned
 lazily on first use, then kept. Categorical layers come back as int32 with ``CLASS_NODATA`` for
 missing cells (float-coded classes are rounded); continuous layers as float32 with NaN.
+Rasters computed by a stage (indicators such as habitat quality) can be added as derived layers
+and are then read by name like an input layer; an input layer of the same name takes precedence.
+
+Layer specifications are any objects with the attributes of ``econet.config.RasterLayer``
+(``path``, ``kind``, ``band``, ``nodata``) and ``VectorLayer`` (``path``, ``layer``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -17,7 +24,6 @@ from affine import Affine
 from rasterio.crs import CRS
 from rasterio.warp import calculate_default_transform, transform_bounds
 
-from econet.config import Study
 from econet.errors import LayerError, Problem, StudyError
 from econet.grid import Grid, align_array
 from econet.io.raster import crs_is_projected_metres
@@ -29,32 +35,40 @@ CLASS_NODATA = -1
 
 @dataclass
 class Landscape:
-    """Template grid, named aligned layers (read lazily) and the land-cover class table."""
+    """Template grid, named aligned layers (read lazily), derived layers and the land-cover
+    layer's name and class table."""
 
     grid: Grid
-    study: Study
+    layers: Mapping[str, Any]
+    vectors: Mapping[str, Any]
+    landcover_layer: str
     classes: tuple[LandCoverClass, ...]
+    derived: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _rasters: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _vectors: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def layer_names(self) -> list[str]:
-        return list(self.study.layers)
+        return list(self.layers)
 
     def raster(self, name: str) -> np.ndarray:
-        """The layer ``name`` on the template grid (aligned on first use, then cached)."""
+        """The layer ``name`` on the template grid (aligned on first use, then cached), or the
+        derived layer of that name."""
         if name not in self._rasters:
-            if name not in self.study.layers:
-                raise LayerError(name, f"no such raster layer; the study has {sorted(self.study.layers)}")
-            self._rasters[name] = _load_aligned(name, self.study.layers[name], self.grid)
+            if name not in self.layers:
+                if name in self.derived:
+                    return self.derived[name]
+                known = sorted(self.layers) + sorted(set(self.derived) - set(self.layers))
+                raise LayerError(name, f"no such raster layer; the study has {known}")
+            self._rasters[name] = _load_aligned(name, self.layers[name], self.grid)
         return self._rasters[name]
 
     def vector(self, name: str) -> gpd.GeoDataFrame:
         """The vector layer ``name`` reprojected to the template CRS."""
         if name not in self._vectors:
-            spec = self.study.vectors.get(name)
+            spec = self.vectors.get(name)
             if spec is None:
-                raise LayerError(name, f"no such vector layer; the study has {sorted(self.study.vectors)}")
+                raise LayerError(name, f"no such vector layer; the study has {sorted(self.vectors)}")
             gdf = read_vector(spec.path, name, layer=spec.layer)
             if gdf.crs is None:
                 raise LayerError(name, "has no CRS; define its projection (a .prj file or the GeoPackage's SRS)")
@@ -62,7 +76,7 @@ class Landscape:
         return self._vectors[name]
 
     def landcover(self) -> np.ndarray:
-        return self.raster(self.study.landcover.layer)
+        return self.raster(self.landcover_layer)
 
     def valid_mask(self) -> np.ndarray:
         """Cells with land cover: everything else is missing data for every stage."""
@@ -75,17 +89,28 @@ class Landscape:
         unknown = [int(c) for c in codes if c != CLASS_NODATA and int(c) not in known]
         if unknown:
             raise LayerError(
-                self.study.landcover.layer,
+                self.landcover_layer,
                 f"class codes {unknown} are not in the class table ({sorted(known)}); "
                 "add them as [[landcover.classes]] or pick another landcover.table",
             )
 
 
-def open_landscape(study: Study) -> Landscape:
-    """Check every input layer and build the template grid; no pixel is read beyond headers."""
+def open_landscape(
+    layers: Mapping[str, Any],
+    vectors: Mapping[str, Any],
+    *,
+    template: str,
+    landcover_layer: str,
+    classes: tuple[LandCoverClass, ...],
+    target_crs: str | None = None,
+    cell_size_m: float | None = None,
+) -> Landscape:
+    """Check every input layer and build the template grid from the ``template`` layer
+    (reprojected to ``target_crs`` and resampled to ``cell_size_m`` when given); no pixel is read
+    beyond headers. All problems are reported together (``StudyError``)."""
     problems: list[Problem] = []
     headers = {}
-    for name, spec in study.layers.items():
+    for name, spec in layers.items():
         try:
             with rasterio.open(spec.path) as src:
                 if spec.band > src.count:
@@ -101,7 +126,7 @@ def open_landscape(study: Study) -> Landscape:
                 headers[name] = (src.crs, src.transform, src.shape, src.bounds)
         except rasterio.errors.RasterioIOError as exc:
             problems.append(Problem(f"layers.{name}.path", f"cannot read {spec.path} as a raster ({exc})"))
-    for name, spec in study.vectors.items():
+    for name, spec in vectors.items():
         try:
             info = pyogrio.read_info(spec.path, layer=spec.layer)
             if info.get("crs") is None:
@@ -111,16 +136,15 @@ def open_landscape(study: Study) -> Landscape:
     if problems:
         raise StudyError(problems, "inputs")
 
-    tname = study.study.template
-    crs, transform, shape, bounds = headers[tname]
-    grid = _template_grid(tname, crs, transform, shape, study.study.target_crs, study.study.cell_size_m)
+    crs, transform, shape, bounds = headers[template]
+    grid = _template_grid(template, crs, transform, shape, target_crs, cell_size_m)
 
     for name, (lcrs, _, _, lbounds) in headers.items():
-        if name != tname and not _overlaps(lcrs, lbounds, grid):
+        if name != template and not _overlaps(lcrs, lbounds, grid):
             problems.append(Problem(f"layers.{name}", "does not overlap the template grid; check its CRS and extent"))
     if problems:
         raise StudyError(problems, "inputs")
-    return Landscape(grid=grid, study=study, classes=study.landcover.resolved())
+    return Landscape(grid, layers, vectors, landcover_layer, tuple(classes))
 
 
 def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m) -> Grid:
@@ -207,7 +231,7 @@ def describe(landscape: Landscape) -> dict:
         "cell_size_m": g.cell_size_m,
         "area_km2": round(g.area_km2, 3),
         "layers": landscape.layer_names,
-        "vectors": list(landscape.study.vectors),
+        "vectors": list(landscape.vectors),
     }
 
 

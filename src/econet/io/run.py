@@ -1,18 +1,22 @@
-"""The run folder: products, a stage cache and ``manifest.json`` (DESIGN.md principle 3).
+"""The run folder: products, a stage cache and ``manifest.json`` (docs/methods/run-folder.md).
 
-A stage's cache entry is keyed by a hash of everything it depends on (its study sections,
-the checksums of the input files it reads, the keys of the stages it needs, econet's
-version). An unchanged key with its products present means the stage is reused.
+A stage's cache entry is keyed by a hash of everything it depends on (the study sections it
+reads, the checksums of the input files they name, the digests of the upstream results it
+consumes, econet's version; see ``econet.pipeline``). An unchanged key with its products present
+means the stage is reused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import pickle
 import platform
 from importlib import metadata
 from pathlib import Path
+
+import numpy as np
 
 from econet.io.atomic import atomic_path, write_json
 
@@ -47,6 +51,40 @@ def file_sha256(path, chunk: int = 1 << 22) -> str:
 def digest(obj) -> str:
     """Stable hash of a JSON-able object."""
     return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+def fingerprint(value) -> str:
+    """Stable digest of a stage result or one of its fields: arrays by dtype, shape and bytes,
+    mappings and sequences item by item, dataclasses field by field, anything else pickled.
+    Equal values give equal digests within one environment; a false difference only costs a
+    rerun."""
+    h = hashlib.sha256()
+    _feed(h, value)
+    return h.hexdigest()[:20]
+
+
+def _feed(h, value) -> None:
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        h.update(f"nd{value.dtype.str}{value.shape}".encode())
+        h.update(np.ascontiguousarray(value).view(np.uint8).ravel().data)
+    elif value is None or isinstance(value, (bool, int, float, str, bytes)):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, dict):
+        h.update(f"dict{len(value)}".encode())
+        for k in sorted(value, key=repr):
+            _feed(h, k)
+            _feed(h, value[k])
+    elif isinstance(value, (list, tuple)):
+        h.update(f"{type(value).__name__}{len(value)}".encode())
+        for item in value:
+            _feed(h, item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(type(value).__qualname__.encode())
+        for f in dataclasses.fields(value):
+            _feed(h, f.name)
+            _feed(h, getattr(value, f.name))
+    else:
+        h.update(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def package_versions() -> dict[str, str]:

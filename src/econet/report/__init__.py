@@ -1,5 +1,5 @@
-"""Maps, figures and the HTML report."""
+"""Maps, figures and the HTML report assembled from the stages' sections."""
 
-from econet.report.html import write_report
+from econet.report.html import ReportSection, report_page, write_report
 
-__all__ = ["write_report"]
+__all__ = ["ReportSection", "report_page", "write_report"]

@@ -1,17 +1,19 @@
-"""The HTML report: one page with the maps, the key numbers and every product of the run.
+"""The HTML report: one page assembled from the sections that each stage contributes.
 
-Figures are PNG files beside ``report.html`` so the folder can be zipped and opened anywhere.
+A :class:`ReportSection` carries a stage's title, its HTML parts (tables, text, figures drawn
+beside the page as PNG) and its headline numbers. The page shows every headline number at the
+top, the lead figures, then each section in pipeline order, the products and the stage timings,
+so the folder can be zipped and opened anywhere.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from econet import __version__
 from econet.io.atomic import write_text
-from econet.report.figures import network_map
 from econet.report.tables import html_table, kpi
 
 _CSS = """
@@ -23,76 +25,63 @@ th{background:#f3f3f3} td:first-child,th:first-child{text-align:left} img{max-wi
 """
 
 
-def write_report(ctx) -> list[str]:
-    """Write the network map, each stage's section and ``report.html``; return the files written.
+@dataclass
+class ReportSection:
+    """A stage's part of the report: ``title``, HTML ``parts``, the PNG ``figures`` it wrote
+    (paths relative to the report), ``headline`` numbers (label -> value) shown at the top, and
+    an optional ``lead`` figure shown under them (the network map)."""
 
-    The page is the header and key numbers, the network map, then the ``report`` section of every
-    stage in pipeline order, the products table and the stage timings.
-    """
-    L, run, res = ctx.landscape, ctx.run, ctx.results
-    grid = L.grid
-    src = res["sources"].table
-    corridors = res["corridors"]["corridors"]
-    from econet.network import node_table
+    title: str
+    parts: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)
+    headline: dict[str, object] = field(default_factory=dict)
+    lead: str | None = None
 
-    nodes = node_table(res["network"]["graph"])
-    context = {k: L.vector(k) for k in ("roads", "mines") if k in ctx.study.vectors}
-    network_map(
-        grid,
-        L.landcover(),
-        L.classes,
-        src,
-        corridors,
-        nodes,
-        run.product("map_network.png"),
-        title=f"{ctx.study.study.name}: sources and least-cost corridors",
-        **context,
-    )
-    written = ["report.html", "map_network.png"]
-    sections = []
-    products: dict[str, str] = {}
-    for stage in ctx.stages:
-        if stage.name not in res:  # skipped: the study did not ask for it
-            continue
-        products.update(stage.products)
-        if stage.report is not None:
-            part, figures = stage.report(ctx, res[stage.name])
-            sections.append(part)
-            written.extend(figures)
-    products["manifest.json"] = "inputs with checksums, resolved study, versions, stage timings"
 
-    summary = res["network"]["summary"]
-    conn = res["connectivity"]["overall"]
-    stages = pd.DataFrame(
+def report_page(
+    title: str,
+    subtitle: str,
+    sections: list[ReportSection],
+    products: dict[str, str],
+    timings: pd.DataFrame,
+) -> str:
+    """The report as one HTML page."""
+    headline = [kpi(label, value) for s in sections for label, value in s.headline.items()]
+    leads = [
+        f"<h2>{html.escape(s.title)}</h2><img src='{html.escape(s.lead)}' alt='{html.escape(s.title)}'>"
+        for s in sections
+        if s.lead
+    ]
+    body = [f"<h2>{html.escape(s.title)}</h2>\n" + "\n".join(s.parts) for s in sections]
+    rows = [
+        f"<tr><td><a href='{html.escape(k)}'>{html.escape(k)}</a></td>"
+        f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+        for k, v in products.items()
+    ]
+    return "\n".join(
         [
-            {"stage": k, "seconds": v.get("seconds", 0.0), "reused": bool(v.get("cached"))}
-            for k, v in run.manifest.get("stages", {}).items()
+            f"<!doctype html><html><head><meta charset='utf-8'><title>econet – {html.escape(title)}</title>",
+            f"<style>{_CSS}</style></head><body>",
+            f"<h1>{html.escape(title)}</h1>",
+            f"<p class='muted'>{html.escape(subtitle)}</p>",
+            "<div>",
+            *headline,
+            "</div>",
+            *leads,
+            *body,
+            "<h2>Products</h2><table><tr><th>file</th><th>content</th></tr>",
+            *rows,
+            "</table>",
+            "<h2>Run</h2>",
+            html_table(timings, "{:.2f}"),
+            "</body></html>",
         ]
     )
-    parts = [
-        f"<!doctype html><html><head><meta charset='utf-8'><title>econet – {html.escape(ctx.study.study.name)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>{html.escape(ctx.study.study.name)}</h1>",
-        f"<p class='muted'>econet {__version__} · grid {grid.width} x {grid.height} cells at {grid.cell_size_m:g} m · "
-        f"{grid.area_km2:,.1f} km² · {html.escape(grid.crs.to_string())}</p>",
-        "<div>",
-        kpi("ecological sources", len(src)),
-        kpi("corridors", len(corridors)),
-        kpi("components", summary["components"]),
-        kpi("ECA (km²)", f"{conn['ECA_km2']:.1f}"),
-        kpi("average degree", f"{summary['average_degree']:.2f}"),
-        "</div>",
-        "<h2>Ecological network</h2><img src='map_network.png' alt='network map'>",
-        *sections,
-        "<h2>Products</h2><table><tr><th>file</th><th>content</th></tr>",
-        *[
-            f"<tr><td><a href='{html.escape(k)}'>{html.escape(k)}</a></td><td style='text-align:left'>{html.escape(v)}</td></tr>"
-            for k, v in products.items()
-        ],
-        "</table>",
-        "<h2>Run</h2>",
-        html_table(stages, "{:.2f}"),
-        "</body></html>",
-    ]
-    write_text(run.product("report.html"), "\n".join(parts))
-    return written
+
+
+def write_report(path, title: str, subtitle: str, sections, products, timings) -> None:
+    """Write :func:`report_page` to ``path`` (atomically)."""
+    write_text(path, report_page(title, subtitle, sections, products, timings))
+
+
+__all__ = ["ReportSection", "report_page", "write_report"]

@@ -1,4 +1,4 @@
-"""The corridors stage's compute on a small landscape with roads and an open pit."""
+"""The corridor network (the corridors stage's computation) on a small landscape with roads and an open pit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from affine import Affine
 from rasterio.crs import CRS
 
 from econet.config import CorridorsSection
-from econet.corridors.stage import corridor_network
+from econet.corridors import corridor_network
 from econet.grid import Grid
 from econet.habitat import Sources, patch_table
 from econet.landcover import GLOBELAND30
@@ -39,22 +39,22 @@ def test_corridor_network_wiring():
     )
     cfg = CorridorsSection(width_cost=120.0, local_width_m=60.0, subregional_width_m=90.0, regional_width_m=150.0)
     out = corridor_network(res, Sources(table, labels), grid, cfg, roads, mines)
-    c = out["corridors"]
+    c = out.paths
     assert c[["from_id", "to_id"]].values.tolist() == [[1, 2], [2, 3]]
     assert set(c.columns) >= {"gravity", "class", "tier", "breakpoints", "length_m", "cost", "cwd_to_euclid"}
     assert c["class"].tolist().count("important") == 1
     # 1-2 crosses the expressway once (the local road is not a breakpoint); 2-3 crosses the pit.
-    bp = out["breakpoints"]
+    bp = out.breakpoints
     assert bp[["corridor_id", "kind", "feature"]].values.tolist() == [[1, "road", "G1"], [2, "mine", "pit"]]
     assert c["breakpoints"].tolist() == [1, 1]
-    fr = out["fractures"]
+    fr = out.fractures
     assert fr["corridor_id"].tolist() == [2] and fr["area_m2"].iloc[0] > 0
-    m = out["gravity_matrix"]
+    m = out.gravity_matrix
     assert m.shape == (3, 3) and m.loc[1, 2] == m.loc[2, 1] and np.isnan(m.loc[1, 3])
-    nlcc = out["nlcc"]
+    nlcc = out.nlcc
     assert np.nanmax(nlcc) <= 120.0 and np.isfinite(nlcc).sum() > 0
-    assert out["allocation"].shape == res.shape and set(np.unique(out["allocation"])) == {1, 2, 3}
-    tiers = out["tiers"]
+    assert out.allocation.shape == res.shape and set(np.unique(out.allocation)) == {1, 2, 3}
+    tiers = out.tiers
     assert set(tiers["tier"]) <= {"regional", "sub-regional", "local"} and len(tiers) == 2
 
 
@@ -75,6 +75,6 @@ def test_one_source_gives_an_empty_network():
         crs=grid.crs,
     )
     out = corridor_network(res, Sources(table, labels), grid, CorridorsSection(width_cost=100.0), roads, mines)
-    assert len(out["corridors"]) == 0 and len(out["breakpoints"]) == 0 and len(out["fractures"]) == 0
-    assert np.isnan(out["nlcc"]).all() and out["gravity_matrix"].shape == (1, 1)
-    assert np.isfinite(out["cost"]).all() and (out["allocation"] == 1).all()
+    assert len(out.paths) == 0 and len(out.breakpoints) == 0 and len(out.fractures) == 0
+    assert np.isnan(out.nlcc).all() and out.gravity_matrix.shape == (1, 1)
+    assert np.isfinite(out.cost).all() and (out.allocation == 1).all()

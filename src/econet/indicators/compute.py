@@ -1,22 +1,25 @@
-"""Pipeline stage of the indicators package: the models a study's [indicators] section asks for,
-their rasters, the RSEI loadings, and per-source (and per-corridor) tables. Optional: runs only
-when the study has an [indicators] section."""
+"""The indicators a study asks for, computed together from the landscape
+(docs/methods/indicators.md), and their summaries per source and per corridor.
+
+Spectral indices, RSEI, carbon sink, the InVEST-equivalent service models (habitat quality,
+carbon storage, water yield, sediment retention), water conservation, eco-elasticity and
+ecological sensitivity are rasters on the template grid; they need only the landscape, so they
+are computed before sources and resistance, which may use them. Per-source means and
+per-corridor carbon sink need the sources and corridors and are computed after them.
+"""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from rasterio import features
 
 from econet.indicators import invest, spectral
-from econet.indicators.biophysical import (
-    check_columns,
-    column,
-    default_biophysical_table,
-    read_biophysical_table,
-)
+from econet.indicators.biophysical import check_columns, column, default_biophysical_table, read_biophysical_table
 from econet.indicators.carbon import POOLS, carbon_sink, carbon_storage, sink_coefficients
 from econet.indicators.elasticity import eco_elasticity, shannon_diversity
 from econet.indicators.habitat_quality import ThreatSpec, habitat_quality
@@ -25,10 +28,7 @@ from econet.indicators.sediment import sediment_retention
 from econet.indicators.sensitivity import DEFAULT_BREAKS, ecological_sensitivity, grade, vegetation_cover
 from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
-from econet.io import write_csv, write_raster
-from econet.report.tables import html_table, section
 from econet.resistance.factors import landcover_values, slope_deg
-from econet.stage import Context, Stage
 from econet.zonal import zonal_mean, zonal_sum
 
 # Indicator rasters: name -> (unit, description). Written as indicator_<name>.tif.
@@ -53,39 +53,52 @@ RASTERS = {
 }
 
 _SPECTRAL_MODELS = {"spectral", "rsei", "sensitivity"}
+# Models that read the biophysical table (the others need only bands and the class table).
+_TABLE_FREE = {"spectral", "rsei", "carbon_sink"}
 
 
-def _layers(study) -> list[str]:
-    # The study's cross-checks guarantee every named layer exists (econet.config).
-    names = {study.landcover.layer, *study.indicators.layer_keys().values()}
-    return sorted(f"layers.{n}" for n in names if n in study.layers)
+@dataclass
+class Indicators:
+    """Indicator rasters (name -> float32, NaN outside land cover; units in ``RASTERS``) and the
+    RSEI principal-component loadings (None without RSEI)."""
+
+    rasters: dict[str, np.ndarray]
+    loadings: pd.DataFrame | None = None
 
 
-def _table(ctx: Context) -> pd.DataFrame:
-    cfg = ctx.study.indicators
-    if cfg.biophysical_table:
-        return read_biophysical_table(cfg.biophysical_table)
-    return default_biophysical_table(ctx.study.landcover.table or "")
+@dataclass
+class IndicatorSummaries:
+    """Per-source means of every indicator (carbon sink summed, t/a) and, with a carbon-sink
+    raster, the carbon sink and area of each corridor's width-tier polygon outside the sources."""
+
+    sources: pd.DataFrame
+    corridors: pd.DataFrame | None = None
 
 
-def _compute(ctx: Context):
-    study, L = ctx.study, ctx.landscape
-    cfg = study.indicators
+def biophysical_table(path: str | None, landcover_table: str | None) -> pd.DataFrame:
+    """The study's biophysical table (InVEST-style CSV), or the one bundled for its class table."""
+    return read_biophysical_table(path) if path else default_biophysical_table(landcover_table or "")
+
+
+def needs_table(models) -> bool:
+    """Whether any of ``models`` reads the biophysical table."""
+    return bool(set(models) - _TABLE_FREE)
+
+
+def compute_indicators(cfg, layer: Callable[[str], np.ndarray], landcover, valid, classes, grid, table=None) -> Indicators:
+    """The rasters of the models ``cfg.models`` asks for (``cfg``: an ``econet.config.IndicatorsSection``).
+
+    ``layer(name)`` returns an input raster on ``grid``; ``landcover`` holds class codes and
+    ``valid`` the cells with land cover; ``classes`` is the class table (carbon-sink
+    coefficients); ``table`` the biophysical table (InVEST conventions) the service models read.
+    Every raster is float32 with NaN outside ``valid``."""
     models = set(cfg.models)
-    grid = L.grid
-    lc = L.landcover()
-    valid = L.valid_mask()
+    lc = landcover
     out: dict[str, np.ndarray] = {}
-    tables: dict[str, pd.DataFrame] = {}
-    table = None
-    if models - {"spectral", "rsei", "carbon_sink"}:
-        table = _table(ctx)
+    loadings = None
 
     def by_class(name):
         return landcover_values(lc, column(table, name))
-
-    def layer(name):
-        return L.raster(name)
 
     if models & _SPECTRAL_MODELS:
         b = {k: layer(v) for k, v in cfg.bands.items() if f"bands.{k}" in cfg.layer_keys()}
@@ -111,9 +124,9 @@ def _compute(ctx: Context):
             sample_cells=cfg.rsei_sample_cells,
         )
         out["rsei"] = res.rsei
-        tables["rsei_loadings"] = res.loadings.reset_index(names="row")
+        loadings = res.loadings.reset_index(names="row")
     if "carbon_sink" in models:
-        out["carbon_sink"] = carbon_sink(lc, sink_coefficients(L.classes), grid.cell_area_m2)
+        out["carbon_sink"] = carbon_sink(lc, sink_coefficients(classes), grid.cell_area_m2)
     use_invest = cfg.backend == "invest"
     workspace = tempfile.TemporaryDirectory(prefix="econet_invest_") if use_invest else None
     try:
@@ -195,106 +208,41 @@ def _compute(ctx: Context):
         out["ecological_sensitivity"] = ecological_sensitivity(factors, dict(cfg.sensitivity_weights))
     for k in out:
         out[k] = np.where(valid, out[k], np.nan).astype(np.float32)
-    tables.update(_zone_tables(ctx, out, cfg))
-    return {"rasters": out, "tables": tables}
+    return Indicators(out, loadings)
 
 
-def _corridor_labels(ctx: Context, width_m: float) -> tuple[np.ndarray, pd.DataFrame]:
-    """Corridor areas: each least-cost path buffered to ``width_m``, outside the sources."""
-    lines = ctx.results["corridors"]["corridors"]
-    grid = ctx.landscape.grid
-    labels = np.zeros(grid.shape, np.int32)
-    if len(lines):
-        shapes = [(geom.buffer(width_m / 2), i + 1) for i, geom in enumerate(lines.geometry)]
-        labels = features.rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="int32")
-    labels[ctx.results["sources"].labels > 0] = 0
-    return labels, lines.drop(columns="geometry").reset_index(drop=True)
-
-
-def _zone_tables(ctx: Context, out: dict[str, np.ndarray], cfg) -> dict[str, pd.DataFrame]:
-    """Per-source means of every indicator (carbon sink summed, t/a); per-corridor carbon sink."""
-    src = ctx.results["sources"]
-    n = int(src.table["id"].max()) + 1 if len(src.table) else 1
-    per_source = pd.DataFrame({"id": src.table["id"].to_numpy()})
-    for name, arr in out.items():
+def summarise_indicators(rasters: dict[str, np.ndarray], source_labels, source_ids, tiers, grid) -> IndicatorSummaries:
+    """Per-source means of every raster (``carbon_sink`` summed, t/a) over the ``source_labels``
+    cells of each of ``source_ids``; per-corridor carbon sink over each corridor's width-tier
+    polygon (``tiers``: corridor_id, from_id, to_id, tier, width_m) outside the sources."""
+    ids = np.asarray(source_ids, dtype=int)
+    n = int(ids.max()) + 1 if ids.size else 1
+    per_source = pd.DataFrame({"id": ids})
+    for name, arr in rasters.items():
         if name == "carbon_sink":
-            per_source["carbon_sink_t_a"] = zonal_sum(src.labels, arr, n)[per_source["id"]]
+            per_source["carbon_sink_t_a"] = zonal_sum(source_labels, arr, n)[ids]
         else:
-            per_source[f"{name}_mean"] = zonal_mean(src.labels, arr, n)[per_source["id"]]
-    tables = {"indicators_sources": per_source}
-    if "carbon_sink" in out:
-        labels, corridors = _corridor_labels(ctx, cfg.corridor_width_m)
-        m = len(corridors)
-        sink = zonal_sum(labels, out["carbon_sink"], m + 1)[1:]
-        cells = np.bincount(labels.ravel(), minlength=m + 1)[1:]
-        keep = [c for c in ("from_id", "to_id", "length_m") if c in corridors.columns]
-        per_corridor = corridors[keep].copy()
-        per_corridor["area_ha"] = cells * ctx.landscape.grid.cell_area_m2 / 1e4
-        per_corridor["carbon_sink_t_a"] = sink
-        tables["indicators_corridors"] = per_corridor
-    return tables
-
-
-def _write(ctx: Context, res) -> list[str]:
-    grid = ctx.landscape.grid
-    paths = []
-    for name, arr in res["rasters"].items():
-        unit, what = RASTERS[name]
-        path = f"indicator_{name}.tif"
-        write_raster(ctx.run.product(path), arr, grid, nodata=float("nan"), description=f"{what} ({unit})")
-        paths.append(path)
-    for name, table in res["tables"].items():
-        write_csv(ctx.run.product(f"{name}.csv"), table)
-        paths.append(f"{name}.csv")
-    return paths
-
-
-def _report(ctx: Context, res) -> tuple[str, list[str]]:
-    from econet.report.figures import raster_map
-
-    figures, parts = [], []
-    shown = [k for k in ("rsei", "habitat_quality", "water_yield", "carbon_sink") if k in res["rasters"]]
-    for name in shown[:2]:
-        path = f"map_indicator_{name}.png"
-        unit, what = RASTERS[name]
-        raster_map(ctx.landscape.grid, res["rasters"][name], ctx.run.product(path), what, cmap="RdYlGn", label=unit)
-        figures.append(path)
-        parts.append(f"<img src='{path}' alt='{what}'>")
-    rasters = res["rasters"]
-    summary = pd.DataFrame(
-        [
-            {"indicator": k, "unit": RASTERS[k][0], "mean": float(np.nanmean(v)), "max": float(np.nanmax(v))}
-            for k, v in rasters.items()
-        ]
-    )
+            per_source[f"{name}_mean"] = zonal_mean(source_labels, arr, n)[ids]
+    per_corridor = None
     if "carbon_sink" in rasters:
-        parts.append(f"<p>Total carbon sink: {np.nansum(rasters['carbon_sink']):,.1f} t/a</p>")
-    parts.append(html_table(summary))
-    if "rsei_loadings" in res["tables"]:
-        parts.append(section("RSEI loadings", html_table(res["tables"]["rsei_loadings"]), level=3))
-    return section("Ecological indicators", *parts), figures
+        m = len(tiers)
+        labels = np.zeros(grid.shape, np.int32)
+        if m:
+            shapes = [(geom, i + 1) for i, geom in enumerate(tiers.geometry)]
+            labels = features.rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="int32")
+        labels[source_labels > 0] = 0
+        per_corridor = pd.DataFrame(tiers.drop(columns="geometry")).reset_index(drop=True)
+        per_corridor["area_ha"] = np.bincount(labels.ravel(), minlength=m + 1)[1:] * grid.cell_area_m2 / 1e4
+        per_corridor["carbon_sink_t_a"] = zonal_sum(labels, rasters["carbon_sink"], m + 1)[1:]
+    return IndicatorSummaries(per_source, per_corridor)
 
 
-def _enabled(study) -> bool:
-    return study.indicators is not None
-
-
-INDICATORS_STAGE = Stage(
-    "indicators",
-    "Ecological indicators",
-    ("sources", "corridors"),
-    ("indicators", "landcover"),
-    _layers,
-    _compute,
-    _write,
-    _report,
-    {
-        "indicator_<name>.tif": "one raster per indicator the study asks for (NDVI, RSEI, carbon sink, ...)",
-        "indicators_sources.csv": "per-source means of every indicator; carbon sink summed (t/a)",
-        "indicators_corridors.csv": "carbon sink (t/a) and area of each corridor buffer, outside the sources",
-        "rsei_loadings.csv": "RSEI principal-component loadings, eigenvalues and percent of variance",
-    },
-    enabled=_enabled,
-)
-
-__all__ = ["INDICATORS_STAGE", "RASTERS"]
+__all__ = [
+    "IndicatorSummaries",
+    "Indicators",
+    "RASTERS",
+    "biophysical_table",
+    "compute_indicators",
+    "needs_table",
+    "summarise_indicators",
+]

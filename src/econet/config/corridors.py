@@ -1,0 +1,44 @@
+"""``[corridors]``: least-cost paths and corridors between source pairs (docs/methods/corridors.md)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from econet.config.base import PositiveFloat, Ref, Section
+
+
+class CorridorsSection(Section):
+    """Least-cost paths and corridors between source pairs (Linkage Mapper; seeds 001, 003).
+
+    ``width_cost`` is the one corridor cutoff: the normalised least-cost corridors are truncated
+    at it, and the circuit stage's pinch points are mapped inside the same corridors."""
+
+    # Candidate pairs: cheapest-source zones touch, nearest-source zones touch, or all pairs.
+    pairs: Literal["allocation_adjacency", "euclidean_adjacency", "all"] = "allocation_adjacency"
+    max_cost: PositiveFloat | None = None  # drop corridors costlier than this (resistance x m)
+    max_euclid_m: PositiveFloat | None = None  # drop pairs whose edges are farther apart (m)
+    n_nearest: int | None = Field(None, ge=1)  # keep each source's N cheapest neighbours
+    drop_through_sources: bool = True  # drop a pair whose least-cost path crosses a third source
+    width_cost: PositiveFloat | None = None  # NLCC corridors truncated at this CWD (resistance x m)
+    regional_width_m: PositiveFloat = 400.0  # seed 003: 300-500 m
+    subregional_width_m: PositiveFloat = 200.0  # seed 003: 100-300 m
+    local_width_m: PositiveFloat = 100.0  # seed 003: 100 m
+    gravity_area_unit: Literal["m2", "ha", "km2"] = "m2"  # unit of S in ln(S)
+    roads: str | None = None  # vector layer for breakpoints (a LineString layer)
+    road_class_field: str = "road_class"
+    breakpoint_road_classes: list[str] = ["expressway", "highway"]
+    mines: str | None = None  # vector layer for mine breakpoints and open-pit fracture surfaces
+    mine_method_field: str = "method"
+    open_pit: str = "open_pit"  # value of mine_method_field that marks open pits
+
+    def tier_widths_m(self) -> dict[str, float]:
+        """Buffer width (m) of each corridor tier."""
+        return {"regional": self.regional_width_m, "sub-regional": self.subregional_width_m, "local": self.local_width_m}
+
+    def refs(self, at: str) -> list[Ref]:
+        return [Ref(f"{at}.{key}", "vector", name) for key in ("roads", "mines") if (name := getattr(self, key))]
+
+
+__all__ = ["CorridorsSection"]

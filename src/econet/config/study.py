@@ -1,0 +1,242 @@
+"""The study file: a TOML document validated by a typed schema, one section per stage.
+
+Every problem in a study (unknown keys, wrong types, missing files, impossible values, names of
+layers that do not exist) is collected and reported together as a
+:class:`~econet.errors.StudyError`, each with its dotted key and what to do. Units are in key
+names (``min_area_km2``, ``edge_width_m``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError, model_validator
+
+from econet.config.base import PositiveFloat, Ref, Section
+from econet.config.circuit import CircuitSection
+from econet.config.connectivity import ConnectivitySection
+from econet.config.corridors import CorridorsSection
+from econet.config.indicators import IndicatorsSection
+from econet.config.landcover import LandCoverSection
+from econet.config.layers import RasterLayer, VectorLayer
+from econet.config.network import NetworkSection, RobustnessSection
+from econet.config.resistance import ResistanceSection
+from econet.config.sources import SourcesSection
+from econet.errors import Problem, StudyError
+
+
+class StudyMeta(Section):
+    """``[study]``: the study's name and the template grid every layer is aligned to."""
+
+    name: str = "study"
+    target_crs: str | None = None  # e.g. "EPSG:4548"; required when inputs are geographic
+    template: str = "landcover"  # the raster layer whose grid every other layer is aligned to
+    cell_size_m: PositiveFloat | None = None  # resample the template to this cell size
+
+    def refs(self, at: str) -> list[Ref]:
+        return [Ref(f"{at}.template", "layer", self.template)]
+
+    def grid_spec(self) -> dict:
+        """What defines the template grid (everything here but the name)."""
+        return self.model_dump(mode="json", exclude={"name"})
+
+
+# Section name -> schema, in the order of the study file; None-able sections are optional stages.
+SECTIONS: dict[str, type[Section]] = {
+    "study": StudyMeta,
+    "landcover": LandCoverSection,
+    "indicators": IndicatorsSection,
+    "sources": SourcesSection,
+    "resistance": ResistanceSection,
+    "corridors": CorridorsSection,
+    "connectivity": ConnectivitySection,
+    "circuit": CircuitSection,
+    "network": NetworkSection,
+    "robustness": RobustnessSection,
+}
+OPTIONAL = ("indicators", "circuit")
+
+
+class Study(Section):
+    """A whole study: inputs, then one section per stage."""
+
+    study: StudyMeta = StudyMeta()
+    layers: dict[str, RasterLayer]
+    vectors: dict[str, VectorLayer] = {}
+    landcover: LandCoverSection = LandCoverSection()
+    sources: SourcesSection = SourcesSection()
+    resistance: ResistanceSection = ResistanceSection()
+    corridors: CorridorsSection = CorridorsSection()
+    connectivity: ConnectivitySection = ConnectivitySection()
+    network: NetworkSection = NetworkSection()
+    robustness: RobustnessSection = RobustnessSection()
+    indicators: IndicatorsSection | None = None  # optional stage: runs only when given
+    circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
+
+    @model_validator(mode="after")
+    def _circuit_needs_corridors(self):
+        if self.circuit is not None and self.corridors.width_cost is None:
+            raise ValueError(
+                "[circuit] maps pinch points inside the least-cost corridors: set corridors.width_cost "
+                "(the corridor cutoff in resistance x m, e.g. 2000)"
+            )
+        return self
+
+    def section(self, dotted: str):
+        """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
+        node = self
+        for part in dotted.split("."):
+            node = getattr(node, part)
+            if node is None:
+                return None
+        return node
+
+    def derived_layers(self) -> list[str]:
+        """Rasters that the ``[indicators]`` section computes and other sections may name."""
+        return [] if self.indicators is None else self.indicators.products()
+
+    def refs(self, dotted: str) -> list[Ref]:
+        """The inputs a section names (see :meth:`Section.refs`)."""
+        node = self.section(dotted)
+        return [] if node is None else node.refs(dotted)
+
+
+def _valid_parts(data: dict, study: Study | None) -> dict[str, list[Section]]:
+    """Each section of the study as valid models: the section itself, or, when it has errors
+    (reported by the validation of the whole study), its valid keys, so that the layers they
+    name are checked too and every problem is reported at once."""
+    if study is not None:
+        return {name: [node] for name in SECTIONS if (node := getattr(study, name)) is not None}
+    out: dict[str, list[Section]] = {}
+    quiet = {"check_files": False}
+    for name, model in SECTIONS.items():
+        raw = data.get(name, None if name in OPTIONAL else {})
+        if not isinstance(raw, dict):
+            continue
+        try:
+            out[name] = [model.model_validate(raw, context=quiet)]
+            continue
+        except ValidationError as exc:
+            bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+        good = {k: v for k, v in raw.items() if k not in bad}
+        try:
+            out[name] = [model.model_validate(good, context=quiet)]
+        except ValidationError:  # a check between keys fails: take the keys one by one
+            parts = []
+            for k, v in good.items():
+                try:
+                    parts.append(model.model_validate({k: v}, context=quiet))
+                except ValidationError:
+                    pass
+            out[name] = parts
+    return out
+
+
+def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
+    """Every layer, vector and file a section names must exist: in ``[layers]``, as a raster
+    that ``[indicators]`` computes, or in ``[vectors]``. Land cover must be categorical."""
+    layers, vectors = data.get("layers", {}), data.get("vectors", {})
+    if not isinstance(layers, dict):
+        return []
+    vectors = vectors if isinstance(vectors, dict) else {}
+    sections = _valid_parts(data, study)
+    derived: set[str] | None = set()
+    if "indicators" in data:
+        try:  # the names it computes, unless the section has errors (then none is reported)
+            derived = set(IndicatorsSection.model_validate(data["indicators"], context={"check_files": False}).products())
+        except (ValidationError, TypeError):
+            derived = None
+    problems, seen = [], set()
+    for name, nodes in sections.items():
+        problems += [p for node in nodes for p in node.problems(name)]
+        for ref in (r for node in nodes for r in node.refs(name)):
+            if ref in seen:
+                continue
+            seen.add(ref)
+            if ref.kind == "layer" and ref.name not in layers:
+                if derived is None or (name != "indicators" and ref.name in derived):
+                    continue
+                computed = " (or an indicator that [indicators] computes)" if name != "indicators" else ""
+                problems.append(
+                    Problem(
+                        ref.key,
+                        f"names layer '{ref.name}', which is not in [layers]{computed}; "
+                        f"add [layers.{ref.name}] or name another layer",
+                    )
+                )
+            elif ref.kind == "vector" and ref.name not in vectors:
+                problems.append(
+                    Problem(
+                        ref.key,
+                        f"names vector layer '{ref.name}', which is not in [vectors]; "
+                        f"add [vectors.{ref.name}] or remove it",
+                    )
+                )
+    landcover = next(iter(sections.get("landcover", [])), None)
+    if isinstance(landcover, LandCoverSection) and isinstance(layers.get(landcover.layer), dict):
+        if layers[landcover.layer].get("kind", "continuous") != "categorical":
+            problems.append(
+                Problem(
+                    f"layers.{landcover.layer}.kind",
+                    'land cover must be kind = "categorical" (classes are resampled by nearest/mode)',
+                )
+            )
+    return problems
+
+
+def _problem_from(err: dict) -> Problem:
+    loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-")) or "(top level)"
+    kind = err["type"]
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        msg = "unknown key; remove it or check its spelling against `econet init`'s example"
+    elif kind == "missing":
+        msg = "required key is missing; add it"
+    elif kind != "value_error" and isinstance(err.get("input"), (str, int, float, bool)):
+        msg = f"{msg} (got {err['input']!r})"
+    if loc == "(top level)" and "corridors.width_cost" in msg:
+        loc = "corridors.width_cost"
+    return Problem(loc, msg)
+
+
+def _without_moved_keys(data: dict) -> tuple[dict, list[Problem]]:
+    """The study without keys that moved to another section, and a problem for each."""
+    problems, out = [], dict(data)
+    for name, model in SECTIONS.items():
+        raw = data.get(name)
+        if isinstance(raw, dict) and any(k in raw for k in model.moved):
+            problems += [Problem(f"{name}.{k}", msg) for k, msg in model.moved.items() if k in raw]
+            out[name] = {k: v for k, v in raw.items() if k not in model.moved}
+    return out, problems
+
+
+def parse_study(data: dict, base_dir: str | Path = ".", check_files: bool = True, source: str = "study") -> Study:
+    """Validate a study given as a dict; raise StudyError listing every problem."""
+    if not isinstance(data, dict):
+        raise StudyError([Problem("(top level)", "a study is a TOML table of sections")], source)
+    data, problems = _without_moved_keys(data)
+    study = None
+    try:
+        study = Study.model_validate(data, context={"base_dir": str(base_dir), "check_files": check_files})
+    except ValidationError as exc:
+        problems += [_problem_from(e) for e in exc.errors()]
+    problems += reference_problems(data, study)
+    if problems:
+        raise StudyError(problems, source)
+    return study
+
+
+def load_study(path: str | Path, check_files: bool = True) -> Study:
+    """Read and validate a study TOML file. Relative paths are taken from the file's folder."""
+    path = Path(path)
+    if not path.exists():
+        raise StudyError([Problem(str(path), "study file not found; create one with `econet init`")], str(path))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyError([Problem("(syntax)", f"not valid TOML: {exc}")], str(path)) from None
+    return parse_study(data, base_dir=path.parent, check_files=check_files, source=str(path))
+
+
+__all__ = ["OPTIONAL", "SECTIONS", "Study", "StudyMeta", "load_study", "parse_study", "reference_problems"]

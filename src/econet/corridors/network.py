@@ -1,0 +1,105 @@
+"""The corridor network of a set of sources: everything the least-cost corridor analysis makes
+from one resistance surface (docs/methods/corridors.md).
+
+Cost distance and allocation from all sources, candidate pairs, bounded per-source searches,
+least-cost paths, the normalised least-cost corridor field, the gravity model, width tiers,
+breakpoints at roads and mines and fracture surfaces in open pits. The per-source searches are
+kept: they are the one source of cost-weighted distances for every later consumer (pinch points,
+barriers, scenario re-scoring).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from econet.corridors.breakpoints import breakpoints, fracture_surfaces
+from econet.corridors.costdistance import cost_distance
+from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resistance
+from econet.corridors.paths import link_sources
+from econet.corridors.widths import tier_polygons, width_tiers
+
+
+@dataclass
+class Corridors:
+    """The least-cost corridor network.
+
+    ``paths``: one LineString per corridor (id, from_id, to_id, length_m, cost, euclid_m,
+    cwd_to_euclid, gravity, class, tier, breakpoints); ``cost``: cumulative cost to the cheapest
+    source (float32, resistance x m, NaN where unreachable); ``allocation``: id of that source
+    (0 none); ``nlcc``: normalised least-cost corridors truncated at ``width_cost`` (NaN outside;
+    None without a width); ``dropped``: candidate pairs left out and why; ``gravity_matrix``: G
+    between linked sources; ``tiers``: each path buffered by its tier's width (corridor_id,
+    from_id, to_id, tier, width_m); ``breakpoints``: road and mine crossings; ``fractures``:
+    corridor parts inside open pits (None without mines); ``width_cost``: the corridor cutoff
+    the searches cover."""
+
+    paths: gpd.GeoDataFrame
+    cost: np.ndarray
+    allocation: np.ndarray
+    nlcc: np.ndarray | None
+    dropped: pd.DataFrame
+    gravity_matrix: pd.DataFrame
+    tiers: gpd.GeoDataFrame
+    breakpoints: gpd.GeoDataFrame
+    fractures: gpd.GeoDataFrame | None
+    width_cost: float | None = None
+
+    @property
+    def pairs(self) -> list[tuple[int, int]]:
+        """The linked source pairs (from_id, to_id), in corridor order."""
+        return [(int(a), int(b)) for a, b in zip(self.paths["from_id"], self.paths["to_id"])]
+
+
+def corridor_network(surface, sources, grid, cfg, roads=None, mines=None) -> Corridors:
+    """The corridor network between ``sources`` (``Sources``: label raster and patch table) over a
+    resistance ``surface`` on ``grid``. ``cfg`` holds the corridor parameters (a
+    ``econet.config.CorridorsSection``); ``roads`` and ``mines`` (GeoDataFrames in the grid's
+    CRS) give breakpoints and fracture surfaces."""
+    cd = cost_distance(surface, sources.labels, grid.cell_size_m)
+    link = link_sources(
+        surface,
+        sources.labels,
+        sources.table,
+        grid,
+        pairs=cfg.pairs,
+        allocation=cd.allocation,
+        max_euclid_m=cfg.max_euclid_m,
+        max_cost=cfg.max_cost,
+        n_nearest=cfg.n_nearest,
+        drop_through_sources=cfg.drop_through_sources,
+        width_cost=cfg.width_cost,
+    )
+    ids = sources.table["id"].to_numpy().astype(int)
+    area = pd.Series(sources.table["area_km2"].to_numpy() * 1e6, index=ids)
+    mean_res = pd.Series(source_mean_resistance(surface, sources.labels, ids), index=ids)
+    lines = link.paths
+    grav = gravity(lines, area, mean_res, cfg.gravity_area_unit)
+    lines["gravity"] = grav["gravity"].to_numpy()
+    lines["class"] = grav["class"].to_numpy()
+    lines["tier"] = width_tiers(grav)
+    tiers = tier_polygons(lines, lines["tier"], cfg.tier_widths_m())
+    points = breakpoints(
+        lines, roads, mines, cfg.breakpoint_road_classes, cfg.road_class_field, merge_within_m=3 * grid.cell_size_m
+    )
+    fractures = fracture_surfaces(tiers, mines, cfg.mine_method_field, cfg.open_pit) if mines is not None else None
+    lines["breakpoints"] = lines["id"].map(points["corridor_id"].value_counts()).fillna(0).astype(int)
+    cost = np.where(np.isfinite(cd.cost), cd.cost, np.nan).astype(np.float32)
+    return Corridors(
+        paths=lines,
+        cost=cost,
+        allocation=cd.allocation,
+        nlcc=link.nlcc,
+        dropped=link.dropped,
+        gravity_matrix=gravity_matrix(grav, ids),
+        tiers=tiers,
+        breakpoints=points,
+        fractures=fractures,
+        width_cost=cfg.width_cost,
+    )
+
+
+__all__ = ["Corridors", "corridor_network"]

@@ -1,0 +1,36 @@
+"""The stages of a study, one module each, declared with what they read and consume.
+
+``STAGES`` lists them in their natural order; ``econet.pipeline`` derives the order it runs
+them in, and each stage's cache key, from their declarations (``econet.stages.base.Stage``).
+"""
+
+from econet.stages import (
+    circuit,
+    connectivity,
+    corridors,
+    indicators,
+    mspa,
+    network,
+    report,
+    resistance,
+    robustness,
+    sources,
+    summaries,
+)
+from econet.stages.base import Context, Stage, landscape_of
+
+STAGES: tuple[Stage, ...] = (
+    indicators.STAGE,
+    mspa.STAGE,
+    sources.STAGE,
+    resistance.STAGE,
+    corridors.STAGE,
+    summaries.STAGE,
+    connectivity.STAGE,
+    circuit.STAGE,
+    network.STAGE,
+    robustness.STAGE,
+    report.STAGE,
+)
+
+__all__ = ["Context", "STAGES", "Stage", "landscape_of"]

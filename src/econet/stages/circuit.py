@@ -1,0 +1,105 @@
+"""The circuit stage: pinch points, barriers and current-flow centrality of the corridors
+(Linkage Mapper's Pinchpoint, Barrier and Centrality Mappers). Optional: runs only when the study
+has a ``[circuit]`` section."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from econet.circuit.corridors import CorridorCircuits, corridor_circuits
+from econet.corridors.network import Corridors
+from econet.habitat.sources import Sources
+from econet.io import write_csv, write_raster, write_vector
+from econet.report import ReportSection
+from econet.report.tables import html_table
+from econet.resistance.surface import Resistance
+from econet.stages.base import Context, Stage
+
+
+def compute(ctx: Context, sources: Sources, resistance: Resistance, corridors: Corridors) -> CorridorCircuits:
+    cfg, L = ctx.study.circuit, ctx.landscape
+    return corridor_circuits(
+        resistance.surface,
+        sources.labels,
+        L.grid,
+        corridors.pairs,
+        corridors.paths["cost"].to_numpy(),
+        corridors.width_cost,
+        landcover=L.landcover(),
+        mode=cfg.pinchpoint_mode,
+        classes=cfg.classes,
+        barrier_radii_m=cfg.barrier_radii_m,
+        barrier_combine=cfg.barrier_combine,
+        four_neighbours=cfg.four_neighbours,
+        average_resistance=cfg.average_resistance,
+        solver=cfg.solver,
+    )
+
+
+def write(ctx: Context, res: CorridorCircuits) -> list[str]:
+    grid = ctx.landscape.grid
+    if res.current is None:
+        return []
+    write_raster(
+        ctx.run.product("pinchpoint_current.tif"),
+        res.current,
+        grid,
+        nodata=float("nan"),
+        description="current inside the corridors (A, 1 A per corridor pair)",
+    )
+    write_vector(ctx.run.product("pinchpoints.gpkg"), {"pinchpoints": res.pinchpoints})
+    written = ["pinchpoint_current.tif", "pinchpoints.gpkg"]
+    if res.barrier_score is not None:
+        write_raster(
+            ctx.run.product("barrier_score.tif"),
+            res.barrier_score,
+            grid,
+            description="least-cost reduction per metre restored (Barrier Mapper)",
+        )
+        write_raster(
+            ctx.run.product("barrier_percent.tif"),
+            res.barrier_percent,
+            grid,
+            description="least-cost reduction as a percent of the corridor's cost",
+        )
+        write_vector(ctx.run.product("barriers.gpkg"), {"barriers": res.barriers})
+        written += ["barrier_score.tif", "barrier_percent.tif", "barriers.gpkg"]
+    write_csv(ctx.run.product("centrality_edges.csv"), res.centrality_edges)
+    write_csv(ctx.run.product("centrality_nodes.csv"), res.centrality_nodes)
+    return written + ["centrality_edges.csv", "centrality_nodes.csv"]
+
+
+def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
+    rows = {"corridor pairs": len(res.pairs)}
+    if res.pinchpoints is not None:
+        rows["pinch-point patches"] = len(res.pinchpoints)
+        rows["pinch-point area (ha)"] = float(res.pinchpoints["area_ha"].sum()) if len(res.pinchpoints) else 0.0
+    if res.barriers is not None:
+        rows["barrier patches"] = len(res.barriers)
+        rows["barrier area (ha)"] = float(res.barriers["area_ha"].sum()) if len(res.barriers) else 0.0
+    return ReportSection("Circuit theory: pinch points, barriers, centrality", [html_table(pd.DataFrame([rows]))])
+
+
+STAGE = Stage(
+    name="circuit",
+    title="Pinch points, barriers, centrality",
+    reads=("landcover", "circuit"),
+    consumes={
+        "sources": ("labels",),
+        "resistance": ("surface",),
+        "corridors": ("paths", "width_cost"),
+    },
+    compute=compute,
+    write=write,
+    report=report,
+    enabled=lambda study: study.circuit is not None,
+    products={
+        "pinchpoint_current.tif": "current in the least-cost corridors cut at corridors.width_cost (Pinchpoint Mapper)",
+        "pinchpoints.gpkg": "top natural-breaks class of current: patches with area_ha and majority landcover",
+        "barrier_score.tif": "Barrier Mapper improvement score per metre restored (max over radii and pairs)",
+        "barrier_percent.tif": "Barrier Mapper percent reduction of the least cost",
+        "barriers.gpkg": "top natural-breaks class of the barrier score: patches with area_ha and landcover",
+        "centrality_edges.csv": "per corridor: cost, effective resistance, current-flow centrality",
+        "centrality_nodes.csv": "per source: current-flow centrality (Centrality Mapper)",
+    },
+)

@@ -1,0 +1,78 @@
+"""The connectivity stage: PC, ECA and IIC of the sources, and each source's dPC and dIIC."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from econet.connectivity.distances import source_distances
+from econet.connectivity.summary import Connectivity, source_connectivity
+from econet.corridors.network import Corridors
+from econet.habitat.sources import Sources
+from econet.io import write_csv
+from econet.report import ReportSection
+from econet.report.tables import html_table
+from econet.stages.base import Context, Stage
+
+_DISTANCES = {
+    "edge": "edge-to-edge distances",
+    "centroid": "centroid distances",
+    "least_cost": "least-cost distances of the corridors",
+}
+
+
+def compute(ctx: Context, sources: Sources, corridors: Corridors) -> Connectivity:
+    cfg = ctx.study.connectivity
+    table = sources.table
+    dist = source_distances(table, cfg.distance, corridors.paths if cfg.distance == "least_cost" else None)
+    return source_connectivity(
+        table["id"].to_numpy(),
+        table["area_km2"].to_numpy() * 1e6,
+        dist,
+        distance_m=cfg.distance_m,
+        probability=cfg.probability,
+        landscape_area_m2=(cfg.landscape_area_km2 or ctx.landscape.grid.area_km2) * 1e6,
+        iic_threshold_m=cfg.iic_threshold_m,
+        iic_strict=cfg.iic_strict,
+        min_probability=cfg.min_probability,
+        distance=cfg.distance,
+    )
+
+
+def write(ctx: Context, res: Connectivity) -> list[str]:
+    write_csv(ctx.run.product("connectivity_nodes.csv"), res.nodes)
+    write_csv(ctx.run.product("connectivity_overall.csv"), pd.DataFrame([res.overall]))
+    return ["connectivity_nodes.csv", "connectivity_overall.csv"]
+
+
+def report(ctx: Context, res: Connectivity) -> ReportSection:
+    conn = res.overall
+    top = res.nodes.sort_values("dPC", ascending=False).head(10)
+    rule = "<" if ctx.study.connectivity.iic_strict else "≤"
+    return ReportSection(
+        "Connectivity",
+        [
+            f"<p>Probability of connectivity with p = {conn['probability']:g} at {conn['distance_m']:g}; integral "
+            f"index of connectivity with links where d {rule} {conn['iic_threshold_m']:g}; "
+            f"{_DISTANCES[conn['distance']]}, A<sub>L</sub> = {conn['landscape_area_km2']:,.1f} km². "
+            "Exact (Conefor conventions).</p>",
+            html_table(pd.DataFrame([conn]), "{:.6g}"),
+            "<h3>Most important sources (dPC, %)</h3>",
+            html_table(top),
+        ],
+        headline={"ECA (km²)": f"{conn['ECA_km2']:.1f}"},
+    )
+
+
+STAGE = Stage(
+    name="connectivity",
+    title="Connectivity (PC, IIC, dPC, dIIC)",
+    reads=("connectivity",),
+    consumes={"sources": ("table",), "corridors": ("paths",)},
+    compute=compute,
+    write=write,
+    report=report,
+    products={
+        "connectivity_nodes.csv": "dPC and dIIC per source (%) with their intra, flux and connector fractions",
+        "connectivity_overall.csv": "PC, ECA, IIC, EC(IIC) and their intra/direct/step shares (%)",
+    },
+)

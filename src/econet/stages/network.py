@@ -1,0 +1,122 @@
+"""The network stage: topology, communities and correlations of the sources and corridors."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from econet.connectivity.summary import Connectivity
+from econet.corridors.network import Corridors
+from econet.habitat.sources import Sources
+from econet.indicators.compute import IndicatorSummaries
+from econet.io import write_csv, write_vector
+from econet.network.analysis import NetworkAnalysis, analyse_network
+from econet.network.export import write_gexf, write_graphml
+from econet.report import ReportSection
+from econet.report.tables import html_table
+from econet.stages.base import Context, Stage
+
+
+def compute(
+    ctx: Context,
+    sources: Sources,
+    corridors: Corridors,
+    connectivity: Connectivity,
+    summaries: IndicatorSummaries | None = None,
+) -> NetworkAnalysis:
+    cfg = ctx.study.network
+    table = sources.table.merge(connectivity.nodes, on="id")
+    if summaries is not None:  # carbon sink, RSEI... correlate with the topology
+        table = table.merge(summaries.sources, on="id", how="left")
+    return analyse_network(
+        table,
+        corridors.paths,
+        weight=cfg.weight,
+        community_seed=cfg.community_seed,
+        community_resolution=cfg.community_resolution,
+        correlation=cfg.correlation,
+        correlation_by=cfg.correlation_by,
+    )
+
+
+def write(ctx: Context, res: NetworkAnalysis) -> list[str]:
+    net = res.network
+    write_csv(ctx.run.product("network_nodes.csv"), net.node_table())
+    write_csv(ctx.run.product("network_edges.csv"), net.edge_table())
+    write_csv(ctx.run.product("network_summary.csv"), pd.DataFrame([res.summary]))
+    write_csv(ctx.run.product("network_correlations.csv"), res.correlations)
+    write_vector(ctx.run.product("network.gpkg"), {"nodes": net.node_points(), "edges": net.edge_lines()})
+    write_graphml(net.graph, ctx.run.product("network.graphml"))
+    write_gexf(net.graph, ctx.run.product("network.gexf"))
+    return [
+        "network_nodes.csv",
+        "network_edges.csv",
+        "network_summary.csv",
+        "network_correlations.csv",
+        "network.gpkg",
+        "network.graphml",
+        "network.gexf",
+    ]
+
+
+def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
+    from econet.network.figures import correlation_heatmap
+    from econet.report.figures import network_map
+
+    study, L, net = ctx.study, ctx.landscape, res.network
+    nodes = net.node_table()
+    context = {key: L.vector(name) for key in ("roads", "mines") if (name := getattr(study.corridors, key))}
+    network_map(
+        L.grid,
+        L.landcover(),
+        L.classes,
+        net.sources,
+        net.corridors,
+        nodes,
+        ctx.run.product("map_network.png"),
+        title=f"{study.study.name}: sources and least-cost corridors",
+        **context,
+    )
+    figures = ["map_network.png"]
+    keep = [c for c in ("id", "source_type", "degree", "betweenness", "closeness", "eigenvector", "community") if c in nodes]
+    parts = [
+        html_table(pd.DataFrame([res.summary]), "{:.4g}"),
+        "<h3>Most central sources (raw betweenness, as Gephi)</h3>",
+        html_table(nodes.nlargest(10, "betweenness")[keep]),
+    ]
+    r = res.correlation_r
+    if len(r["all sources"]) > 1:
+        method = study.network.correlation.capitalize()
+        correlation_heatmap(
+            r, res.correlation_p, ctx.run.product("network_correlations.png"), f"{method} r between node indicators"
+        )
+        figures.append("network_correlations.png")
+        parts += [f"<h3>{method} correlations</h3>", "<img src='network_correlations.png' alt='correlation heatmap'>"]
+    headline = {"components": res.summary["components"], "average degree": f"{res.summary['average_degree']:.2f}"}
+    return ReportSection("Ecological network", parts, figures, headline=headline, lead="map_network.png")
+
+
+STAGE = Stage(
+    name="network",
+    title="Network topology",
+    reads=("network",),
+    consumes={
+        "sources": ("table",),
+        "corridors": ("paths",),
+        "connectivity": ("nodes",),
+        "summaries": ("sources",),
+    },
+    compute=compute,
+    write=write,
+    report=report,
+    products={
+        "network.graphml": "the network for Gephi / networkx (coordinates in x, y)",
+        "network.gexf": "the network for Gephi, laid out as on the map (viz:position)",
+        "network.gpkg": "network nodes (points) and edges (lines) with their metrics",
+        "network_nodes.csv": "node attributes and topology metrics",
+        "network_edges.csv": "edge attributes",
+        "network_summary.csv": "network-level metrics",
+        "network_correlations.csv": "correlations between node indicators (r, p, n, marks), overall and per type",
+        "network_correlations.png": "correlation heatmap",
+        "map_network.png": "sources and least-cost corridors on the land cover, nodes sized by degree",
+    },
+)

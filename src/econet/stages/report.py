@@ -1,0 +1,65 @@
+"""The report stage: one HTML page of the sections every stage that ran contributes.
+
+It consumes every stage that ran (derived by the pipeline, not listed here), so the report is
+rebuilt whenever any of them changes and always shows all of them. Its compute draws each
+stage's section (figures are PNG files beside the page); its write puts the page together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from econet.report import ReportSection, write_report
+from econet.stages.base import Context, Stage
+
+
+@dataclass
+class Report:
+    """The sections of the report, in pipeline order, and the products table (file -> content)."""
+
+    sections: list[ReportSection]
+    products: dict[str, str]
+
+
+def compute(ctx: Context, **results) -> Report:
+    sections, products = [], {}
+    for stage in ctx.plan:
+        if stage.name not in results:
+            continue
+        products.update(stage.products)
+        if stage.report is not None:
+            sections.append(stage.report(ctx, results[stage.name]))
+    products["manifest.json"] = "inputs with checksums, resolved study, versions, stage timings"
+    return Report(sections, products)
+
+
+def write(ctx: Context, report: Report) -> list[str]:
+    from econet import __version__
+
+    grid = ctx.landscape.grid
+    timings = pd.DataFrame(
+        [
+            {"stage": k, "seconds": v.get("seconds", 0.0), "reused": bool(v.get("cached"))}
+            for k, v in ctx.run.manifest.get("stages", {}).items()
+            if not v.get("skipped")
+        ]
+    )
+    subtitle = (
+        f"econet {__version__} · grid {grid.width} x {grid.height} cells at {grid.cell_size_m:g} m · "
+        f"{grid.area_km2:,.1f} km² · {grid.crs.to_string()}"
+    )
+    write_report(ctx.run.product("report.html"), ctx.study.study.name, subtitle, report.sections, report.products, timings)
+    return ["report.html", *(f for s in report.sections for f in s.figures)]
+
+
+STAGE = Stage(
+    name="report",
+    title="Report",
+    reads=("study",),
+    compute=compute,
+    write=write,
+    consumes_all=True,
+    products={"report.html": "this report; figures beside it as PNG"},
+)
