@@ -9,12 +9,11 @@ import shapely
 from affine import Affine
 from rasterio.crs import CRS
 
-from econet.classify import natural_breaks
+from econet.classify import grade, natural_breaks
 from econet.config import SourcesSection
 from econet.grid import Grid
 from econet.habitat.selection import (
     block_mean,
-    classify,
     connectivity_importance,
     iic_standin,
     merge_within,
@@ -133,7 +132,8 @@ def test_natural_breaks_finds_the_clusters():
     v = np.array([1, 1.1, 1.2, 5, 5.1, 9, 9.2, 20, 20.5, 50, np.nan])
     bins = natural_breaks(v, 5)
     assert bins.tolist() == pytest.approx([1.2, 5.1, 9.2, 20.5, 50])
-    assert classify(v, bins).tolist() == [1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 0]
+    levels = grade(v, bins[:-1], np.arange(1, 6), nodata=0, dtype=np.int16)
+    assert levels.tolist() == [1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 0] and levels.dtype == np.int16
 
 
 def test_natural_breaks_on_big_input_is_deterministic_and_covers_the_maximum():

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from econet.classify import natural_breaks
+from econet.classify import grade, natural_breaks
 from econet.grid import Grid
 from econet.habitat.sources import (
     Sources,
@@ -25,34 +25,12 @@ from econet.habitat.sources import (
     polygonize,
     relabel,
 )
+from econet.rasterops import minmax, weighted_overlay
 
 SIZE_CLASS_NAMES = ("super-large", "large", "medium", "small")
 
 
 # ---- candidate cells ---------------------------------------------------------------------------
-
-
-def range_normalise(values: np.ndarray) -> np.ndarray:
-    """(x - min) / (max - min) over the finite cells, NaN kept; a constant layer gives 0."""
-    v = np.asarray(values, dtype=np.float64)
-    ok = np.isfinite(v)
-    if not ok.any():
-        return np.full(v.shape, np.nan)
-    lo, hi = float(v[ok].min()), float(v[ok].max())
-    return (v - lo) / (hi - lo) if hi > lo else np.where(ok, 0.0, np.nan)
-
-
-def weighted_overlay(layers: dict[str, np.ndarray], weights: dict[str, float], normalise: bool) -> np.ndarray:
-    """S = Σ wᵢ xᵢ (001: range-normalised services; 003: graded sensitivity factors). A cell that
-    is NaN in any layer is NaN."""
-    missing = set(weights) - set(layers)
-    if missing:
-        raise ValueError(f"weights name layers that were not given: {sorted(missing)}")
-    total = None
-    for name, w in weights.items():
-        x = range_normalise(layers[name]) if normalise else np.asarray(layers[name], dtype=np.float64)
-        total = w * x if total is None else total + w * x
-    return total
 
 
 def block_mean(values: np.ndarray, block_cells: int) -> np.ndarray:
@@ -75,12 +53,10 @@ def block_mean(values: np.ndarray, block_cells: int) -> np.ndarray:
     return np.repeat(np.repeat(means, block_cells, axis=0), block_cells, axis=1)[:h, :w]
 
 
-def classify(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
-    """Class 1..len(bins) of each value (right-closed, as mapclassify), 0 for NaN."""
-    v = np.asarray(values, dtype=np.float64)
-    out = np.searchsorted(bins, v, side="left") + 1
-    out = np.minimum(out, len(bins))
-    return np.where(np.isfinite(v), out, 0).astype(np.int16)
+def _levels(score: np.ndarray, k: int) -> np.ndarray:
+    """Natural-breaks level 1..k of each cell (int16), 0 for NaN."""
+    bins = natural_breaks(score, k)
+    return grade(score, bins[:-1], np.arange(1, len(bins) + 1), nodata=0, dtype=np.int16)
 
 
 def service_importance(
@@ -95,10 +71,11 @@ def service_importance(
     averaged on ``block_m`` blocks (None: per cell), graded into ``levels`` natural-breaks
     levels (1 = very unimportant ... 5 = very important). Returns (level raster, mask of the
     top ``keep_levels`` levels: 001 keeps "very important" and "important")."""
-    score = weighted_overlay(layers, weights, normalise=True)
+    scaled = {k: minmax(v, dtype=np.float64) for k, v in layers.items() if k in weights}
+    score = weighted_overlay(scaled, weights, np.float64)
     if block_m:
         score = block_mean(score, max(1, int(round(block_m / cell_size_m))))
-    level = classify(score, natural_breaks(score, levels))
+    level = _levels(score, levels)
     top = int(level.max())
     return level, level > top - keep_levels
 
@@ -114,8 +91,8 @@ def sensitivity_mask(
     natural-breaks classes, the top ``keep_classes`` kept, minus ``exclude`` (heavily developed
     land). Returns (class raster 1..classes, 5 = high; mask of kept cells). The minimum area
     (003: 100 ha) is applied when the cells are made into patches."""
-    score = weighted_overlay(factors, weights, normalise=False)
-    level = classify(score, natural_breaks(score, classes))
+    score = weighted_overlay(factors, weights, np.float64)
+    level = _levels(score, classes)
     keep = level > int(level.max()) - keep_classes
     if exclude is not None:
         keep &= ~exclude
@@ -363,15 +340,12 @@ __all__ = [
     "select_sources",
     "stepping_stone_islets",
     "block_mean",
-    "classify",
     "connectivity_importance",
     "iic_standin",
     "islet_candidates",
     "merge_within",
-    "range_normalise",
     "rasterize_polygons",
     "sensitivity_mask",
     "service_importance",
     "size_classes",
-    "weighted_overlay",
 ]

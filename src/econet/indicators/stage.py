@@ -26,8 +26,9 @@ from econet.indicators.sensitivity import DEFAULT_BREAKS, ecological_sensitivity
 from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
 from econet.io import write_csv, write_raster
+from econet.landcover import landcover_values
+from econet.rasterops import slope_deg
 from econet.report.tables import html_table, section
-from econet.resistance.factors import landcover_values, slope_deg
 from econet.stage import Context, Stage
 from econet.zonal import zonal_mean, zonal_sum
 
