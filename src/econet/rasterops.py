@@ -72,6 +72,10 @@ def weighted_overlay(
 
 # ---- union-find -------------------------------------------------------------------------------
 
+# None here: a fixed set of pairs is grouped with scipy.sparse.csgraph.connected_components
+# (habitat.selection.merge_within); attacks, which add nodes back one at a time, keep their
+# incremental union-find in network.robustness.
+
 
 # ---- terrain ----------------------------------------------------------------------------------
 

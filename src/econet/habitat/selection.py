@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
 
 from econet.classify import grade, natural_breaks
 from econet.grid import Grid
@@ -114,28 +116,20 @@ def rasterize_polygons(geoms, grid) -> np.ndarray:
 
 def merge_within(labels: np.ndarray, geoms, distance_m: float) -> np.ndarray:
     """Give one id to patches whose edge-to-edge distance is at most ``distance_m`` (seed 003's
-    "ecological radiation scope"; single linkage, so chains merge). ``geoms[i]`` is the polygon
+    "ecological radiation scope"; single linkage, so chains merge: the connected components of the
+    graph of pairs within the distance). ``geoms[i]`` is the polygon
     of label i + 1. Cells keep their place: a merged source is a multi-part patch. Ids are
     renumbered by descending merged area."""
     n = int(labels.max())
     geoms = np.asarray(geoms, dtype=object)
     if n == 0 or distance_m <= 0:
         return labels
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="dwithin", distance=distance_m)
-    parent = np.arange(n)
-
-    def root(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in zip(left.tolist(), right.tolist()):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    roots = np.array([root(i) for i in range(n)])
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=distance_m)
+    pairs = coo_array((np.ones(left.size, dtype=np.int8), (left, right)), shape=(n, n))
+    _, group = connected_components(pairs, directed=False)
+    # Each group is named by its lowest patch index (the first seen of the group).
+    _, first = np.unique(group, return_index=True)
+    roots = first[group]
     lut = np.zeros(n + 1, dtype=np.int32)
     lut[1:] = roots + 1
     merged = lut[labels]

@@ -80,6 +80,9 @@ def _arrays(g: nx.Graph):
 
 @numba.njit(cache=True)
 def _find(parent, x):
+    """Root of x's set, compressing the path. With :func:`_union` the one union-find in econet:
+    attacks add nodes or edges back one at a time, which needs an incremental structure (a fixed
+    set of pairs is grouped with scipy's ``connected_components`` instead)."""
     root = x
     while parent[root] != root:
         root = parent[root]
