@@ -11,11 +11,11 @@ from rasterio.crs import CRS
 
 from econet.classify import grade, natural_breaks
 from econet.config import SourcesSection
+from econet.connectivity.indices import iic_indices
 from econet.grid import Grid
 from econet.habitat.selection import (
     block_mean,
     connectivity_importance,
-    iic_standin,
     merge_within,
     select_sources,
     sensitivity_mask,
@@ -105,13 +105,17 @@ def test_dpc_rule_drops_the_isolated_small_patch():
     assert d[2] == pytest.approx(100 * b * b / num, rel=1e-6)
 
 
-def test_iic_standin_by_hand_on_a_chain():
+def test_diic_by_hand_on_a_chain():
     # A - B - C linked at d <= 1000, A-C not: IICnum = 3 + 2(1/2) + 2(1/2) + 2(1/3) = 17/3.
     dist = np.array([[0, 800, 1600], [800, 0, 800], [1600, 800, 0]], float)
-    overall, nodes = iic_standin(np.ones(3), dist, 1000)
+    overall, nodes = iic_indices(np.ones(3), dist, 1000)
     assert overall["IICnum"] == pytest.approx(17 / 3)
     # Without B: 2; without A (or C): 3.
     assert nodes["dIIC"].tolist() == pytest.approx([100 * 8 / 17, 100 * 11 / 17, 100 * 8 / 17])
+    # The source rule gives the same importances over patches at those edge-to-edge distances.
+    geoms = [shapely.box(0, 0, 100, 100), shapely.box(900, 0, 1000, 100), shapely.box(1800, 0, 1900, 100)]
+    got = connectivity_importance(geoms, np.ones(3), "dIIC", 1000)
+    assert got.tolist() == pytest.approx([100 * 8 / 17, 100 * 11 / 17, 100 * 8 / 17])
 
 
 def test_diic_rule_wiring():

@@ -148,40 +148,6 @@ def size_classes(area_km2, thresholds_km2=(7.0, 4.0, 1.0), names=SIZE_CLASS_NAME
     return np.asarray(names, dtype=object)[idx]
 
 
-def iic_standin(attr: np.ndarray, distances: np.ndarray, distance_m: float) -> tuple[dict, pd.DataFrame]:
-    """STAND-IN for the connectivity engine's IIC until it exposes one (METHODS.md §3, Conefor):
-    IICnum = Σᵢ Σⱼ aᵢ aⱼ / (1 + nlᵢⱼ) with links where d ≤ ``distance_m``, i = j included,
-    unconnected pairs 0; dIIC_k = 100 (IICnum − IICnum without k) / IICnum by removal.
-    Exact, O(n) breadth-first searches per removal: fine for the tens to hundreds of patches the
-    rule sees. Returns ({"IICnum"}, DataFrame with column dIIC)."""
-    from scipy.sparse import csr_array
-    from scipy.sparse.csgraph import shortest_path
-
-    attr = np.asarray(attr, dtype=float)
-    n = attr.size
-    adj = (np.asarray(distances, dtype=float) <= distance_m) & ~np.eye(n, dtype=bool)
-
-    def num(mask: np.ndarray) -> float:
-        idx = np.flatnonzero(mask)
-        if idx.size == 0:
-            return 0.0
-        sub = csr_array(adj[np.ix_(idx, idx)].astype(float))
-        nl = shortest_path(sub, method="D", unweighted=True, directed=False)
-        with np.errstate(divide="ignore"):
-            w = np.where(np.isfinite(nl), 1.0 / (1.0 + nl), 0.0)
-        a = attr[idx]
-        return float(a @ w @ a)
-
-    total = num(np.ones(n, bool))
-    d = np.zeros(n)
-    if total > 0:
-        for k in range(n):
-            mask = np.ones(n, bool)
-            mask[k] = False
-            d[k] = 100.0 * (total - num(mask)) / total
-    return {"IICnum": total}, pd.DataFrame({"dIIC": d})
-
-
 def connectivity_importance(
     geoms,
     area_m2: np.ndarray,
@@ -190,9 +156,11 @@ def connectivity_importance(
     probability: float = 0.5,
     landscape_area_m2: float | None = None,
 ) -> np.ndarray:
-    """Each patch's importance for connectivity in percent: dPC (001, 002) from the connectivity
-    engine (edge-to-edge distances, p at ``distance_m``), or dIIC (003) from the stand-in above."""
-    from econet.connectivity.pc import edge_distances, probability_of_connectivity
+    """Each patch's importance for connectivity in percent, over edge-to-edge distances (Conefor
+    conventions, Saura & Pascual-Hortal 2007): dPC (001, 002) with p = ``probability`` at
+    ``distance_m``, or dIIC (003) with links where d <= ``distance_m``."""
+    from econet.connectivity.distances import edge_distances
+    from econet.connectivity.indices import iic_indices, pc_indices
 
     geoms = np.asarray(geoms, dtype=object)
     if geoms.size == 0:
@@ -201,10 +169,11 @@ def connectivity_importance(
     area_m2 = np.asarray(area_m2, dtype=float)
     if index == "dPC":
         a_l = landscape_area_m2 or float(area_m2.sum())
-        _, nodes = probability_of_connectivity(area_m2, dist, distance_m, probability, a_l)
+        _, nodes = pc_indices(area_m2, dist, distance_m, probability, a_l)
         return nodes["dPC"].to_numpy()
     if index == "dIIC":
-        return iic_standin(area_m2, dist, distance_m)[1]["dIIC"].to_numpy()
+        _, nodes = iic_indices(area_m2, dist, distance_m)
+        return nodes["dIIC"].to_numpy()
     raise ValueError(f"index must be 'dPC' or 'dIIC', got {index!r}")
 
 
@@ -335,7 +304,6 @@ __all__ = [
     "stepping_stone_islets",
     "block_mean",
     "connectivity_importance",
-    "iic_standin",
     "islet_candidates",
     "merge_within",
     "rasterize_polygons",
