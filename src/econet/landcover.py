@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 SOURCE_TYPES = ("forest", "shrub-grass", "wetland-water")
 
@@ -66,8 +65,3 @@ def landcover_values(landcover: np.ndarray, table: dict[int, float]) -> np.ndarr
     out = values[idx]
     out[codes[idx] != landcover] = np.nan
     return out
-
-
-def class_frame(classes) -> pd.DataFrame:
-    """The class table as a DataFrame indexed by code."""
-    return pd.DataFrame([c.__dict__ for c in classes]).set_index("code")
