@@ -1,14 +1,17 @@
-"""Class breaks of continuous rasters: the one natural-breaks (Fisher-Jenks) implementation.
+"""Class breaks of continuous rasters and grading by them: the one natural-breaks (Fisher-Jenks)
+implementation and the one grading function, :func:`grade`.
 
-Used to grade resistance factors (METHODS.md §4), to level ecosystem-service and sensitivity
-scores when selecting sources (seeds 001, 003) and to class pinch points and barriers (seed
-002). Grading by the breaks is ``econet.resistance.factors.grade_by_breaks``.
+Used to grade resistance factors (METHODS.md §4) and ecological-sensitivity factors, to level
+ecosystem-service and sensitivity scores when selecting sources (seeds 001, 003) and to class
+pinch points and barriers (seed 002).
 
 Big rasters are classified on a seeded uniform sample of their finite values (10,000 by default,
 the sample size ArcGIS uses for Jenks), so the same input always gives the same breaks.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 
@@ -57,4 +60,39 @@ def natural_breaks(values: np.ndarray, k: int = 5, sample_size: int | None = 10_
     return bins
 
 
-__all__ = ["fisher_jenks", "natural_breaks", "sample_values"]
+def grade(
+    values: np.ndarray,
+    breaks,
+    levels,
+    direction: Literal["increasing", "decreasing"] = "increasing",
+    *,
+    nodata: float = np.nan,
+    dtype=np.float32,
+) -> np.ndarray:
+    """The level of each value by class upper bounds: ``levels[i]`` for breaks[i-1] < v <= breaks[i].
+
+    Right-closed, as ArcGIS Reclassify and mapclassify count class upper bounds; the last level
+    is open-ended, so ``levels`` has one more entry than ``breaks`` (strictly increasing).
+    ``direction = "decreasing"`` gives the first level to the highest values. NaN values get
+    ``nodata``; the result is in ``dtype``.
+    """
+    breaks = np.asarray(breaks, dtype=np.float64)
+    levels = np.asarray(levels, dtype=dtype)
+    if direction == "decreasing":
+        levels = levels[::-1]
+    elif direction != "increasing":
+        raise ValueError(f"direction must be 'increasing' or 'decreasing', got {direction!r}")
+    if len(levels) != len(breaks) + 1:
+        raise ValueError("levels needs one more entry than breaks")
+    if np.any(np.diff(breaks) <= 0):
+        raise ValueError("breaks must increase strictly")
+    values = np.asarray(values)
+    if np.issubdtype(values.dtype, np.floating):
+        # Compare in the layer's precision: a float32 raster's 0.2 must fall in "<= 0.2".
+        breaks = breaks.astype(values.dtype)
+    out = levels[np.digitize(values, breaks, right=True)]
+    out[np.isnan(values)] = nodata
+    return out
+
+
+__all__ = ["fisher_jenks", "grade", "natural_breaks", "sample_values"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
+import numpy as np
 
 SOURCE_TYPES = ("forest", "shrub-grass", "wetland-water")
 
@@ -55,6 +55,13 @@ NC_LANDCLASS96 = (
 CLASS_TABLES = {"globeland30": GLOBELAND30, "nc_landclass96": NC_LANDCLASS96}
 
 
-def class_frame(classes) -> pd.DataFrame:
-    """The class table as a DataFrame indexed by code."""
-    return pd.DataFrame([c.__dict__ for c in classes]).set_index("code")
+def landcover_values(landcover: np.ndarray, table: dict[int, float]) -> np.ndarray:
+    """Map class codes to values (float32); codes missing from ``table`` become NaN."""
+    codes = np.fromiter(table.keys(), dtype=np.int64)
+    values = np.fromiter(table.values(), dtype=np.float32)
+    order = np.argsort(codes)
+    codes, values = codes[order], values[order]
+    idx = np.clip(np.searchsorted(codes, landcover), 0, len(codes) - 1)
+    out = values[idx]
+    out[codes[idx] != landcover] = np.nan
+    return out

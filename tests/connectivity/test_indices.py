@@ -14,7 +14,6 @@ from econet.connectivity import (
     iic_indices,
     links_from_matrix,
     pc_indices,
-    probability_of_connectivity,
 )
 
 
@@ -140,12 +139,14 @@ def test_iic_strict_threshold_and_min_probability():
     assert pc_indices(a, d, 100, 0.5, min_probability=0.5)[0]["PCnum"] == pytest.approx(3)
 
 
-def test_landscape_area_and_legacy_wrapper():
+def test_landscape_area():
     d = np.array([[0, 100.0], [100.0, 0]])
     a = np.array([1.0, 3.0])
-    overall, nodes = probability_of_connectivity(a, d, 100, 0.5, 10)
-    assert overall == pytest.approx({"PCnum": 13.0, "PC": 0.13, "ECA": np.sqrt(13.0)})
-    assert list(nodes.columns) == ["dPC", "dPCintra", "dPCflux", "dPCconnector"]
+    overall, nodes = pc_indices(a, d, 100, 0.5, 10)
+    assert {k: overall[k] for k in ("PCnum", "PC", "EC(PC)")} == pytest.approx(
+        {"PCnum": 13.0, "PC": 0.13, "EC(PC)": np.sqrt(13.0)}
+    )
+    assert list(nodes.columns[:4]) == ["dPC", "dPCintra", "dPCflux", "dPCconnector"]
     full, _ = pc_indices(a, d, 100, 0.5)
     assert np.isnan(full["PC"]) and full["PCnum"] == 13.0
 
@@ -166,7 +167,7 @@ def test_no_nodes_and_zero_attributes():
     assert overall["PCnum"] == 0 and len(nodes) == 0
     overall, nodes = iic_indices(np.zeros(3), np.full((3, 3), 5.0), 10, 10)
     assert overall["IICnum"] == 0 and (nodes["dIIC"] == 0).all()
-    assert probability_of_connectivity(np.zeros(2), np.ones((2, 2)), 100, 0.5, 10)[0]["PC"] == 0
+    assert pc_indices(np.zeros(2), np.ones((2, 2)), 100, 0.5, 10)[0]["PC"] == 0
 
 
 def test_sweep_order_is_a_permutation_grouping_components():

@@ -9,14 +9,13 @@ import shapely
 from affine import Affine
 from rasterio.crs import CRS
 
-from econet.classify import natural_breaks
+from econet.classify import grade, natural_breaks
 from econet.config import SourcesSection
+from econet.connectivity.indices import iic_indices
 from econet.grid import Grid
 from econet.habitat.selection import (
     block_mean,
-    classify,
     connectivity_importance,
-    iic_standin,
     merge_within,
     select_sources,
     sensitivity_mask,
@@ -106,13 +105,17 @@ def test_dpc_rule_drops_the_isolated_small_patch():
     assert d[2] == pytest.approx(100 * b * b / num, rel=1e-6)
 
 
-def test_iic_standin_by_hand_on_a_chain():
+def test_diic_by_hand_on_a_chain():
     # A - B - C linked at d <= 1000, A-C not: IICnum = 3 + 2(1/2) + 2(1/2) + 2(1/3) = 17/3.
     dist = np.array([[0, 800, 1600], [800, 0, 800], [1600, 800, 0]], float)
-    overall, nodes = iic_standin(np.ones(3), dist, 1000)
+    overall, nodes = iic_indices(np.ones(3), dist, 1000)
     assert overall["IICnum"] == pytest.approx(17 / 3)
     # Without B: 2; without A (or C): 3.
     assert nodes["dIIC"].tolist() == pytest.approx([100 * 8 / 17, 100 * 11 / 17, 100 * 8 / 17])
+    # The source rule gives the same importances over patches at those edge-to-edge distances.
+    geoms = [shapely.box(0, 0, 100, 100), shapely.box(900, 0, 1000, 100), shapely.box(1800, 0, 1900, 100)]
+    got = connectivity_importance(geoms, np.ones(3), "dIIC", 1000)
+    assert got.tolist() == pytest.approx([100 * 8 / 17, 100 * 11 / 17, 100 * 8 / 17])
 
 
 def test_diic_rule_wiring():
@@ -133,7 +136,8 @@ def test_natural_breaks_finds_the_clusters():
     v = np.array([1, 1.1, 1.2, 5, 5.1, 9, 9.2, 20, 20.5, 50, np.nan])
     bins = natural_breaks(v, 5)
     assert bins.tolist() == pytest.approx([1.2, 5.1, 9.2, 20.5, 50])
-    assert classify(v, bins).tolist() == [1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 0]
+    levels = grade(v, bins[:-1], np.arange(1, 6), nodata=0, dtype=np.int16)
+    assert levels.tolist() == [1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 0] and levels.dtype == np.int16
 
 
 def test_natural_breaks_on_big_input_is_deterministic_and_covers_the_maximum():

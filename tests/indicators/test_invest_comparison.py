@@ -17,7 +17,7 @@ from econet.indicators.carbon import POOLS, carbon_storage  # noqa: E402
 from econet.indicators.habitat_quality import ThreatSpec, habitat_quality  # noqa: E402
 from econet.indicators.sediment import sediment_retention  # noqa: E402
 from econet.indicators.water_yield import water_yield  # noqa: E402
-from econet.resistance.factors import landcover_values  # noqa: E402
+from econet.landcover import landcover_values  # noqa: E402
 
 
 @pytest.fixture(scope="module")

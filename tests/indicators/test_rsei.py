@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from econet.errors import EconetError
-from econet.indicators.rsei import minmax, rsei
+from econet.indicators.rsei import rsei
 
 
 def _grid(n_rows=40, n_cols=50):
@@ -77,9 +77,3 @@ def test_missing_lst_refused_or_explicit():
     assert res.indicators == ("ndvi", "wet", "ndbsi")
     assert list(res.loadings.columns) == ["PC1", "PC2", "PC3"]
     np.testing.assert_allclose(res.rsei, a, atol=1e-6)
-
-
-def test_minmax():
-    v = np.array([[2.0, 4.0], [np.nan, 6.0]], np.float32)
-    np.testing.assert_allclose(minmax(v), [[0.0, 0.5], [np.nan, 1.0]])
-    assert (minmax(np.ones((2, 2))) == 0).all()

@@ -10,10 +10,11 @@ from affine import Affine
 from rasterio.crs import CRS
 from shapely.geometry import LineString, Point, box
 
+from econet.classify import grade, sample_values
 from econet.grid import Grid
 from econet.resistance.density import kernel, line_density_km_km2, line_length_m
 from econet.resistance.distance import distance_to_features_m
-from econet.resistance.factors import class_breaks, grade, grade_by_breaks, sample_values
+from econet.resistance.factors import class_breaks
 
 
 def grid_of(n: int, cell: float = 30.0, h: int | None = None) -> Grid:
@@ -63,7 +64,7 @@ def test_direction_and_level_scales():
     assert g[:-1].tolist() == [5, 4, 3, 2, 1] and np.isnan(g[-1])
     g = grade(v, [0.2, 0.4, 0.5, 0.6], [1, 3, 5, 7, 9])
     assert g[:-1].tolist() == [1, 3, 5, 7, 9]
-    assert grade_by_breaks(np.array([0.2, 0.6]), [0.2, 0.4, 0.5, 0.6], [1, 2, 3, 4, 5]).tolist() == [1, 4]
+    assert grade(np.array([0.2, 0.6]), [0.2, 0.4, 0.5, 0.6], [1, 2, 3, 4, 5]).tolist() == [1, 4]
 
 
 def test_distance_to_a_line_is_exact():

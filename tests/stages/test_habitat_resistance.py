@@ -7,10 +7,11 @@ import pytest
 from affine import Affine
 from rasterio.crs import CRS
 
+from econet.classify import grade
 from econet.grid import Grid
 from econet.habitat import core_sources, mspa, mspa_binary, mspa_statistics
-from econet.landcover import GLOBELAND30
-from econet.resistance import grade_by_breaks, landcover_values, slope_deg, weighted_surface
+from econet.landcover import GLOBELAND30, landcover_values
+from econet.rasterops import slope_deg, weighted_overlay
 
 GRID30 = lambda shape: Grid(CRS.from_epsg(4548), Affine(30, 0, 5e5, 0, -30, 3.8e6), shape)  # noqa: E731
 
@@ -64,12 +65,12 @@ def test_core_sources_threshold_types_and_ids():
     assert len(core_sources(out, lc, grid, GLOBELAND30, min_area_km2=1.0)) == 0
 
 
-def test_grade_by_breaks_right_closed():
+def test_grade_right_closed():
     v = np.array([0, 2, 2.0001, 6, 15, 30, np.nan])
-    g = grade_by_breaks(v, [2, 6, 15, 25], [1, 3, 5, 7, 9])
+    g = grade(v, [2, 6, 15, 25], [1, 3, 5, 7, 9])
     assert g[:-1].tolist() == [1, 1, 3, 3, 5, 9] and np.isnan(g[-1])
     with pytest.raises(ValueError):
-        grade_by_breaks(v, [2, 1], [1, 2, 3])
+        grade(v, [2, 1], [1, 2, 3])
 
 
 def test_landcover_values_and_unknown_codes():
@@ -85,10 +86,10 @@ def test_slope_of_a_plane():
     assert np.allclose(s[1:-1, 1:-1], np.degrees(np.arctan(0.5)), atol=1e-4)
 
 
-def test_weighted_surface():
+def test_weighted_overlay_of_grades():
     a, b = np.full((2, 2), 1.0, np.float32), np.full((2, 2), 9.0, np.float32)
     b[0, 0] = np.nan
-    s = weighted_surface({"landcover": a, "slope": b}, {"landcover": 0.75, "slope": 0.25})
+    s = weighted_overlay({"landcover": a, "slope": b}, {"landcover": 0.75, "slope": 0.25}, unit_sum=True)
     assert np.isclose(s[1, 1], 3.0) and np.isnan(s[0, 0])
     with pytest.raises(ValueError):
-        weighted_surface({"landcover": a}, {"landcover": 0.5})
+        weighted_overlay({"landcover": a}, {"landcover": 0.5}, unit_sum=True)

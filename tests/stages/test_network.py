@@ -5,14 +5,14 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-from econet.connectivity import probability_of_connectivity
+from econet.connectivity import pc_indices
 from econet.network import network_summary, node_metrics, random_attack, targeted_attack
 
 
 def test_pc_two_nodes_by_hand():
-    overall, nodes = probability_of_connectivity(np.array([1.0, 2.0]), np.array([[0, 100.0], [100, 0]]), 100, 0.5, 10)
+    overall, nodes = pc_indices(np.array([1.0, 2.0]), np.array([[0, 100.0], [100, 0]]), 100, 0.5, 10)
     assert np.isclose(overall["PCnum"], 1 + 4 + 2 * 2 * 0.5)
-    assert np.isclose(overall["PC"], 7 / 100) and np.isclose(overall["ECA"], np.sqrt(7))
+    assert np.isclose(overall["PC"], 7 / 100) and np.isclose(overall["EC(PC)"], np.sqrt(7))
     assert np.allclose(nodes["dPC"], [100 * (7 - 4) / 7, 100 * (7 - 1) / 7])
     assert np.allclose(nodes["dPCintra"] + nodes["dPCflux"] + nodes["dPCconnector"], nodes["dPC"])
 
@@ -20,7 +20,7 @@ def test_pc_two_nodes_by_hand():
 def test_pc_touching_patches_and_stepping_stone():
     # Nodes 0 and 1 touch (d = 0, p = 1); 2 is reached best through 1 (a stepping stone).
     d = np.array([[0, 0, 300.0], [0, 0, 100], [300, 100, 0]])
-    overall, nodes = probability_of_connectivity(np.ones(3), d, 100, 0.5, 1)
+    overall, nodes = pc_indices(np.ones(3), d, 100, 0.5, 1)
     p = np.array([[1, 1, 0.5], [1, 1, 0.5], [0.5, 0.5, 1]])
     assert np.isclose(overall["PCnum"], p.sum())
     # Without node 1, 0-2 falls to p(300) = 0.125: node 1 is a connector.
@@ -64,9 +64,9 @@ def test_dpc_shortcut_equals_brute_force_removal():
     d = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
     d = np.maximum(d - 600, 0)  # patches with extent: some touch, some are stepping stones
     attr = rng.uniform(1, 50, 40)
-    overall, nodes = probability_of_connectivity(attr, d, 2000, 0.5, 1e4)
+    overall, nodes = pc_indices(attr, d, 2000, 0.5, 1e4)
     for i in range(40):
         keep = np.arange(40) != i
-        sub, _ = probability_of_connectivity(attr[keep], d[np.ix_(keep, keep)], 2000, 0.5, 1e4)
+        sub, _ = pc_indices(attr[keep], d[np.ix_(keep, keep)], 2000, 0.5, 1e4)
         assert np.isclose(nodes.loc[i, "dPC"], 100 * (overall["PCnum"] - sub["PCnum"]) / overall["PCnum"], rtol=1e-10)
     assert (nodes["dPCconnector"] > 1e-9).any() and (nodes["dPCconnector"].abs() < 1e-9).any()

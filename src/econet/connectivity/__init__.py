@@ -9,7 +9,6 @@ from econet.connectivity.distances import (
     table_links,
 )
 from econet.connectivity.indices import Links, best_probabilities, iic_indices, links_from_matrix, pc_indices
-from econet.connectivity.pc import probability_of_connectivity
 
 __all__ = [
     "Links",
@@ -20,7 +19,6 @@ __all__ = [
     "iic_indices",
     "links_from_matrix",
     "pc_indices",
-    "probability_of_connectivity",
     "source_distances",
     "table_links",
 ]

@@ -34,7 +34,6 @@ MSPA_CLASSES = {
     220: "border-opening",
     129: "missing",
 }
-CORE = 17
 MISSING = 129
 
 

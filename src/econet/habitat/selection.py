@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
 
-from econet.classify import natural_breaks
+from econet.classify import grade, natural_breaks
 from econet.grid import Grid
 from econet.habitat.sources import (
     Sources,
@@ -25,34 +27,12 @@ from econet.habitat.sources import (
     polygonize,
     relabel,
 )
+from econet.rasterops import minmax, weighted_overlay
 
 SIZE_CLASS_NAMES = ("super-large", "large", "medium", "small")
 
 
 # ---- candidate cells ---------------------------------------------------------------------------
-
-
-def range_normalise(values: np.ndarray) -> np.ndarray:
-    """(x - min) / (max - min) over the finite cells, NaN kept; a constant layer gives 0."""
-    v = np.asarray(values, dtype=np.float64)
-    ok = np.isfinite(v)
-    if not ok.any():
-        return np.full(v.shape, np.nan)
-    lo, hi = float(v[ok].min()), float(v[ok].max())
-    return (v - lo) / (hi - lo) if hi > lo else np.where(ok, 0.0, np.nan)
-
-
-def weighted_overlay(layers: dict[str, np.ndarray], weights: dict[str, float], normalise: bool) -> np.ndarray:
-    """S = Σ wᵢ xᵢ (001: range-normalised services; 003: graded sensitivity factors). A cell that
-    is NaN in any layer is NaN."""
-    missing = set(weights) - set(layers)
-    if missing:
-        raise ValueError(f"weights name layers that were not given: {sorted(missing)}")
-    total = None
-    for name, w in weights.items():
-        x = range_normalise(layers[name]) if normalise else np.asarray(layers[name], dtype=np.float64)
-        total = w * x if total is None else total + w * x
-    return total
 
 
 def block_mean(values: np.ndarray, block_cells: int) -> np.ndarray:
@@ -75,12 +55,10 @@ def block_mean(values: np.ndarray, block_cells: int) -> np.ndarray:
     return np.repeat(np.repeat(means, block_cells, axis=0), block_cells, axis=1)[:h, :w]
 
 
-def classify(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
-    """Class 1..len(bins) of each value (right-closed, as mapclassify), 0 for NaN."""
-    v = np.asarray(values, dtype=np.float64)
-    out = np.searchsorted(bins, v, side="left") + 1
-    out = np.minimum(out, len(bins))
-    return np.where(np.isfinite(v), out, 0).astype(np.int16)
+def _levels(score: np.ndarray, k: int) -> np.ndarray:
+    """Natural-breaks level 1..k of each cell (int16), 0 for NaN."""
+    bins = natural_breaks(score, k)
+    return grade(score, bins[:-1], np.arange(1, len(bins) + 1), nodata=0, dtype=np.int16)
 
 
 def service_importance(
@@ -95,10 +73,11 @@ def service_importance(
     averaged on ``block_m`` blocks (None: per cell), graded into ``levels`` natural-breaks
     levels (1 = very unimportant ... 5 = very important). Returns (level raster, mask of the
     top ``keep_levels`` levels: 001 keeps "very important" and "important")."""
-    score = weighted_overlay(layers, weights, normalise=True)
+    scaled = {k: minmax(v, dtype=np.float64) for k, v in layers.items() if k in weights}
+    score = weighted_overlay(scaled, weights, np.float64)
     if block_m:
         score = block_mean(score, max(1, int(round(block_m / cell_size_m))))
-    level = classify(score, natural_breaks(score, levels))
+    level = _levels(score, levels)
     top = int(level.max())
     return level, level > top - keep_levels
 
@@ -114,8 +93,8 @@ def sensitivity_mask(
     natural-breaks classes, the top ``keep_classes`` kept, minus ``exclude`` (heavily developed
     land). Returns (class raster 1..classes, 5 = high; mask of kept cells). The minimum area
     (003: 100 ha) is applied when the cells are made into patches."""
-    score = weighted_overlay(factors, weights, normalise=False)
-    level = classify(score, natural_breaks(score, classes))
+    score = weighted_overlay(factors, weights, np.float64)
+    level = _levels(score, classes)
     keep = level > int(level.max()) - keep_classes
     if exclude is not None:
         keep &= ~exclude
@@ -137,28 +116,20 @@ def rasterize_polygons(geoms, grid) -> np.ndarray:
 
 def merge_within(labels: np.ndarray, geoms, distance_m: float) -> np.ndarray:
     """Give one id to patches whose edge-to-edge distance is at most ``distance_m`` (seed 003's
-    "ecological radiation scope"; single linkage, so chains merge). ``geoms[i]`` is the polygon
+    "ecological radiation scope"; single linkage, so chains merge: the connected components of the
+    graph of pairs within the distance). ``geoms[i]`` is the polygon
     of label i + 1. Cells keep their place: a merged source is a multi-part patch. Ids are
     renumbered by descending merged area."""
     n = int(labels.max())
     geoms = np.asarray(geoms, dtype=object)
     if n == 0 or distance_m <= 0:
         return labels
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="dwithin", distance=distance_m)
-    parent = np.arange(n)
-
-    def root(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in zip(left.tolist(), right.tolist()):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    roots = np.array([root(i) for i in range(n)])
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=distance_m)
+    pairs = coo_array((np.ones(left.size, dtype=np.int8), (left, right)), shape=(n, n))
+    _, group = connected_components(pairs, directed=False)
+    # Each group is named by its lowest patch index (the first seen of the group).
+    _, first = np.unique(group, return_index=True)
+    roots = first[group]
     lut = np.zeros(n + 1, dtype=np.int32)
     lut[1:] = roots + 1
     merged = lut[labels]
@@ -177,40 +148,6 @@ def size_classes(area_km2, thresholds_km2=(7.0, 4.0, 1.0), names=SIZE_CLASS_NAME
     return np.asarray(names, dtype=object)[idx]
 
 
-def iic_standin(attr: np.ndarray, distances: np.ndarray, distance_m: float) -> tuple[dict, pd.DataFrame]:
-    """STAND-IN for the connectivity engine's IIC until it exposes one (METHODS.md §3, Conefor):
-    IICnum = Σᵢ Σⱼ aᵢ aⱼ / (1 + nlᵢⱼ) with links where d ≤ ``distance_m``, i = j included,
-    unconnected pairs 0; dIIC_k = 100 (IICnum − IICnum without k) / IICnum by removal.
-    Exact, O(n) breadth-first searches per removal: fine for the tens to hundreds of patches the
-    rule sees. Returns ({"IICnum"}, DataFrame with column dIIC)."""
-    from scipy.sparse import csr_array
-    from scipy.sparse.csgraph import shortest_path
-
-    attr = np.asarray(attr, dtype=float)
-    n = attr.size
-    adj = (np.asarray(distances, dtype=float) <= distance_m) & ~np.eye(n, dtype=bool)
-
-    def num(mask: np.ndarray) -> float:
-        idx = np.flatnonzero(mask)
-        if idx.size == 0:
-            return 0.0
-        sub = csr_array(adj[np.ix_(idx, idx)].astype(float))
-        nl = shortest_path(sub, method="D", unweighted=True, directed=False)
-        with np.errstate(divide="ignore"):
-            w = np.where(np.isfinite(nl), 1.0 / (1.0 + nl), 0.0)
-        a = attr[idx]
-        return float(a @ w @ a)
-
-    total = num(np.ones(n, bool))
-    d = np.zeros(n)
-    if total > 0:
-        for k in range(n):
-            mask = np.ones(n, bool)
-            mask[k] = False
-            d[k] = 100.0 * (total - num(mask)) / total
-    return {"IICnum": total}, pd.DataFrame({"dIIC": d})
-
-
 def connectivity_importance(
     geoms,
     area_m2: np.ndarray,
@@ -219,9 +156,11 @@ def connectivity_importance(
     probability: float = 0.5,
     landscape_area_m2: float | None = None,
 ) -> np.ndarray:
-    """Each patch's importance for connectivity in percent: dPC (001, 002) from the connectivity
-    engine (edge-to-edge distances, p at ``distance_m``), or dIIC (003) from the stand-in above."""
-    from econet.connectivity.pc import edge_distances, probability_of_connectivity
+    """Each patch's importance for connectivity in percent, over edge-to-edge distances (Conefor
+    conventions, Saura & Pascual-Hortal 2007): dPC (001, 002) with p = ``probability`` at
+    ``distance_m``, or dIIC (003) with links where d <= ``distance_m``."""
+    from econet.connectivity.distances import edge_distances
+    from econet.connectivity.indices import iic_indices, pc_indices
 
     geoms = np.asarray(geoms, dtype=object)
     if geoms.size == 0:
@@ -230,10 +169,11 @@ def connectivity_importance(
     area_m2 = np.asarray(area_m2, dtype=float)
     if index == "dPC":
         a_l = landscape_area_m2 or float(area_m2.sum())
-        _, nodes = probability_of_connectivity(area_m2, dist, distance_m, probability, a_l)
+        _, nodes = pc_indices(area_m2, dist, distance_m, probability, a_l)
         return nodes["dPC"].to_numpy()
     if index == "dIIC":
-        return iic_standin(area_m2, dist, distance_m)[1]["dIIC"].to_numpy()
+        _, nodes = iic_indices(area_m2, dist, distance_m)
+        return nodes["dIIC"].to_numpy()
     raise ValueError(f"index must be 'dPC' or 'dIIC', got {index!r}")
 
 
@@ -363,15 +303,11 @@ __all__ = [
     "select_sources",
     "stepping_stone_islets",
     "block_mean",
-    "classify",
     "connectivity_importance",
-    "iic_standin",
     "islet_candidates",
     "merge_within",
-    "range_normalise",
     "rasterize_polygons",
     "sensitivity_mask",
     "service_importance",
     "size_classes",
-    "weighted_overlay",
 ]

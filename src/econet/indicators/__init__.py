@@ -4,7 +4,7 @@ InVEST-equivalent models, eco-elasticity, ecological sensitivity and per-source 
 from econet.indicators.carbon import carbon_sink, carbon_storage, sink_by_zone
 from econet.indicators.elasticity import eco_elasticity, shannon_diversity
 from econet.indicators.habitat_quality import ThreatSpec, habitat_quality, threat_decay
-from econet.indicators.rsei import RSEIResult, minmax, rsei
+from econet.indicators.rsei import RSEIResult, rsei
 from econet.indicators.sediment import sediment_retention
 from econet.indicators.sensitivity import ecological_sensitivity, vegetation_cover
 from econet.indicators.spectral import lst, mndwi, ndbsi, ndvi, wetness
@@ -21,7 +21,6 @@ __all__ = [
     "ecological_sensitivity",
     "habitat_quality",
     "lst",
-    "minmax",
     "mndwi",
     "ndbsi",
     "ndvi",

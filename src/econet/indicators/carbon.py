@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from econet.landcover import LandCoverClass
-from econet.resistance.factors import landcover_values
+from econet.landcover import LandCoverClass, landcover_values
 from econet.zonal import zonal_sum
 
 

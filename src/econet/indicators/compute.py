@@ -28,7 +28,8 @@ from econet.indicators.sediment import sediment_retention
 from econet.indicators.sensitivity import DEFAULT_BREAKS, ecological_sensitivity, grade, vegetation_cover
 from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
-from econet.resistance.factors import landcover_values, slope_deg
+from econet.landcover import landcover_values
+from econet.rasterops import slope_deg
 from econet.zonal import zonal_mean, zonal_sum
 
 # Indicator rasters: name -> (unit, description). Written as indicator_<name>.tif.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
-from econet.indicators.rsei import minmax
+from econet.rasterops import minmax
 
 
 def shannon_diversity(landcover: np.ndarray, window_cells: int, valid: np.ndarray | None = None) -> np.ndarray:

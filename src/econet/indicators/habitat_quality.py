@@ -16,7 +16,7 @@ import numpy as np
 from scipy import ndimage
 
 from econet.errors import EconetError
-from econet.resistance.factors import landcover_values
+from econet.landcover import landcover_values
 
 Z = 2.5  # InVEST's scaling parameter
 

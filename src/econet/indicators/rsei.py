@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from econet.errors import EconetError
+from econet.rasterops import minmax
 
 INDICATORS = ("ndvi", "wet", "ndbsi", "lst")
 # The sign each indicator should have on a "higher is better" component: greenness and wetness
@@ -37,21 +38,6 @@ class RSEIResult:
     @property
     def pc1_variance_percent(self) -> float:
         return float(self.loadings.loc["variance_percent", "PC1"])
-
-
-def minmax(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """Rescale to 0..1 by the minimum and maximum over ``mask`` (default: finite cells).
-    A constant layer becomes 0; cells outside the mask become NaN."""
-    v = np.asarray(values, dtype=np.float32)
-    m = np.isfinite(v) if mask is None else (mask & np.isfinite(v))
-    if not m.any():
-        return np.full(v.shape, np.nan, np.float32)
-    lo, hi = np.min(v[m]), np.max(v[m])
-    span = hi - lo
-    out = (v - lo) / span if span > 0 else np.zeros_like(v)
-    out = out.astype(np.float32)
-    out[~m] = np.nan
-    return out
 
 
 def rsei(
@@ -119,4 +105,4 @@ def rsei(
     return RSEIResult(rsei=minmax(pc1, valid), pc1=pc1, loadings=table, sample_cells=len(idx), indicators=names)
 
 
-__all__ = ["EXPECTED_SIGN", "INDICATORS", "RSEIResult", "minmax", "rsei"]
+__all__ = ["EXPECTED_SIGN", "INDICATORS", "RSEIResult", "rsei"]

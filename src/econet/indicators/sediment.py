@@ -22,7 +22,7 @@ import numba
 import numpy as np
 import pyflwdir
 
-from econet.resistance.factors import slope_deg
+from econet.rasterops import slope_deg
 
 _NODATA = -9999.0
 

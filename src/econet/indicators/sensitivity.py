@@ -1,7 +1,7 @@
 """Ecological sensitivity (seed 004 §2.2.3; METHODS.md §2 and §8): a weighted overlay
 ESS = Σ w_i x_i of graded factors — elevation, slope, vegetation cover, soil erosion and land
 cover — each graded 1..9 (higher = more sensitive) with the one grading function
-(:func:`econet.resistance.factors.grade_by_breaks`).
+(:func:`econet.classify.grade`).
 
 Vegetation cover is the fractional vegetation cover of the dimidiate pixel model
 FVC = (NDVI - NDVI_soil) / (NDVI_veg - NDVI_soil), with NDVI_soil and NDVI_veg the 5th and 95th
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from econet import classify
 from econet.errors import EconetError
-from econet.resistance.factors import grade_by_breaks
+from econet.rasterops import weighted_overlay
 
 GRADES = (1.0, 3.0, 5.0, 7.0, 9.0)
 DEFAULT_BREAKS = {
@@ -41,7 +42,7 @@ def vegetation_cover(ndvi: np.ndarray, ndvi_soil: float | None = None, ndvi_veg:
 
 def grade(values: np.ndarray, breaks, grades=GRADES) -> np.ndarray:
     """Grade a continuous factor 1..9 by ascending breaks (higher value, higher sensitivity)."""
-    return grade_by_breaks(np.asarray(values, np.float32), breaks, grades)
+    return classify.grade(np.asarray(values, np.float32), breaks, grades)
 
 
 def ecological_sensitivity(factors: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
@@ -53,10 +54,7 @@ def ecological_sensitivity(factors: dict[str, np.ndarray], weights: dict[str, fl
     total = sum(weights.values())
     if abs(total - 1.0) > 1e-6:
         raise EconetError(f"sensitivity weights must sum to 1, they sum to {total:.6g}; rescale them")
-    out = np.zeros(np.shape(next(iter(factors.values()))), np.float32)
-    for name, x in factors.items():
-        out += np.float32(weights[name]) * np.asarray(x, np.float32)
-    return out
+    return weighted_overlay(factors, weights)
 
 
 __all__ = ["DEFAULT_BREAKS", "DEFAULT_WEIGHTS", "GRADES", "ecological_sensitivity", "grade", "vegetation_cover"]

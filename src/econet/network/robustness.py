@@ -80,6 +80,9 @@ def _arrays(g: nx.Graph):
 
 @numba.njit(cache=True)
 def _find(parent, x):
+    """Root of x's set, compressing the path. With :func:`_union` the one union-find in econet:
+    attacks add nodes or edges back one at a time, which needs an incremental structure (a fixed
+    set of pairs is grouped with scipy's ``connected_components`` instead)."""
     root = x
     while parent[root] != root:
         root = parent[root]
@@ -349,7 +352,7 @@ def targeted_order(g: nx.Graph, by: str = "degree", recalculate: bool = True, el
     n, m = len(nodes), len(edges)
     h = ig.Graph(n=n, edges=edges.tolist(), directed=False)
 
-    def score(sub, alive_nodes, alive_edges):
+    def score(sub):
         if element == "node":
             return np.array(sub.degree() if by == "degree" else sub.betweenness(directed=False), float)
         if by == "betweenness":
@@ -360,7 +363,7 @@ def targeted_order(g: nx.Graph, by: str = "degree", recalculate: bool = True, el
 
     if element == "node":
         if not recalculate:
-            s = score(h, None, None)
+            s = score(h)
             idx = np.lexsort((np.arange(n), -s))
         elif by == "degree":  # recalculated degree: vectorised, no graph rebuild
             deg = np.diff(indptr).astype(float)
@@ -377,20 +380,20 @@ def targeted_order(g: nx.Graph, by: str = "degree", recalculate: bool = True, el
             alive = list(range(n))
             idx = []
             while alive:
-                s = score(h.induced_subgraph(alive), None, None)
+                s = score(h.induced_subgraph(alive))
                 k = int(np.lexsort((np.array(alive), -s))[0])
                 idx.append(alive.pop(k))
             idx = np.array(idx)
         return [nodes[i] for i in idx]
     if not recalculate:
-        s = score(h, None, None)
+        s = score(h)
         idx = np.lexsort((np.arange(m), -s))
     else:
         alive = list(range(m))
         idx = []
         while alive:
             sub = ig.Graph(n=n, edges=edges[alive].tolist(), directed=False)
-            k = int(np.lexsort((np.array(alive), -score(sub, None, None)))[0])
+            k = int(np.lexsort((np.array(alive), -score(sub)))[0])
             idx.append(alive.pop(k))
         idx = np.array(idx)
     return [(nodes[a], nodes[b]) for a, b in edges[idx]]

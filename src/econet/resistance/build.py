@@ -19,14 +19,17 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from econet.classify import grade
 from econet.errors import LayerError
 from econet.grid import Grid
+from econet.landcover import landcover_values
+from econet.rasterops import slope_deg, weighted_overlay
 from econet.resistance.corrections import apply_correction
 from econet.resistance.density import line_density_km_km2
 from econet.resistance.distance import distance_to_features_m
-from econet.resistance.factors import class_breaks, grade, landcover_values, slope_deg
+from econet.resistance.factors import class_breaks
 from econet.resistance.mines import SEED001_MINE_BANDS, mine_resistance, mine_types, normalise_label
-from econet.resistance.surface import Resistance, weighted_surface
+from econet.resistance.surface import Resistance
 from econet.resistance.weights import ahp, entropy_weights, pca_weights
 
 
@@ -234,7 +237,8 @@ def build_resistance(
         timings[spec.name] = time.perf_counter() - t0
     t0 = time.perf_counter()
     weights, weights_table = compute_weights(cfg, grades, valid)
-    surface = weighted_surface({k: grades[k] for k in weights}, weights)
+    # Weights sum to 1, so the surface stays on the grades' scale.
+    surface = weighted_overlay(grades, weights, unit_sum=True)
     for spec in cfg.resolved_factors():
         if spec.combine == "max":
             surface = np.maximum(surface, grades[spec.name])  # NaN (impassable) stays NaN

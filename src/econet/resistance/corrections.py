@@ -18,22 +18,24 @@ from typing import Literal
 
 import numpy as np
 
+from econet.rasterops import minmax
+
 Normalize = Literal["mean", "minmax", "none"]
 
 
 def normalised_index(index: np.ndarray, valid: np.ndarray, normalize: Normalize) -> np.ndarray:
-    """The index scaled by its mean or range over ``valid`` cells (float32)."""
-    vals = index[valid]
+    """The index scaled by its mean or range over ``valid`` cells (float32; with "minmax", NaN
+    outside them)."""
     if normalize == "mean":
-        m = float(np.nanmean(vals))
+        m = float(np.nanmean(index[valid]))
         if not m > 0:
             raise ValueError(f"the index's mean over the study area is {m:.4g}; 'mean' needs a positive mean")
         return (index / np.float32(m)).astype(np.float32)
     if normalize == "minmax":
-        lo, hi = float(np.nanmin(vals)), float(np.nanmax(vals))
-        if hi <= lo:
+        c = minmax(index, valid)
+        if not np.fmax.reduce(c, axis=None) > 0:  # a constant index scales to 0 everywhere
             raise ValueError("the index is constant over the study area; 'minmax' cannot scale it")
-        return ((index - np.float32(lo)) / np.float32(hi - lo)).astype(np.float32)
+        return c
     if normalize == "none":
         return index.astype(np.float32, copy=False)
     raise ValueError(f"normalize must be 'mean', 'minmax' or 'none', got {normalize!r}")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from econet.classify import grade
 from econet.grid import Grid
 from econet.resistance.distance import burn, distance_to_mask_m
-from econet.resistance.factors import grade_by_breaks
 
 MINERALS = ("metal", "coal", "building_material")
 METHODS = ("underground", "open_pit")
@@ -105,7 +105,7 @@ def mine_resistance(
         if not mask.any():
             continue
         dist = distance_to_mask_m(mask, (abs(t.e), abs(t.a)))
-        np.fmax(out, grade_by_breaks(dist, breaks, values), out=out)
+        np.fmax(out, grade(dist, breaks, values), out=out)
     return out
 
 
