@@ -84,7 +84,6 @@ def strictly_increasing(values, name: str) -> None:
         raise ValueError(f"{name} must increase strictly")
 
 
-
 __all__ = [
     "FileInput",
     "PositiveFloat",

@@ -35,7 +35,11 @@ class CorridorsSection(Section):
 
     def tier_widths_m(self) -> dict[str, float]:
         """Buffer width (m) of each corridor tier."""
-        return {"regional": self.regional_width_m, "sub-regional": self.subregional_width_m, "local": self.local_width_m}
+        return {
+            "regional": self.regional_width_m,
+            "sub-regional": self.subregional_width_m,
+            "local": self.local_width_m,
+        }
 
     def refs(self, at: str) -> list[Ref]:
         return [Ref(f"{at}.{key}", "vector", name) for key in ("roads", "mines") if (name := getattr(self, key))]

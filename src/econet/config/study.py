@@ -144,7 +144,9 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
     derived: set[str] | None = set()
     if "indicators" in data:
         try:  # the names it computes, unless the section has errors (then none is reported)
-            derived = set(IndicatorsSection.model_validate(data["indicators"], context={"check_files": False}).products())
+            derived = set(
+                IndicatorsSection.model_validate(data["indicators"], context={"check_files": False}).products()
+            )
         except (ValidationError, TypeError):
             derived = None
     problems, seen = [], set()

@@ -41,7 +41,9 @@ def source_connectivity(
     ``distance`` names the distance used ("edge", "centroid", "least_cost"), for the record."""
     threshold = iic_threshold_m or distance_m
     attr = np.asarray(area_m2, dtype=float)
-    pc, pc_nodes = pc_indices(attr, distances, distance_m, probability, landscape_area_m2, min_probability=min_probability)
+    pc, pc_nodes = pc_indices(
+        attr, distances, distance_m, probability, landscape_area_m2, min_probability=min_probability
+    )
     iic, iic_nodes = iic_indices(attr, distances, threshold, landscape_area_m2, strict=iic_strict)
     nodes = pd.concat([pc_nodes, iic_nodes], axis=1)[NODE_COLUMNS]
     nodes.insert(0, "id", np.asarray(ids))

@@ -293,7 +293,9 @@ def landscape_mspa(
 ) -> MSPAResult:
     """MSPA of a 0/1/2-coded array with its class table and GWB summary (``mspa`` parameters)."""
     out = mspa(binary, connectivity, edge_width_px, transition, intext)
-    return MSPAResult(out, int(edge_width_px), mspa_statistics(out, cell_area_m2), gwb_statistics(out, connectivity, intext))
+    return MSPAResult(
+        out, int(edge_width_px), mspa_statistics(out, cell_area_m2), gwb_statistics(out, connectivity, intext)
+    )
 
 
 def mspa_colormap(transition: bool = True) -> dict[int, tuple[int, int, int, int]]:

@@ -86,7 +86,9 @@ def needs_table(models) -> bool:
     return bool(set(models) - _TABLE_FREE)
 
 
-def compute_indicators(cfg, layer: Callable[[str], np.ndarray], landcover, valid, classes, grid, table=None) -> Indicators:
+def compute_indicators(
+    cfg, layer: Callable[[str], np.ndarray], landcover, valid, classes, grid, table=None
+) -> Indicators:
     """The rasters of the models ``cfg.models`` asks for (``cfg``: an ``econet.config.IndicatorsSection``).
 
     ``layer(name)`` returns an input raster on ``grid``; ``landcover`` holds class codes and

@@ -31,7 +31,9 @@ def write(ctx: Context, res: Corridors) -> list[str]:
         nodata=float("nan"),
         description="cumulative cost to the nearest source (resistance x m)",
     )
-    write_raster(ctx.run.product("allocation.tif"), res.allocation, grid, nodata=0, description="id of the cheapest source")
+    write_raster(
+        ctx.run.product("allocation.tif"), res.allocation, grid, nodata=0, description="id of the cheapest source"
+    )
     layers = {"corridors": res.paths, "corridor_tiers": res.tiers, "breakpoints": res.breakpoints}
     if res.fractures is not None:
         layers["fracture_surfaces"] = res.fractures

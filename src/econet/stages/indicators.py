@@ -28,7 +28,9 @@ def write(ctx: Context, res: Indicators) -> list[str]:
     for name, arr in res.rasters.items():
         unit, what = RASTERS[name]
         path = f"indicator_{name}.tif"
-        write_raster(ctx.run.product(path), arr, ctx.landscape.grid, nodata=float("nan"), description=f"{what} ({unit})")
+        write_raster(
+            ctx.run.product(path), arr, ctx.landscape.grid, nodata=float("nan"), description=f"{what} ({unit})"
+        )
         paths.append(path)
     if res.loadings is not None:
         write_csv(ctx.run.product("rsei_loadings.csv"), res.loadings)

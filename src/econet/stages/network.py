@@ -77,7 +77,9 @@ def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
         **context,
     )
     figures = ["map_network.png"]
-    keep = [c for c in ("id", "source_type", "degree", "betweenness", "closeness", "eigenvector", "community") if c in nodes]
+    keep = [
+        c for c in ("id", "source_type", "degree", "betweenness", "closeness", "eigenvector", "community") if c in nodes
+    ]
     parts = [
         html_table(pd.DataFrame([res.summary]), "{:.4g}"),
         "<h3>Most central sources (raw betweenness, as Gephi)</h3>",

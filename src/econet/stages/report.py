@@ -50,7 +50,9 @@ def write(ctx: Context, report: Report) -> list[str]:
         f"econet {__version__} · grid {grid.width} x {grid.height} cells at {grid.cell_size_m:g} m · "
         f"{grid.area_km2:,.1f} km² · {grid.crs.to_string()}"
     )
-    write_report(ctx.run.product("report.html"), ctx.study.study.name, subtitle, report.sections, report.products, timings)
+    write_report(
+        ctx.run.product("report.html"), ctx.study.study.name, subtitle, report.sections, report.products, timings
+    )
     return ["report.html", *(f for s in report.sections for f in s.figures)]
 
 

@@ -21,7 +21,11 @@ def write(ctx: Context, res: Resistance) -> list[str]:
     grid = ctx.landscape.grid
     out = ["resistance.tif", "resistance_factors.csv", "resistance_weights.csv"]
     write_raster(
-        ctx.run.product("resistance.tif"), res.surface, grid, nodata=float("nan"), description="resistance (weighted grade)"
+        ctx.run.product("resistance.tif"),
+        res.surface,
+        grid,
+        nodata=float("nan"),
+        description="resistance (weighted grade)",
     )
     write_csv(ctx.run.product("resistance_factors.csv"), res.factors)
     write_csv(ctx.run.product("resistance_weights.csv"), res.weights)

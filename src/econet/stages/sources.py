@@ -107,9 +107,7 @@ def report(ctx: Context, src: Sources) -> ReportSection:
             f"<h3>Stepping-stone candidates: {len(st)} islets (most compact first)</h3>",
             html_table(st[["id", "source_type", "area_ha", "shape", "lsi", "inside_x", "inside_y"]].head(15)),
         ]
-    return ReportSection(
-        "Ecological sources", parts, ["map_sources.png"], headline={"ecological sources": len(table)}
-    )
+    return ReportSection("Ecological sources", parts, ["map_sources.png"], headline={"ecological sources": len(table)})
 
 
 STAGE = Stage(

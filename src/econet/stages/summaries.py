@@ -32,7 +32,11 @@ def report(ctx: Context, res: IndicatorSummaries) -> ReportSection:
     if res.corridors is not None and len(res.corridors):
         by_tier = (
             res.corridors.groupby("tier", sort=False)
-            .agg(corridors=("corridor_id", "size"), area_ha=("area_ha", "sum"), carbon_sink_t_a=("carbon_sink_t_a", "sum"))
+            .agg(
+                corridors=("corridor_id", "size"),
+                area_ha=("area_ha", "sum"),
+                carbon_sink_t_a=("carbon_sink_t_a", "sum"),
+            )
             .reset_index()
         )
         parts += ["<h3>Corridor carbon sink by width tier</h3>", html_table(by_tier)]
