@@ -5,7 +5,15 @@ from econet.corridors.breakpoints import breakpoints, fracture_surfaces
 from econet.corridors.costdistance import CostDistance, SourceCost, cost_distance, source_costs, trace_path
 from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resistance
 from econet.corridors.pairs import candidate_pairs, euclidean_zones, keep_nearest, zone_adjacency
-from econet.corridors.paths import Linkage, link_sources, nlcc_mosaic
+from econet.corridors.paths import (
+    Linkage,
+    cwd_surface,
+    link_sources,
+    nlcc_mosaic,
+    pair_corridor,
+    pair_lcd,
+    pair_searches,
+)
 from econet.corridors.widths import tier_polygons, width_tiers
 
 __all__ = [
@@ -15,6 +23,7 @@ __all__ = [
     "breakpoints",
     "candidate_pairs",
     "cost_distance",
+    "cwd_surface",
     "euclidean_zones",
     "fracture_surfaces",
     "gravity",
@@ -22,6 +31,9 @@ __all__ = [
     "keep_nearest",
     "link_sources",
     "nlcc_mosaic",
+    "pair_corridor",
+    "pair_lcd",
+    "pair_searches",
     "source_costs",
     "source_mean_resistance",
     "tier_polygons",
