@@ -1,6 +1,8 @@
 """Pipeline stage of the circuit package: pinch points, barriers and corridor centrality.
 
-Runs only when the study has a ``[circuit]`` section (it needs one cost distance per source).
+Runs only when the study has a ``[circuit]`` section. It reads the corridors stage's per-source
+searches; the pinch-point corridors need them made with a margin >= ``corridor_width_cwd``,
+otherwise pinchpoints makes its own (bounded at that margin).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from econet.circuit.linkage import barriers, centrality, classify_top, pinchpoints, source_costs, top_class_polygons
+from econet.circuit.linkage import barriers, centrality, classify_top, pinchpoints, top_class_polygons
 from econet.io import write_csv, write_raster, write_vector
 from econet.report.tables import html_table, section
 from econet.stage import Context, Stage, landcover_layers
@@ -25,18 +27,20 @@ def _circuit(ctx: Context):
     out: dict = {"pairs": pairs}
     if not pairs:
         return out
-    costs = source_costs(surface, labels, grid.cell_size_m, sorted({x for p in pairs for x in p}))
+    searches = ctx.results["corridors"].get("searches")
+    cutoff = cfg.corridor_width_cwd
+    wide = searches is not None and all(s.margin >= cutoff for s in searches.values())
     pin = pinchpoints(
         surface,
         labels,
         grid.cell_size_m,
         pairs,
-        cfg.corridor_width_cwd,
+        cutoff,
         mode=cfg.pinchpoint_mode,
         four_neighbours=cfg.four_neighbours,
         average_resistance=cfg.average_resistance,
         method=cfg.solver,
-        costs=costs,
+        searches=searches if wide else None,
     )
     current = np.where(pin.corridors, pin.current, np.nan)
     top = classify_top(np.where(pin.corridors, pin.current, 0.0), cfg.classes)
@@ -44,7 +48,7 @@ def _circuit(ctx: Context):
     out["pinchpoints"] = top_class_polygons(top, grid, landcover=landcover, values=pin.current)
     if cfg.barrier_radii_m:
         bar = barriers(
-            surface, labels, grid.cell_size_m, pairs, list(cfg.barrier_radii_m), cfg.barrier_combine, costs=costs
+            surface, labels, grid.cell_size_m, pairs, list(cfg.barrier_radii_m), cfg.barrier_combine, searches=searches
         )
         out["barrier_score"] = bar.per_unit.astype(np.float32)
         out["barrier_percent"] = bar.percent.astype(np.float32)

@@ -59,6 +59,7 @@ def corridor_network(surface, sources, grid, cfg, roads=None, mines=None) -> dic
         "tiers": tiers,
         "breakpoints": points,
         "fractures": fractures,
+        "searches": link.searches,  # per-source bounded searches, for the circuit stage
     }
 
 
