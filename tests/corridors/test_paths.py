@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from affine import Affine
 from rasterio.crs import CRS
 
-from econet.corridors import candidate_pairs, cost_distance, link_sources, zone_adjacency
+from econet.corridors import (
+    candidate_pairs,
+    cost_distance,
+    cwd_surface,
+    link_sources,
+    pair_corridor,
+    pair_lcd,
+    zone_adjacency,
+)
 from econet.grid import Grid
 from econet.habitat import patch_table
 from econet.landcover import GLOBELAND30
@@ -106,6 +115,40 @@ def test_nlcc_on_uniform_ground():
     inside = ref <= 30.0
     assert np.array_equal(np.isfinite(nlcc), inside)
     assert np.allclose(nlcc[inside], np.maximum(ref[inside], 0), atol=1e-3)
+
+
+def test_kept_searches_give_cost_surfaces_and_pair_corridors():
+    # The searches link_sources kept are the full cost surfaces wherever they are exact, and
+    # give one pair's corridor without the mosaic.
+    res = np.ones((15, 40))
+    res[3, 10:20] = 4.0
+    labels = np.zeros(res.shape, np.int32)
+    labels[6:9, 2:5] = 1
+    labels[6:9, 30:33] = 2
+    grid = _grid(res.shape, 10.0)
+    table = patch_table(labels, np.full(res.shape, 20), grid, GLOBELAND30)
+    link = link_sources(res, labels, table, grid, pairs="all", width_cost=30.0)
+    searches = link.searches
+    assert sorted(searches) == [1, 2] and all(s.margin == 30.0 for s in searches.values())
+    assert pair_lcd(searches, 1, 2) == link.paths["cost"].iloc[0] == pytest.approx(26 * 10.0)
+    assert pair_lcd(searches, 2, 1) == pytest.approx(26 * 10.0, rel=1e-12)
+    for s in (1, 2):
+        full = cost_distance(res, np.where(labels == s, s, 0), 10.0).cost
+        cwd = cwd_surface(searches[s], res.shape)
+        exact = full < searches[s].reach
+        assert searches[s].reach >= 26 * 10.0 + 30.0 and not exact.all()
+        assert np.allclose(cwd[exact], full[exact], rtol=1e-6) and np.isinf(cwd[~exact]).all()
+        window = (slice(2, 11), slice(5, 25))
+        assert np.array_equal(cwd_surface(searches[s], res.shape, window), cwd[window])
+    cells, nlcc = pair_corridor(searches, 1, 2, 30.0, res.shape)
+    assert np.array_equal(np.sort(cells), np.flatnonzero(np.isfinite(link.nlcc)))
+    assert np.allclose(nlcc, link.nlcc.ravel()[cells], atol=1e-4)
+    narrow, _ = pair_corridor(searches, 1, 2, 10.0, res.shape)
+    assert 0 < narrow.size < cells.size
+    with pytest.raises(ValueError, match="margin >= 500"):
+        pair_corridor(searches, 1, 2, 500.0, res.shape)
+    with pytest.raises(ValueError, match="no search from source 3"):
+        pair_lcd(searches, 3, 1)
 
 
 def test_zone_adjacency_diagonal_touch():

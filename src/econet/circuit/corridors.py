@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from econet.circuit.linkage import barriers, centrality, classify_top, pinchpoints, source_costs, top_class_polygons
+from econet.circuit.linkage import barriers, centrality, classify_top, pinchpoints, top_class_polygons
 
 
 @dataclass
@@ -42,6 +42,7 @@ def corridor_circuits(
     corridor_costs,
     cutoff: float,
     *,
+    searches=None,
     landcover: np.ndarray | None = None,
     mode: str = "pairwise",
     classes: int = 4,
@@ -53,11 +54,12 @@ def corridor_circuits(
 ) -> CorridorCircuits:
     """Pinch points inside the least-cost corridors of ``pairs`` cut at ``cutoff`` (resistance
     x m), barriers for each radius of ``barrier_radii_m`` (none when empty) and current-flow
-    centrality on the corridor graph (edge resistance = ``corridor_costs``, one per pair)."""
+    centrality on the corridor graph (edge resistance = ``corridor_costs``, one per pair).
+    ``searches`` are the corridors' per-source searches (``Corridors.searches``), made with a
+    margin of at least ``cutoff``; without them they are made here."""
     out = CorridorCircuits(list(pairs))
     if not pairs:
         return out
-    costs = source_costs(surface, labels, grid.cell_size_m, sorted({x for p in pairs for x in p}))
     pin = pinchpoints(
         surface,
         labels,
@@ -68,14 +70,16 @@ def corridor_circuits(
         four_neighbours=four_neighbours,
         average_resistance=average_resistance,
         method=solver,
-        costs=costs,
+        searches=searches,
     )
     out.current = np.where(pin.corridors, pin.current, np.nan).astype(np.float32)
     out.resistance = pin.resistance
     top = classify_top(np.where(pin.corridors, pin.current, 0.0), classes)
     out.pinchpoints = top_class_polygons(top, grid, landcover=landcover, values=pin.current)
     if barrier_radii_m:
-        bar = barriers(surface, labels, grid.cell_size_m, pairs, list(barrier_radii_m), barrier_combine, costs=costs)
+        bar = barriers(
+            surface, labels, grid.cell_size_m, pairs, list(barrier_radii_m), barrier_combine, searches=searches
+        )
         out.barrier_score = bar.per_unit.astype(np.float32)
         out.barrier_percent = bar.percent.astype(np.float32)
         out.barriers = top_class_polygons(

@@ -1,19 +1,25 @@
 """Linkage Mapper's circuit tools over a resistance raster and source patches (METHODS.md §6).
 
-* Pinchpoint Mapper: for each corridor pair, the normalised least-cost corridor
-  NLCC = cwd_a + cwd_b - LCD cut at a cost-weighted-distance width; Circuitscape pairwise inside
-  it (the two sources short-circuited as focal regions); current maps combined by maximum (or
-  sum). Or all-to-one over the union of corridors.
-* Barrier Mapper: for search radius r, restoring a disk of diameter 2r at cost 1 per map unit
-  lets a path reach min_disk(cwd_a) + min_disk(cwd_b) + 2r; improvement = LCD minus that,
-  per map unit restored = improvement / 2r, percent = 100 improvement / LCD; maximum over radii
-  and over pairs (or sum over pairs).
+* Pinchpoint Mapper (McRae et al. 2012): for each corridor pair, the normalised least-cost
+  corridor NLCC = cwd_a + cwd_b - LCD cut at a cost-weighted-distance width; Circuitscape
+  pairwise inside it (the two sources short-circuited as focal regions); current maps combined
+  by maximum (or sum). Or all-to-one over the union of corridors.
+* Barrier Mapper (McRae et al. 2012): for search radius r, restoring a disk of diameter 2r at
+  cost 1 per map unit lets a path reach min_disk(cwd_a) + min_disk(cwd_b) + 2r; improvement =
+  LCD minus that, per map unit restored = improvement / 2r, percent = 100 improvement / LCD;
+  maximum over radii and over pairs (or sum over pairs).
 * Centrality Mapper: current-flow centrality on the source graph (nodes = sources, edge
   resistance = corridor cost): 1 A between every pair, node and link currents summed.
 * ``classify_top`` / ``top_class_polygons``: natural breaks (exact Fisher-Jenks) and the top
-  class as polygons with area and majority land cover (seed 002: 4 classes, top kept).
+  class as polygons with area and majority land cover (4 classes, the top one kept).
 
-Cost distances come from the one kernel, ``econet.corridors.cost_distance`` (resistance x metres).
+Cost-weighted distances (resistance x metres) are the corridors package's bounded per-source
+searches (``econet.corridors.pair_searches``, kept by ``link_sources`` as ``Linkage.searches``),
+read one pair at a time. They are enough: a search with margin m holds cwd exactly wherever
+cwd <= LCD + m for each partner. The pinch-point corridor NLCC_ab <= cutoff lies where
+cwd_a, cwd_b <= LCD_ab + cutoff, so it needs m >= cutoff. A barrier improvement
+LCD - min_disk(cwd_a) - min_disk(cwd_b) - 2r > 0 needs cells with cwd_a, cwd_b < LCD in the
+disk, so any margin (even 0) will do.
 """
 
 from __future__ import annotations
@@ -26,42 +32,35 @@ from econet.circuit.currents import branch_currents
 from econet.circuit.graph import Graph, network_graph, raster_graph
 from econet.circuit.modes import one_to_all, pairwise
 from econet.classify import natural_breaks
+from econet.corridors import SourceCost, cwd_surface, pair_corridor, pair_lcd, pair_searches
 
 
-@dataclass
-class SourceCosts:
-    """Cost-weighted distance from each source (label -> array), and pairwise least costs."""
-
-    cwd: dict[int, np.ndarray]
-
-    def lcd(self, a: int, b: int, labels: np.ndarray) -> float:
-        """Least cost distance between sources a and b (cwd from a, read on b's cells)."""
-        vals = self.cwd[a][labels == b]
-        return float(vals.min()) if vals.size else float("inf")
+def _pair_ids(pairs) -> list[int]:
+    return sorted({int(x) for p in pairs for x in p})
 
 
-def source_costs(resistance: np.ndarray, labels: np.ndarray, cell_size_m: float, ids=None) -> SourceCosts:
-    """Cost distance from every source patch on its own (one Dijkstra per source)."""
-    from econet.corridors import cost_distance
-
-    ids = np.unique(labels[labels > 0]) if ids is None else ids
-    out = {}
-    for s in ids:
-        out[int(s)] = cost_distance(resistance, np.where(labels == s, labels, 0), cell_size_m).cost
-    return SourceCosts(out)
-
-
-def corridor_mask(costs: SourceCosts, labels: np.ndarray, a: int, b: int, cutoff: float) -> np.ndarray:
-    """Cells of the a-b least-cost corridor: NLCC = cwd_a + cwd_b - LCD <= cutoff, plus both sources."""
-    lcd = costs.lcd(a, b, labels)
-    nlcc = costs.cwd[a] + costs.cwd[b] - lcd
-    return (nlcc <= cutoff) | (labels == a) | (labels == b)
+def _check_searches(searches: dict[int, SourceCost], ids: list[int], width: float = 0.0) -> None:
+    """A search for every source, each made with a margin covering corridors ``width`` wide."""
+    missing = [s for s in ids if s not in searches]
+    if missing:
+        raise ValueError(f"no search from sources {missing}: make the searches for these pairs")
+    narrow = [s for s in ids if searches[s].margin < width]
+    if narrow:
+        raise ValueError(
+            f"the searches from sources {narrow} were made with margin {searches[narrow[0]].margin:g}, "
+            f"which covers corridors up to that width only; the cutoff {width:g} needs a margin >= {width:g}"
+        )
 
 
-def _window(mask: np.ndarray):
-    rows = np.nonzero(mask.any(axis=1))[0]
-    cols = np.nonzero(mask.any(axis=0))[0]
-    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+def _box(flat: np.ndarray, width: int) -> tuple[int, int, int, int]:
+    """Bounding box (row start, row stop, col start, col stop) of flat cell indices."""
+    r, c = np.divmod(flat, width)
+    return int(r.min()), int(r.max()) + 1, int(c.min()), int(c.max()) + 1
+
+
+def _grow(box, pad: int, shape) -> tuple[int, int, int, int]:
+    r0, r1, c0, c1 = box
+    return max(r0 - pad, 0), min(r1 + pad, shape[0]), max(c0 - pad, 0), min(c1 + pad, shape[1])
 
 
 @dataclass
@@ -82,13 +81,15 @@ def pinchpoints(
     four_neighbours: bool = False,
     average_resistance: bool = False,
     method: str = "auto",
-    costs: SourceCosts | None = None,
+    searches: dict[int, SourceCost] | None = None,
 ) -> PinchResult:
     """Pinchpoint Mapper. ``resistance``: NaN or <= 0 is not habitat; ``labels``: source IDs (0 none);
-    ``pairs``: the corridors (source ID pairs); ``cutoff``: corridor width in cost-weighted
-    distance (resistance x metres, the units of ``cost_distance``; seed 002: 2000).
+    ``pairs``: the corridors (source ID pairs); ``cutoff``: corridor width NLCC <= cutoff in
+    cost-weighted distance (resistance x metres, the units of ``cost_distance``).
     ``mode``: "pairwise" (one circuit per corridor) or "all_to_one" (over the union of corridors,
     each source grounded in turn with 1 A in every other). ``combine``: "max" or "sum" over pairs.
+    ``searches``: the per-source searches (``Linkage.searches``), made with a margin >= ``cutoff``
+    (ValueError otherwise); without them they are made here with margin = ``cutoff``.
     """
     if mode not in ("pairwise", "all_to_one"):
         raise ValueError("mode must be 'pairwise' or 'all_to_one'")
@@ -97,43 +98,54 @@ def pinchpoints(
     if cutoff < 0:
         raise ValueError("the corridor cutoff must be >= 0 (cost-weighted distance units)")
     res = np.asarray(resistance, dtype=np.float64)
-    habitat = np.isfinite(res) & (res > 0)
-    ids = sorted({int(x) for p in pairs for x in p})
-    costs = costs or source_costs(res, labels, cell_size_m, ids)
-    current = np.zeros(res.shape)
-    union = np.zeros(res.shape, dtype=bool)
+    ids = _pair_ids(pairs)
+    if searches is None:
+        searches = pair_searches(res, labels, cell_size_m, pairs, margin=cutoff, trace=False)
+    _check_searches(searches, ids, cutoff)
+    shape = res.shape
+    habitat = (np.isfinite(res) & (res > 0)).ravel()
+    flat_labels = labels.ravel()
+    source_cells = {s: np.flatnonzero(flat_labels == s) for s in ids}
+    current = np.zeros(shape)
+    union = np.zeros(shape, dtype=bool)
     reff: dict[tuple[int, int], float] = {}
-    masks = {}
     for a, b in pairs:
-        masks[(a, b)] = corridor_mask(costs, labels, a, b, cutoff) & habitat
-        union |= masks[(a, b)]
+        inside, _ = pair_corridor(searches, a, b, cutoff, shape)
+        cells = np.union1d(inside, np.concatenate([source_cells[a], source_cells[b]]))
+        cells = cells[habitat[cells]]
+        union.ravel()[cells] = True
+        if mode == "all_to_one":
+            continue
+        if cells.size == 0:
+            reff[(a, b)] = -1.0
+            continue
+        r0, r1, c0, c1 = _box(cells, shape[1])
+        rs, cs = slice(r0, r1), slice(c0, c1)
+        sub = np.zeros((r1 - r0, c1 - c0), dtype=bool)
+        rr, cc = np.divmod(cells, shape[1])
+        sub[rr - r0, cc - c0] = True
+        g = np.where(sub, 1.0 / np.where(sub, res[rs, cs], 1.0), 0.0)
+        lab = labels[rs, cs]
+        ends = [np.nonzero((lab == s).ravel() & sub.ravel())[0] for s in (a, b)]
+        if any(e.size == 0 for e in ends):
+            reff[(a, b)] = -1.0
+            continue
+        graph = raster_graph(g, four_neighbours, average_resistance, groups=[e for e in ends if e.size > 1])
+        flat = graph.node_of_cell.ravel()
+        out = pairwise(graph, np.array([a, b]), np.array([flat[ends[0][0]], flat[ends[1][0]]]), method=method)
+        reff[(a, b)] = float(out.resistance[0, 1])
+        grid = graph.to_grid(out.cumulative)
+        if combine == "max":
+            current[rs, cs] = np.maximum(current[rs, cs], grid)
+        else:
+            current[rs, cs] += grid
     if mode == "pairwise":
-        for (a, b), mask in masks.items():
-            if not mask.any():
-                reff[(a, b)] = -1.0
-                continue
-            rs, cs = _window(mask)
-            sub = mask[rs, cs]
-            g = np.where(sub, 1.0 / np.where(sub, res[rs, cs], 1.0), 0.0)
-            lab = labels[rs, cs]
-            cells = [np.nonzero((lab == s).ravel() & sub.ravel())[0] for s in (a, b)]
-            if any(c.size == 0 for c in cells):
-                reff[(a, b)] = -1.0
-                continue
-            graph = raster_graph(g, four_neighbours, average_resistance, groups=[c for c in cells if c.size > 1])
-            flat = graph.node_of_cell.ravel()
-            out = pairwise(graph, np.array([a, b]), np.array([flat[cells[0][0]], flat[cells[1][0]]]), method=method)
-            reff[(a, b)] = float(out.resistance[0, 1])
-            grid = graph.to_grid(out.cumulative)
-            if combine == "max":
-                current[rs, cs] = np.maximum(current[rs, cs], grid)
-            else:
-                current[rs, cs] += grid
         return PinchResult(current, reff, union)
     # all-to-one over the union of corridors, every source a short-circuited region
     if not union.any():
         return PinchResult(current, {p: -1.0 for p in pairs}, union)
-    rs, cs = _window(union)
+    r0, r1, c0, c1 = _box(np.flatnonzero(union), shape[1])
+    rs, cs = slice(r0, r1), slice(c0, c1)
     sub = union[rs, cs]
     g = np.where(sub, 1.0 / np.where(sub, res[rs, cs], 1.0), 0.0)
     lab = labels[rs, cs]
@@ -167,10 +179,15 @@ def barriers(
     pairs: list[tuple[int, int]],
     radii_m: list[float],
     combine: str = "max",
-    costs: SourceCosts | None = None,
+    searches: dict[int, SourceCost] | None = None,
 ) -> BarrierResult:
     """Barrier Mapper: how much restoring a disk of radius r (to resistance 1) centred on each
-    cell would cut each corridor's least cost. Scores are at the disk centre; values <= 0 are 0."""
+    cell would cut each corridor's least cost (resistance x metres). Scores are at the disk
+    centre; values <= 0 are 0. ``searches``: the per-source searches (``Linkage.searches``, any
+    margin); without them they are made here with margin 0.
+
+    An improvement needs cells with cwd_a < LCD and cwd_b < LCD within r of the centre, so
+    each pair is scored only in the window within the largest radius of both sets of cells."""
     from scipy.ndimage import minimum_filter
 
     if combine not in ("max", "sum"):
@@ -178,20 +195,44 @@ def barriers(
     if not radii_m or min(radii_m) <= 0:
         raise ValueError("give at least one search radius > 0 m")
     res = np.asarray(resistance, dtype=np.float64)
-    ids = sorted({int(x) for p in pairs for x in p})
-    costs = costs or source_costs(res, labels, cell_size_m, ids)
+    if searches is None:
+        searches = pair_searches(res, labels, cell_size_m, pairs, trace=False)
+    _check_searches(searches, _pair_ids(pairs))
     shape = res.shape
+    pad = int(np.floor(max(radii_m) / cell_size_m))
     imp_all, unit_all, pct_all = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     best_r = np.zeros(shape)
     for a, b in pairs:
-        lcd = costs.lcd(a, b, labels)
+        lcd = pair_lcd(searches, a, b)
         if not np.isfinite(lcd) or lcd <= 0:
             continue
-        imp_p, unit_p, r_p = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        sa, sb = searches[a], searches[b]
+        # Only cells with cwd < LCD - 2r can score; a search holds every cell below its reach,
+        # which passes its dearest partner's LCD.
+        for s in (sa, sb):
+            if s.reach < lcd - 2.0 * min(radii_m):
+                raise ValueError(
+                    f"the search from source {s.source} is exact only below cost {s.reach:g}, short of the "
+                    f"least cost {lcd:g} of {a}-{b}: make the searches for these pairs"
+                )
+        near = [s.index[s.cost < lcd] for s in (sa, sb)]
+        if any(n.size == 0 for n in near):
+            continue
+        ba, bb = (_grow(_box(n, shape[1]), pad, shape) for n in near)
+        out = (max(ba[0], bb[0]), min(ba[1], bb[1]), max(ba[2], bb[2]), min(ba[3], bb[3]))
+        if out[0] >= out[1] or out[2] >= out[3]:
+            continue
+        # The disk minima are right on ``out`` when computed over it grown by the radius.
+        r0, r1, c0, c1 = _grow(out, pad, shape)
+        window = (slice(r0, r1), slice(c0, c1))
+        crop = (slice(out[0] - r0, out[1] - r0), slice(out[2] - c0, out[3] - c0))
+        cwd_a, cwd_b = cwd_surface(sa, shape, window), cwd_surface(sb, shape, window)
+        wshape = cwd_a[crop].shape
+        imp_p, unit_p, r_p = np.zeros(wshape), np.zeros(wshape), np.zeros(wshape)
         for r in radii_m:
             foot = _disk(r / cell_size_m)
-            ma = minimum_filter(costs.cwd[a], footprint=foot, mode="constant", cval=np.inf)
-            mb = minimum_filter(costs.cwd[b], footprint=foot, mode="constant", cval=np.inf)
+            ma = minimum_filter(cwd_a, footprint=foot, mode="constant", cval=np.inf)[crop]
+            mb = minimum_filter(cwd_b, footprint=foot, mode="constant", cval=np.inf)[crop]
             with np.errstate(invalid="ignore"):
                 imp = np.nan_to_num(lcd - ma - mb - 2.0 * r, nan=0.0, neginf=0.0, posinf=0.0)
             imp = np.maximum(imp, 0.0)
@@ -201,16 +242,17 @@ def barriers(
             unit_p = np.maximum(unit_p, unit)
             imp_p = np.maximum(imp_p, imp)
         pct_p = 100.0 * imp_p / lcd
+        at = (slice(out[0], out[1]), slice(out[2], out[3]))
         if combine == "max":
-            best_r = np.where(unit_p > unit_all, r_p, best_r)
-            imp_all, unit_all, pct_all = (
-                np.maximum(imp_all, imp_p),
-                np.maximum(unit_all, unit_p),
-                np.maximum(pct_all, pct_p),
-            )
+            best_r[at] = np.where(unit_p > unit_all[at], r_p, best_r[at])
+            imp_all[at] = np.maximum(imp_all[at], imp_p)
+            unit_all[at] = np.maximum(unit_all[at], unit_p)
+            pct_all[at] = np.maximum(pct_all[at], pct_p)
         else:
-            best_r = np.where(unit_p > 0, np.maximum(best_r, r_p), best_r)
-            imp_all, unit_all, pct_all = imp_all + imp_p, unit_all + unit_p, pct_all + pct_p
+            best_r[at] = np.where(unit_p > 0, np.maximum(best_r[at], r_p), best_r[at])
+            imp_all[at] += imp_p
+            unit_all[at] += unit_p
+            pct_all[at] += pct_p
     return BarrierResult(imp_all, unit_all, pct_all, best_r)
 
 
@@ -249,7 +291,7 @@ def positive_breaks(values: np.ndarray, k: int = 4) -> np.ndarray:
 
 
 def classify_top(values: np.ndarray, k: int = 4) -> np.ndarray:
-    """Cells in the top natural-breaks class (seed 002: 4 classes, the highest kept)."""
+    """Cells in the top natural-breaks class (Linkage Mapper: 4 classes, the highest kept)."""
     bins = positive_breaks(values, k)
     if bins.size == 0:
         return np.zeros(np.shape(values), dtype=bool)
@@ -297,13 +339,10 @@ __all__ = [
     "Centrality",
     "Graph",
     "PinchResult",
-    "SourceCosts",
     "barriers",
     "centrality",
     "classify_top",
-    "corridor_mask",
     "positive_breaks",
     "pinchpoints",
-    "source_costs",
     "top_class_polygons",
 ]

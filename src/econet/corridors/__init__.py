@@ -6,7 +6,15 @@ from econet.corridors.costdistance import CostDistance, SourceCost, cost_distanc
 from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resistance
 from econet.corridors.network import Corridors, corridor_network
 from econet.corridors.pairs import candidate_pairs, euclidean_zones, keep_nearest, zone_adjacency
-from econet.corridors.paths import Linkage, link_sources, nlcc_mosaic
+from econet.corridors.paths import (
+    Linkage,
+    cwd_surface,
+    link_sources,
+    nlcc_mosaic,
+    pair_corridor,
+    pair_lcd,
+    pair_searches,
+)
 from econet.corridors.widths import tier_polygons, width_tiers
 
 __all__ = [
@@ -18,6 +26,7 @@ __all__ = [
     "candidate_pairs",
     "corridor_network",
     "cost_distance",
+    "cwd_surface",
     "euclidean_zones",
     "fracture_surfaces",
     "gravity",
@@ -25,6 +34,9 @@ __all__ = [
     "keep_nearest",
     "link_sources",
     "nlcc_mosaic",
+    "pair_corridor",
+    "pair_lcd",
+    "pair_searches",
     "source_costs",
     "source_mean_resistance",
     "tier_polygons",

@@ -52,14 +52,18 @@ class CostDistance:
 @dataclass
 class SourceCost:
     """One source's bounded search, kept sparse: flat cell indices (int32) and their
-    cost (float32); ``reached`` maps each partner reached to (LCD, the first cell of it
-    reached); ``paths`` maps it to the cells (row, col) of the least-cost path to it."""
+    cost (float32, resistance x m); ``reached`` maps each partner reached to (LCD, the first
+    cell of it reached); ``paths`` maps it to the cells (row, col) of the least-cost path to it.
+    ``margin`` is the margin the search ran with; every cell whose cost is below ``reach`` is
+    in the result (inf when the search ran out of cells), so it is exact up to there."""
 
     source: int
     index: np.ndarray
     cost: np.ndarray
     reached: dict[int, tuple[float, int]]
     paths: dict[int, np.ndarray]
+    margin: float = 0.0
+    reach: float = math.inf
 
 
 def _check(resistance: np.ndarray, source_labels: np.ndarray, cell_size_m: float) -> np.ndarray:
@@ -228,8 +232,8 @@ def source_costs(
                 for b, (_, cell_idx) in reached.items():
                     paths[b] = _trace(back, cell_idx // w, cell_idx % w)[::-1].copy()
             index, values = _harvest(cost, back, visited, final_below)
-            out = SourceCost(src, index, values, reached, paths)
-            return out
+            # Cells dearer than the cap were never queued, so the result is complete only below both.
+            return SourceCost(src, index, values, reached, paths, float(margin), min(float(final_below), cap))
         finally:
             free.append(slot)
 

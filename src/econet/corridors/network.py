@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from econet.corridors.breakpoints import breakpoints, fracture_surfaces
-from econet.corridors.costdistance import cost_distance
+from econet.corridors.costdistance import SourceCost, cost_distance
 from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resistance
 from econet.corridors.paths import link_sources
 from econet.corridors.widths import tier_polygons, width_tiers
@@ -34,8 +34,9 @@ class Corridors:
     None without a width); ``dropped``: candidate pairs left out and why; ``gravity_matrix``: G
     between linked sources; ``tiers``: each path buffered by its tier's width (corridor_id,
     from_id, to_id, tier, width_m); ``breakpoints``: road and mine crossings; ``fractures``:
-    corridor parts inside open pits (None without mines); ``width_cost``: the corridor cutoff
-    the searches cover."""
+    corridor parts inside open pits (None without mines); ``searches``: the bounded search from
+    each linked source (``SourceCost``: the cells it reached with their cost), which cover the
+    corridors up to ``width_cost``, the corridor cutoff."""
 
     paths: gpd.GeoDataFrame
     cost: np.ndarray
@@ -46,6 +47,7 @@ class Corridors:
     tiers: gpd.GeoDataFrame
     breakpoints: gpd.GeoDataFrame
     fractures: gpd.GeoDataFrame | None
+    searches: dict[int, SourceCost]
     width_cost: float | None = None
 
     @property
@@ -98,6 +100,7 @@ def corridor_network(surface, sources, grid, cfg, roads=None, mines=None) -> Cor
         tiers=tiers,
         breakpoints=points,
         fractures=fractures,
+        searches=link.searches,
         width_cost=cfg.width_cost,
     )
 

@@ -6,6 +6,12 @@ from that cell) and the cost-weighted distance cwd_a near the pair. The normalis
 corridor of a pair is NLCC_ab = cwd_a + cwd_b − LCD_ab (0 on the path); pair corridors are
 mosaicked by their minimum and truncated at a width in cost units (Linkage Mapper's
 "truncate corridors at" CWD cutoff).
+
+The searches are kept (``Linkage.searches``) for the circuit tools (Pinchpoint and Barrier
+Mappers): ``cwd_surface``, ``pair_lcd`` and ``pair_corridor`` read them one source or one pair
+at a time, so no more than a pair's dense arrays are ever held. A search with margin m holds
+cwd exactly wherever cwd <= LCD + m for each of its partners, which covers every corridor
+NLCC_ab <= m (there cwd_a, cwd_b <= LCD_ab + m).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from econet.corridors.costdistance import DEFAULT_THREADS, STEP, source_costs
+from econet.corridors.costdistance import DEFAULT_THREADS, STEP, SourceCost, source_costs
 from econet.corridors.pairs import PairRule, candidate_pairs, keep_nearest, partners_of
 from econet.grid import Grid
 
@@ -28,12 +34,14 @@ PATH_COLUMNS = ["id", "from_id", "to_id", "length_m", "cost", "euclid_m", "cwd_t
 @dataclass
 class Linkage:
     """Least-cost paths (GeoDataFrame, one LineString per kept pair: PATH_COLUMNS), the
-    NLCC mosaic (float32, NaN outside the truncated corridors; None without a width) and the
-    pairs left out with the reason."""
+    NLCC mosaic (float32, NaN outside the truncated corridors; None without a width), the
+    pairs left out with the reason, and the bounded search of every source with a candidate
+    partner (source id -> ``SourceCost``, margin = the corridor width or 0)."""
 
     paths: gpd.GeoDataFrame
     nlcc: np.ndarray | None
     dropped: pd.DataFrame
+    searches: dict[int, SourceCost]
 
 
 def link_sources(
@@ -56,9 +64,8 @@ def link_sources(
     ``sources`` needs ``id`` and polygon geometry (for the edge-to-edge Euclidean distance).
     ``allocation`` (the multi-source cost allocation) is needed for cost-allocation adjacency.
     Searches are bounded: each stops once its partners are reached plus the corridor width, and
-    at ``max_cost`` plus the width.
+    at ``max_cost`` plus the width; they are kept in ``Linkage.searches``.
     """
-    ids = np.unique(source_labels[source_labels > 0]).astype(int)
     cand = candidate_pairs(pairs, source_labels, allocation)
     euclid = _edge_distances(sources, cand)
     dropped = []
@@ -68,16 +75,12 @@ def link_sources(
         cand = [p for p in cand if euclid[p] <= max_euclid_m]
     margin = float(width_cost or 0.0)
     cap = None if max_cost is None else float(max_cost) + margin
-    partners = partners_of(cand, ids)
-    partners = {a: bs for a, bs in partners.items() if bs}
-    results = {}
-    for sc in source_costs(
-        resistance, source_labels, grid.cell_size_m, partners, margin=margin, max_cost=cap, threads=threads
-    ):
-        results[sc.source] = sc
+    searches = pair_searches(
+        resistance, source_labels, grid.cell_size_m, cand, margin=margin, max_cost=cap, threads=threads
+    )
     rows, lines = [], []
     for a, b in cand:
-        sc = results[a]
+        sc = searches[a]
         if b not in sc.reached:
             dropped.append((a, b, "unreachable" if max_cost is None else "no path within max_cost"))
             continue
@@ -114,9 +117,95 @@ def link_sources(
     paths = paths[PATH_COLUMNS + ["geometry"]]
     nlcc = None
     if width_cost is not None:
-        nlcc = nlcc_mosaic(results, paths[["from_id", "to_id", "cost"]], source_labels.shape, width_cost)
+        nlcc = nlcc_mosaic(searches, paths[["from_id", "to_id", "cost"]], source_labels.shape, width_cost)
     dropped_df = pd.DataFrame(dropped, columns=["from_id", "to_id", "reason"])
-    return Linkage(paths, nlcc, dropped_df)
+    return Linkage(paths, nlcc, dropped_df, searches)
+
+
+def pair_searches(
+    resistance: np.ndarray,
+    source_labels: np.ndarray,
+    cell_size_m: float,
+    pairs: list[tuple[int, int]],
+    *,
+    margin: float = 0.0,
+    max_cost: float | None = None,
+    trace: bool = True,
+    threads: int = DEFAULT_THREADS,
+) -> dict[int, SourceCost]:
+    """The bounded search (``source_costs``) of every source in ``pairs``, by source id.
+
+    The search from a source stops once all its partners in ``pairs`` are reached and costs
+    exceed the dearest one's LCD plus ``margin`` (resistance x m), or at ``max_cost``. It then
+    holds cwd exactly wherever cwd <= LCD + margin for each of its partners.
+    """
+    ids = sorted({int(x) for p in pairs for x in p})
+    partners = partners_of(pairs, ids)
+    searches = source_costs(
+        resistance,
+        source_labels,
+        cell_size_m,
+        partners,
+        margin=margin,
+        max_cost=max_cost,
+        trace=trace,
+        threads=threads,
+    )
+    return {sc.source: sc for sc in searches}
+
+
+def cwd_surface(search: SourceCost, shape: tuple[int, int], window: tuple[slice, slice] | None = None) -> np.ndarray:
+    """One source's cost-weighted distance (resistance x m) as a dense float64 array over a
+    grid of ``shape``, or over ``window`` (row and column slices with explicit bounds) of it;
+    inf where the bounded search did not reach (cwd >= ``search.reach``, or unreachable)."""
+    h, w = shape
+    if window is None:
+        out = np.full(h * w, np.inf)
+        out[search.index] = search.cost
+        return out.reshape(h, w)
+    rs, cs = window
+    r, c = np.divmod(search.index, w)
+    sel = (r >= rs.start) & (r < rs.stop) & (c >= cs.start) & (c < cs.stop)
+    out = np.full((rs.stop - rs.start, cs.stop - cs.start), np.inf)
+    out[r[sel] - rs.start, c[sel] - cs.start] = search.cost[sel]
+    return out
+
+
+def pair_lcd(searches: dict[int, SourceCost], a: int, b: int) -> float:
+    """Least-cost distance from source a to source b's nearest cell (resistance x m); inf when
+    the search from a did not reach b (unreachable, beyond its cap, or b was not a partner)."""
+    return _search_of(searches, a).reached.get(int(b), (np.inf,))[0]
+
+
+def pair_corridor(
+    searches: dict[int, SourceCost], a: int, b: int, width_cost: float, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The a-b least-cost corridor: flat indices (int64, on a grid of ``shape``) of the cells
+    where NLCC_ab = cwd_a + cwd_b − LCD_ab <= ``width_cost``, and their NLCC (float64, >= 0;
+    resistance x m). Empty when b is not reached from a. Both searches must reach cwd
+    LCD_ab + ``width_cost`` (a margin of at least ``width_cost``), else ValueError."""
+    lcd = pair_lcd(searches, a, b)
+    sa, sb = _search_of(searches, a), _search_of(searches, b)
+    if not np.isfinite(lcd):
+        return np.zeros(0, np.int64), np.zeros(0)
+    for s, other in ((sa, b), (sb, a)):
+        need = s.reached.get(int(other), (lcd,))[0] + width_cost
+        if s.reach < need:
+            raise ValueError(
+                f"the search from source {s.source} is exact only below cost {s.reach:g}; the corridor "
+                f"{a}-{b} of width {width_cost:g} needs {need:g}: search with margin >= {width_cost:g}"
+            )
+    h, w = shape
+    cwd_a = np.full(h * w, np.inf, dtype=sa.cost.dtype)
+    cwd_a[sa.index] = sa.cost
+    return _corridor_cells(cwd_a, sb.index, sb.cost, lcd, float(width_cost))
+
+
+def _search_of(searches: dict[int, SourceCost], source: int) -> SourceCost:
+    try:
+        return searches[int(source)]
+    except KeyError:
+        raise ValueError(f"no search from source {source}: make the searches for these pairs") from None
 
 
 def nlcc_mosaic(results: dict, pairs: pd.DataFrame, shape, width_cost: float) -> np.ndarray:
@@ -132,21 +221,27 @@ def nlcc_mosaic(results: dict, pairs: pd.DataFrame, shape, width_cost: float) ->
         scratch[sa.index] = sa.cost
         for b, lcd in partners:
             sb = results[b]
-            _mosaic_pair(scratch, sb.index, sb.cost, lcd, float(width_cost), mosaic)
+            cells, nlcc = _corridor_cells(scratch, sb.index, sb.cost, lcd, float(width_cost))
+            mosaic[cells] = np.minimum(mosaic[cells], nlcc)
         scratch[sa.index] = np.inf
     mosaic[~np.isfinite(mosaic)] = np.nan
     return mosaic.reshape(h, w)
 
 
 @numba.njit(cache=True, nogil=True)
-def _mosaic_pair(cwd_a, idx_b, cwd_b, lcd, width, mosaic):
+def _corridor_cells(cwd_a, idx_b, cwd_b, lcd, width):
+    """Cells of b's search where cwd_a + cwd_b − lcd <= width (cwd_a dense, flat), and that NLCC."""
+    cells = np.empty(idx_b.size, dtype=np.int64)
+    nlcc = np.empty(idx_b.size, dtype=np.float64)
+    n = 0
     for k in range(idx_b.size):
         i = idx_b[k]
         v = cwd_a[i] + cwd_b[k] - lcd
         if v <= width:
-            v = max(v, 0.0)  # float32 rounding on the path itself
-            if v < mosaic[i]:
-                mosaic[i] = v
+            cells[n] = i
+            nlcc[n] = max(v, 0.0)  # float32 rounding on the path itself
+            n += 1
+    return cells[:n].copy(), nlcc[:n].copy()
 
 
 def _edge_distances(sources: gpd.GeoDataFrame, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], float]:
@@ -160,4 +255,13 @@ def _edge_distances(sources: gpd.GeoDataFrame, pairs: list[tuple[int, int]]) -> 
     return {p: float(v) for p, v in zip(pairs, d)}
 
 
-__all__ = ["PATH_COLUMNS", "Linkage", "link_sources", "nlcc_mosaic"]
+__all__ = [
+    "PATH_COLUMNS",
+    "Linkage",
+    "cwd_surface",
+    "link_sources",
+    "nlcc_mosaic",
+    "pair_corridor",
+    "pair_lcd",
+    "pair_searches",
+]

@@ -25,6 +25,7 @@ def compute(ctx: Context, sources: Sources, resistance: Resistance, corridors: C
         corridors.pairs,
         corridors.paths["cost"].to_numpy(),
         corridors.width_cost,
+        searches=corridors.searches,
         landcover=L.landcover(),
         mode=cfg.pinchpoint_mode,
         classes=cfg.classes,
@@ -87,7 +88,7 @@ STAGE = Stage(
     consumes={
         "sources": ("labels",),
         "resistance": ("surface",),
-        "corridors": ("paths", "width_cost"),
+        "corridors": ("paths", "searches", "width_cost"),
     },
     compute=compute,
     write=write,
