@@ -11,10 +11,9 @@ from econet.config import parse_study
 from econet.demo import generate_city
 from econet.errors import LayerError, StudyError
 from econet.landcover import GLOBELAND30
-from econet.presets import demo_study_text
+from econet.presets import demo_study_text, preset_names
 from econet.resistance.build import build_resistance
 from econet.resistance.distance import burn
-from econet.resistance.presets import preset_names
 
 LAYERS = ["landcover", "dem", "ndvi", "mndwi", "nightlight", "population"]
 VECTORS = ["roads", "rivers", "water", "mines", "waste_dumps"]

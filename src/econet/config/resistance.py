@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from econet.config.base import PositiveFloat, Ref, Section
-from econet.resistance.presets import with_preset
+from econet.presets import with_preset
 from econet.resistance.weights import ahp, ahp_checked
 
 

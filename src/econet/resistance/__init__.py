@@ -1,7 +1,7 @@
 """Resistance surfaces: graded factors, weights and their combination (METHODS.md §4).
 
 Names are imported lazily (PEP 562), so that the study schema can use the light modules
-(weights, presets) without loading the raster and vector machinery.
+(weights) without loading the raster and vector machinery.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ _WHERE = {
     "index_r": "mcr",
     "SEED001_MINE_BANDS": "mines",
     "mine_resistance": "mines",
-    "load_preset": "presets",
-    "preset_names": "presets",
     "Resistance": "surface",
     "ahp": "weights",
     "ahp_checked": "weights",
