@@ -1,9 +1,9 @@
 """Class breaks of continuous rasters and grading by them: the one natural-breaks (Fisher-Jenks)
 implementation and the one grading function, :func:`grade`.
 
-Used to grade resistance factors (METHODS.md §4) and ecological-sensitivity factors, to level
-ecosystem-service and sensitivity scores when selecting sources (seeds 001, 003) and to class
-pinch points and barriers (seed 002).
+Used to grade resistance factors (docs/methods/resistance.md) and ecological-sensitivity
+factors, to level ecosystem-service and sensitivity scores when selecting sources (Feng et al.
+(2024) and Chang et al. (2018)) and to class pinch points and barriers (Yang et al.).
 
 Big rasters are classified on a seeded uniform sample of their finite values (10,000 by default,
 the sample size ArcGIS uses for Jenks), so the same input always gives the same breaks.

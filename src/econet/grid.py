@@ -1,4 +1,4 @@
-"""The template grid every raster is aligned to (DESIGN.md "One grid", METHODS.md §1).
+"""The template grid every raster is aligned to (docs/methods/grid.md).
 
 Categorical layers are resampled by nearest neighbour (mode when coarsening); continuous
 layers bilinear (average when coarsening).
@@ -101,7 +101,7 @@ class Grid:
 
 
 def resampling_for(kind: LayerKind, src_cell: float, dst_cell: float) -> Resampling:
-    """METHODS.md §1: nearest/mode for categories, bilinear/average for continuous values.
+    """Nearest/mode for categories, bilinear/average for continuous values (docs/methods/grid.md).
 
     Coarsening (source cells smaller than target cells by more than 1 %) uses mode or average
     so that every source cell contributes; otherwise a point sample is correct.

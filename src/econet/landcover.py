@@ -1,8 +1,8 @@
-"""Land-cover class tables: codes, names and their roles in every stage (METHODS.md §1).
+"""Land-cover class tables: codes, names and their roles in every stage (docs/methods/grid.md).
 
 A class table says, per code: whether it is habitat (MSPA foreground), which source type a
-source dominated by it gets, its resistance value, and its carbon-sink coefficient (seed 000
-Table 2, t/(ha·a)). GlobeLand30 is the default table, as seed 000 uses it.
+source dominated by it gets, its resistance value, and its carbon-sink coefficient (the Xuzhou
+SEEC preprint, Table 2, t/(ha·a)). GlobeLand30 is the default table, as that preprint uses it.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ class LandCoverClass:
     colour: str | None = None  # "#rrggbb" for maps (GlobeLand30's legend colours by default)
 
 
-# Resistance grades are seed 000 Table 1 (LUCC factor, 1/3/5/7/9: forest, water and wetland 1;
-# shrubland and grass 3; cultivated 5; artificial 7; bare 9); carbon coefficients are seed 000
-# Table 2 (t/(hm²·a)); classes the seed does not grade get the grade of their nearest kin.
+# Resistance grades are the Xuzhou SEEC preprint's Table 1 (LUCC factor, 1/3/5/7/9: forest,
+# water and wetland 1; shrubland and grass 3; cultivated 5; artificial 7; bare 9); carbon
+# coefficients are its Table 2 (t/(hm²·a)); classes the preprint does not grade get the grade of
+# their nearest kin.
 GLOBELAND30 = (
     LandCoverClass(10, "cultivated", False, None, 5.0, 0.0, "#f9f3c1"),
     LandCoverClass(20, "forest", True, "forest", 1.0, 0.870, "#147749"),
@@ -41,7 +42,7 @@ GLOBELAND30 = (
     LandCoverClass(100, "permanent snow and ice", False, None, 9.0, 0.0, "#ebf5ff"),
 )
 
-# The GRASS nc_spm_08 "landclass96" legend (shared/data/raleigh_nc/legend.json).
+# The GRASS nc_spm_08 "landclass96" legend (as in tests/fixtures/raleigh_nc/legend.json).
 NC_LANDCLASS96 = (
     LandCoverClass(1, "developed", False, None, 7.0, 0.0, "#c83232"),
     LandCoverClass(2, "agriculture", False, None, 5.0, 0.0, "#f0e496"),

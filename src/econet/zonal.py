@@ -1,8 +1,8 @@
 """Per-zone statistics of a raster over a label raster: the one zonal-statistics kernel.
 
-Used for per-source means of indicators (METHODS.md §8), the patch table's ``mean_<layer>``,
-the gravity model's mean resistance and seed 000's modified MCR. Sums run over row blocks so
-no full-size temporaries are made on large rasters.
+Used for per-source means of indicators (docs/methods/indicators.md), the patch table's
+``mean_<layer>``, the gravity model's mean resistance and the Xuzhou SEEC preprint's modified MCR.
+Sums run over row blocks so no full-size temporaries are made on large rasters.
 """
 
 from __future__ import annotations

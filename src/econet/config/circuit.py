@@ -11,11 +11,11 @@ from econet.config.base import PositiveFloat, Section
 
 class CircuitSection(Section):
     """Circuit theory on the corridors (Linkage Mapper's Pinchpoint, Barrier and Centrality
-    Mappers; seed 002 §2.4). Present = the circuit stage runs. The corridors are the least-cost
+    Mappers; Yang et al., §2.4). Present = the circuit stage runs. The corridors are the least-cost
     corridors cut at ``corridors.width_cost``."""
 
     pinchpoint_mode: Literal["pairwise", "all_to_one"] = "pairwise"
-    classes: int = Field(4, ge=2, le=10)  # natural-breaks classes; the top one is kept (seed 002: 4)
+    classes: int = Field(4, ge=2, le=10)  # natural-breaks classes; the top one is kept (Yang et al.: 4)
     barrier_radii_m: list[PositiveFloat] = [90.0, 180.0]  # empty: no Barrier Mapper
     barrier_combine: Literal["max", "sum"] = "max"
     four_neighbours: bool = False  # Circuitscape default: 8 neighbours
@@ -24,7 +24,7 @@ class CircuitSection(Section):
 
     moved = {
         "corridor_width_cwd": "moved to corridors.width_cost: one cutoff (resistance x m) for the least-cost "
-        "corridors and the pinch points (seed 002: 2000)"
+        "corridors and the pinch points (Yang et al.: 2000)"
     }
 
 

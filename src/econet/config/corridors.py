@@ -10,7 +10,7 @@ from econet.config.base import PositiveFloat, Ref, Section
 
 
 class CorridorsSection(Section):
-    """Least-cost paths and corridors between source pairs (Linkage Mapper; seeds 001, 003).
+    """Least-cost paths and corridors between source pairs (Linkage Mapper; Feng et al. 2024, Chang et al. 2018).
 
     ``width_cost`` is the one corridor cutoff: the normalised least-cost corridors are truncated
     at it, and the circuit stage's pinch points are mapped inside the same corridors."""
@@ -22,9 +22,9 @@ class CorridorsSection(Section):
     n_nearest: int | None = Field(None, ge=1)  # keep each source's N cheapest neighbours
     drop_through_sources: bool = True  # drop a pair whose least-cost path crosses a third source
     width_cost: PositiveFloat | None = None  # NLCC corridors truncated at this CWD (resistance x m)
-    regional_width_m: PositiveFloat = 400.0  # seed 003: 300-500 m
-    subregional_width_m: PositiveFloat = 200.0  # seed 003: 100-300 m
-    local_width_m: PositiveFloat = 100.0  # seed 003: 100 m
+    regional_width_m: PositiveFloat = 400.0  # Chang et al. (2018): 300-500 m
+    subregional_width_m: PositiveFloat = 200.0  # Chang et al. (2018): 100-300 m
+    local_width_m: PositiveFloat = 100.0  # Chang et al. (2018): 100 m
     gravity_area_unit: Literal["m2", "ha", "km2"] = "m2"  # unit of S in ln(S)
     roads: str | None = None  # vector layer for breakpoints (a LineString layer)
     road_class_field: str = "road_class"

@@ -79,7 +79,7 @@ class IndicatorsSection(Section):
     sdr_ic0: float = 0.5
     sdr_max: Annotated[float, Field(gt=0, le=1)] = 0.8
     sdr_l_max: PositiveFloat = 122.0
-    # Eco-elasticity and ecological sensitivity (seed 004).
+    # Eco-elasticity and ecological sensitivity (Tong et al. 2025).
     diversity_window_m: PositiveFloat = 990.0
     sensitivity_weights: dict[Literal["dem", "slope", "vegetation", "erosion", "landcover"], float] = {
         "dem": 0.15,

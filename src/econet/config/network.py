@@ -11,17 +11,17 @@ from econet.config.base import PositiveFloat, Section
 
 
 class NetworkSection(Section):
-    """Topology, communities and correlations of the network (seed 000 §3.3, seed 004 §2.2.3)."""
+    """Topology, communities and correlations of the network (the Xuzhou SEEC preprint, §3.3; Tong et al. 2025, §2.2.3)."""
 
     weight: str | None = "length_m"  # corridor attribute used as distance for weighted closeness/paths
     community_seed: int = 0  # Louvain is randomised; the seed makes it reproducible
     community_resolution: PositiveFloat = 1.0  # Gephi's default
-    correlation: Literal["pearson", "spearman"] = "pearson"  # 000 Pearson, 004 Spearman
+    correlation: Literal["pearson", "spearman"] = "pearson"  # Xuzhou SEEC preprint: Pearson; Tong et al. (2025): Spearman
     correlation_by: str | None = "source_type"  # also per group of this node attribute
 
 
 class RobustnessSection(Section):
-    """Random and targeted node attacks (seed 000 §3.6.1, seed 004 §2.2.4)."""
+    """Random and targeted node attacks (the Xuzhou SEEC preprint, §3.6.1; Tong et al. 2025, §2.2.4)."""
 
     random_repeats: int = Field(100, ge=1)
     targeted_by: Literal["degree", "betweenness"] = "degree"

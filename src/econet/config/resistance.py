@@ -56,14 +56,14 @@ class MineBand(Section):
 
 
 class FactorSpec(Section):
-    """One resistance factor (METHODS.md §4): where its values come from and how they are graded.
+    """One resistance factor (docs/methods/resistance.md): where its values come from and how they are graded.
 
     kinds: ``landcover`` (class table or ``table``), ``categorical`` (any class layer by
     ``table``), ``raster`` (a continuous layer as is: night lights, population density, NDVI,
     DEM...), ``slope`` (degrees from the DEM ``layer``), ``distance`` (Euclidean distance in m
     to the features of ``vector``, optionally filtered by ``where``), ``density`` (kernel density
-    of the lines of ``vector`` in km/km² within ``radius_m``), ``mines`` (seed 001 Table 2 mine
-    surface from ``vector``'s mineral, method and status).
+    of the lines of ``vector`` in km/km² within ``radius_m``), ``mines`` (the mine surface of
+    Feng et al. (2024), Table 2, from ``vector``'s mineral, method and status).
     """
 
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -73,7 +73,7 @@ class FactorSpec(Section):
     where: dict[str, list[str | int | float]] = {}  # keep features whose attribute is in the list
     radius_m: PositiveFloat | None = None  # density search radius
     kernel: Literal["quartic", "uniform"] = "quartic"  # ArcGIS Kernel Density / Line Density
-    transform: Literal["none", "abs"] = "none"  # grade |value| (seed 001's DEM bands)
+    transform: Literal["none", "abs"] = "none"  # grade |value| (the DEM bands of Feng et al. 2024)
     grading: Grading | None = None  # default: table (class kinds), none (mines), natural_breaks
     breaks: list[float] | None = None  # manual upper bounds, right-closed
     levels: list[PositiveFloat] = [1.0, 3.0, 5.0, 7.0, 9.0]  # low to high values of the factor
@@ -149,7 +149,7 @@ class AHPSpec(Section):
 
 
 class CorrectionSpec(Section):
-    """A correction index (seed 002): R' = R · c (``multiply``) or R + weight · c (``add``)."""
+    """A correction index (Yang et al.): R' = R · c (``multiply``) or R + weight · c (``add``)."""
 
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
     layer: str
@@ -159,11 +159,12 @@ class CorrectionSpec(Section):
 
 
 class ResistanceSection(Section):
-    """Weighted sum of graded factors, optional max-combined factors and corrections (METHODS.md §4).
+    """Weighted sum of graded factors, optional max-combined factors and corrections (docs/methods/resistance.md).
 
     Without ``[[resistance.factors]]`` the factors are land cover (class table grade) and slope
-    (``[resistance.slope]``). ``preset`` loads a seed's factors and weights (``seed000``,
-    ``seed001``, ``seed002``, ``seed004``...); keys given here replace the preset's.
+    (``[resistance.slope]``). ``preset`` loads a published study's factors and weights
+    (``seed000``, ``seed001``, ``seed002``, ``seed004``...; docs/references.md says which study
+    each holds); keys given here replace the preset's.
     """
 
     preset: str | None = None

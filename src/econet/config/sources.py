@@ -35,10 +35,10 @@ class MSPASection(Section):
 
 
 class ServicesRule(Section):
-    """Ecosystem-service sources (seed 001): range-normalised services, weighted, averaged
+    """Ecosystem-service sources (Feng et al. 2024): range-normalised services, weighted, averaged
     on ``block_m`` blocks, ``levels`` natural-breaks levels; the top ``keep_levels`` are candidates."""
 
-    weights: dict[str, Weight]  # raster layer -> weight (seed 001: HQ 0.45, SR 0.24, WY 0.21, CS 0.10)
+    weights: dict[str, Weight]  # raster layer -> weight (Feng et al. 2024: HQ 0.45, SR 0.24, WY 0.21, CS 0.10)
     block_m: PositiveFloat | None = 3000.0  # averaging grid; omit for per-cell scores
     levels: int = Field(5, ge=2, le=9)
     keep_levels: int = Field(2, ge=1)  # "very important" and "important"
@@ -56,7 +56,7 @@ class ServicesRule(Section):
 
 
 class SensitivityRule(Section):
-    """Ecological-sensitivity sources (seed 003): S = Σ wᵢ xᵢ of graded factor layers, ``classes``
+    """Ecological-sensitivity sources (Chang et al. 2018): S = Σ wᵢ xᵢ of graded factor layers, ``classes``
     natural-breaks classes, the top ``keep_classes`` minus developed land, patches ≥ ``min_area_km2``."""
 
     weights: dict[str, Weight]  # graded factor layer -> weight (AHP)
@@ -78,8 +78,8 @@ class SensitivityRule(Section):
 
 
 class ConnectivityRule(Section):
-    """Keep patches whose importance for connectivity exceeds ``min_importance_pct`` (seed 002:
-    dPC > 1 at 5000 m, p = 0.5; seed 001: 2500 m, p = 0.5; seed 003: dIIC)."""
+    """Keep patches whose importance for connectivity exceeds ``min_importance_pct`` (Yang et al.:
+    dPC > 1 at 5000 m, p = 0.5; Feng et al. 2024: 2500 m, p = 0.5; Chang et al. 2018: dIIC)."""
 
     index: Literal["dPC", "dIIC"] = "dPC"
     min_importance_pct: float = Field(1.0, ge=0)
@@ -89,7 +89,7 @@ class ConnectivityRule(Section):
 
 
 class IsletsRule(Section):
-    """MSPA islets as stepping-stone candidates (seed 000), with their shape index."""
+    """MSPA islets as stepping-stone candidates (the Xuzhou SEEC preprint), with their shape index."""
 
     min_area_km2: Annotated[float, Field(ge=0)] = 0.0
     max_lsi: PositiveFloat | None = None  # keep compact ones: LSI = E / (2√(πA)), 1 for a circle

@@ -1,4 +1,4 @@
-"""Ecological indicators and services (METHODS.md §8): spectral indices, RSEI, carbon, the
+"""Ecological indicators and services (docs/methods/indicators.md): spectral indices, RSEI, carbon, the
 InVEST-equivalent models, eco-elasticity, ecological sensitivity and per-source zonal means."""
 
 from econet.indicators.carbon import carbon_sink, carbon_storage, sink_by_zone

@@ -3,15 +3,15 @@
 The table has one row per class code (``lucode``) and InVEST's column names: ``habitat`` and one
 sensitivity column per threat (Habitat Quality), ``c_above``/``c_below``/``c_soil``/``c_dead``
 (Carbon, Mg C/ha), ``kc``, ``root_depth`` (mm) and ``lulc_veg`` (Annual Water Yield), ``usle_c``
-and ``usle_p`` (SDR), ``runoff_coefficient`` (seed 004 water conservation), the eco-elasticity
+and ``usle_p`` (SDR), ``runoff_coefficient`` (water conservation, Tong et al. 2025), the eco-elasticity
 scores ``elasticity_resistance`` and ``elasticity_recovery`` (0..1) and the land-cover grade of
 ecological sensitivity ``sensitivity_grade`` (1..9). A user's own InVEST-style CSV can replace
 it (:func:`read_biophysical_table`).
 
 The GlobeLand30 defaults are generic values of the kind published InVEST studies of eastern
 Chinese cities use (root depths and Kc after the InVEST user guide's tables, USLE C after
-Wischmeier & Smith style tables, runoff coefficients after the water-balance literature seed
-004 follows). They make the demo run; a real study should replace them with local values.
+Wischmeier & Smith style tables, runoff coefficients after the water-balance literature
+Tong et al. (2025) follow). They make the demo run; a real study should replace them with local values.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Threat:
     decay: str = "linear"  # or "exponential"
 
 
-# The demo city's threats (seed 001: mines, construction land, cropland and roads).
+# The demo city's threats (as in Feng et al. 2024: mines, construction land, cropland and roads).
 DEMO_THREATS = (
     Threat("urban", "threat_urban", 6000.0, 1.0, "exponential"),
     Threat("roads", "threat_roads", 3000.0, 0.6, "linear"),

@@ -40,17 +40,17 @@ RASTERS = {
     "ndbsi": ("-1..1", "dryness NDBSI = (SI + IBI) / 2"),
     "lst": ("degC", "land surface temperature"),
     "rsei": ("0..1", "remote-sensing ecological index (higher is better)"),
-    "carbon_sink": ("t/a per cell", "annual carbon sink (seed 000 Table 2 coefficients)"),
+    "carbon_sink": ("t/a per cell", "annual carbon sink (Xuzhou SEEC preprint, Table 2 coefficients)"),
     "habitat_quality": ("0..1", "InVEST habitat quality"),
     "habitat_degradation": ("index", "InVEST total habitat degradation"),
     "carbon_storage": ("Mg C/ha", "InVEST carbon storage, four pools"),
     "water_yield": ("mm/a", "InVEST annual water yield (Budyko-Fu)"),
-    "water_conservation": ("mm/a", "water conservation = yield - runoff (seed 004)"),
+    "water_conservation": ("mm/a", "water conservation = yield - runoff (Tong et al. 2025)"),
     "sediment_retention": ("t/(ha a)", "RKLS (1 - C P) SDR (InVEST SDR)"),
     "soil_loss": ("t/(ha a)", "RUSLE soil loss R K LS C P"),
     "sdr": ("0..1", "sediment delivery ratio"),
-    "eco_elasticity": ("0..1", "eco-elasticity (O' A' R')^(1/3) (seed 004)"),
-    "ecological_sensitivity": ("1..9", "ecological sensitivity, weighted overlay (seed 004)"),
+    "eco_elasticity": ("0..1", "eco-elasticity (O' A' R')^(1/3) (Tong et al. 2025)"),
+    "ecological_sensitivity": ("1..9", "ecological sensitivity, weighted overlay (Tong et al. 2025)"),
 }
 
 _SPECTRAL_MODELS = {"spectral", "rsei", "sensitivity"}

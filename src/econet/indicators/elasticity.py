@@ -1,8 +1,8 @@
-"""Eco-elasticity (seed 004 §2.2.2): ER = (O' A' R')^(1/3), the geometric mean of normalised
+"""Eco-elasticity (Tong et al. 2025, §2.2.2): ER = (O' A' R')^(1/3), the geometric mean of normalised
 resistance O, adaptability A and recovery R (the 3R resilience framework).
 
-Seed 004 leaves O, A and R to its supplement; econet takes resistance and recovery as land-cover
-scores (the biophysical table's ``elasticity_resistance`` and ``elasticity_recovery``, 0..1) and
+Tong et al. leave O, A and R to their supplement; econet takes resistance and recovery as
+land-cover scores (the biophysical table's ``elasticity_resistance`` and ``elasticity_recovery``, 0..1) and
 adaptability as the Shannon diversity of land cover in a moving window (a diverse neighbourhood
 adapts better), as is common in the landscape-resilience literature. Each is min-max normalised.
 """

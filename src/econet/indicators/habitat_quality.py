@@ -1,11 +1,11 @@
-"""Habitat quality as InVEST computes it (seed 001 eq. 1; METHODS.md §8).
+"""Habitat quality as InVEST computes it (Feng et al. 2024, eq. 1; docs/methods/indicators.md).
 
 For each threat r with weight w_r, maximum distance d_r and the distance d from a cell to the
 nearest threat cell: i = 1 - d/d_r (linear) or exp(-2.99 d/d_r) (exponential), and 0 beyond d_r.
 Degradation D = Σ_r (w_r / Σ w) i_r S_jr β, with S_jr the sensitivity of the cell's class j to
 r and β the accessibility (1 by default). Quality Q = H_j (1 - D^z / (D^z + k^z)), z = 2.5,
 k the half-saturation constant. This is InVEST 3.14+ (distance to the nearest threat cell,
-a cell being a threat when its value is non-zero); seed 001 prints k² where InVEST uses k^z.
+a cell being a threat when its value is non-zero); Feng et al. (2024) print k² where InVEST uses k^z.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Remote-sensing ecological index (RSEI; Xu 2013; seed 000 §3.4; METHODS.md §8).
+"""Remote-sensing ecological index (RSEI; Xu 2013; the Xuzhou SEEC preprint, §3.4; docs/methods/indicators.md).
 
 RSEI is the first principal component of four indicators, each min-max normalised to 0..1:
 greenness (NDVI), wetness (tasselled-cap WET), dryness (NDBSI) and heat (LST). The component

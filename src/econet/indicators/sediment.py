@@ -1,4 +1,5 @@
-"""Sediment retention: RUSLE with InVEST's sediment delivery ratio (seed 001 eq. 2; METHODS.md §8).
+"""Sediment retention: RUSLE with InVEST's sediment delivery ratio (Feng et al. 2024, eq. 2;
+docs/methods/indicators.md).
 
 Follows InVEST SDR (D8 routing): depressions filled by pyflwdir (Wang & Liu 2006 priority flood;
 every edge cell is an outlet), D8 by steepest descent with flats drained to their nearest outlet

@@ -1,4 +1,4 @@
-"""Ecological sensitivity (seed 004 §2.2.3; METHODS.md §2 and §8): a weighted overlay
+"""Ecological sensitivity (Tong et al. 2025, §2.2.3; docs/methods/indicators.md): a weighted overlay
 ESS = Σ w_i x_i of graded factors — elevation, slope, vegetation cover, soil erosion and land
 cover — each graded 1..9 (higher = more sensitive) with the one grading function
 (:func:`econet.classify.grade`).
@@ -6,7 +6,7 @@ cover — each graded 1..9 (higher = more sensitive) with the one grading functi
 Vegetation cover is the fractional vegetation cover of the dimidiate pixel model
 FVC = (NDVI - NDVI_soil) / (NDVI_veg - NDVI_soil), with NDVI_soil and NDVI_veg the 5th and 95th
 percentiles by default. Soil erosion is the RUSLE soil loss (t/(ha a)). The default breaks
-follow China's ecological-function-zoning practice; seed 004 gives its own in Table S4.
+follow China's ecological-function-zoning practice; Tong et al. give their own in Table S4.
 """
 
 from __future__ import annotations

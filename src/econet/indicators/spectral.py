@@ -1,4 +1,5 @@
-"""Spectral indices from surface-reflectance bands (METHODS.md §8; seed 000 §3.4; seed 004 §2.2.2).
+"""Spectral indices from surface-reflectance bands (docs/methods/indicators.md; the Xuzhou SEEC
+preprint, §3.4; Tong et al. 2025, §2.2.2).
 
 Bands are float arrays on one grid (reflectance 0..1, or digital numbers: the ratio indices
 do not care about a common scale, and RSEI normalises every indicator). NaN marks missing

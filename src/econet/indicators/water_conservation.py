@@ -1,4 +1,4 @@
-"""Water conservation by the water balance (seed 004 §2.2.1, its Table S1 of runoff coefficients).
+"""Water conservation by the water balance (Tong et al. 2025, §2.2.1, and their Table S1 of runoff coefficients).
 
 WC = P - AET - R = Y - R, with Y the annual water yield (InVEST, mm/a) and R = α P the surface
 runoff of the cell's class (α the mean runoff coefficient). What leaves as quick runoff is not

@@ -1,4 +1,4 @@
-"""Annual water yield as InVEST computes it (Budyko curve in Fu's form; seed 001 eqs. 3-4).
+"""Annual water yield as InVEST computes it (Budyko curve in Fu's form; Feng et al. 2024, eqs. 3-4).
 
 For vegetated classes AET/P = 1 + PET/P - (1 + (PET/P)^ω)^(1/ω), PET = Kc ET0, with
 ω = Z AWC / P + 1.25 (capped at 5) and AWC = min(root-restricting depth, root depth) × PAWC;
