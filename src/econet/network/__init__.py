@@ -1,5 +1,6 @@
-"""The ecological network (METHODS.md §7): building it from sources and corridors, topology and
-communities, correlations between node indicators, robustness under attack, export."""
+"""The ecological network (docs/methods/network.md; robustness: docs/methods/robustness.md):
+building it from sources and corridors, topology and communities, correlations between node
+indicators, robustness under attack, export."""
 
 from econet.network.build import EcoNetwork, build_network, edge_table, node_table, set_node_metrics
 from econet.network.correlation import correlation_matrix, correlations, significance_mark

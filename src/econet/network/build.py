@@ -1,5 +1,6 @@
 """EcoNetwork: sources as nodes, corridors as undirected edges, attributes carried over
-(METHODS.md §7; seed 000 §4.1.3 imported the corridors' ID1/ID2 into Gephi the same way)."""
+(docs/methods/network.md; the Xuzhou SEEC preprint, §4.1.3, imported the corridors' ID1/ID2
+into Gephi the same way)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Correlations between node indicators (seed 000 §4.2.3 Pearson, with SPSS-style marks; seed 004
-§2.2.4 and §3.4 Spearman): carbon sink, RSEI, service and process means, topology.
+"""Correlations between node indicators (the Xuzhou SEEC preprint, §4.2.3: Pearson, with
+SPSS-style marks; Tong et al. 2025, §2.2.4 and §3.4: Spearman): carbon sink, RSEI, service and
+process means, topology.
 
 Each pair uses the nodes where both indicators are finite (pairwise deletion, as SPSS does);
 p-values are two-sided (scipy.stats.pearsonr / spearmanr). Marks: *** p < 0.001, ** p < 0.01,

@@ -1,11 +1,11 @@
 """Network files for Gephi, Cytoscape and networkx: GEXF with node positions and GraphML.
 
 Gephi reads a GEXF node's ``viz:position`` as its place on the canvas, and a GraphML node's
-``x``/``y`` attributes likewise, so the network opens laid out as on the map (seed 000 §4.1.3
-drew its network in Gephi). GEXF positions are the map coordinates shifted to the network's
-lower-left corner and scaled so the wider side spans 1000 canvas units (Gephi's default node
-size is 10 units); the exact coordinates, in the CRS named by the graph attribute ``crs``, stay
-in the node attributes ``x`` and ``y`` of both files.
+``x``/``y`` attributes likewise, so the network opens laid out as on the map (the Xuzhou
+SEEC preprint, §4.1.3, drew its network in Gephi). GEXF positions are the map coordinates
+shifted to the network's lower-left corner and scaled so the wider side spans 1000 canvas units
+(Gephi's default node size is 10 units); the exact coordinates, in the CRS named by the graph
+attribute ``crs``, stay in the node attributes ``x`` and ``y`` of both files.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Figures of the network package: robustness curves (one network or before/after, as seed 000
-Fig. 15 and seed 004 Fig. 13) and correlation heatmaps (seed 000 Fig. 13, seed 004 Figs. 10-11)."""
+"""Figures of the network package: robustness curves (one network or before/after, as the Xuzhou
+SEEC preprint's Fig. 15 and Tong et al. (2025), Fig. 13) and correlation heatmaps (the Xuzhou SEEC
+preprint's Fig. 13; Tong et al. (2025), Figs. 10-11)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def robustness_figure(curves, path, metrics=("D", "E", "R"), x: str = "removed_f
 def correlation_heatmap(r, p, path, title: str = "Correlation between node indicators") -> None:
     """Lower triangle of r (diverging colours, −1..1) annotated with r and significance marks.
     ``r`` and ``p`` are square DataFrames, or dicts {group: DataFrame} for one panel per group
-    (e.g. all nodes and each source type, as seed 000 Fig. 13)."""
+    (e.g. all nodes and each source type, as the Xuzhou SEEC preprint's Fig. 13)."""
     groups = (r, p) if isinstance(r, dict) else ({"": r}, {"": p})
     k = max(len(m) for m in groups[0].values())
     ncols = min(len(groups[0]), 2)

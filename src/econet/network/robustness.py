@@ -1,14 +1,15 @@
-"""Robustness under node and edge attacks (seed 000 §3.6.1 and §4.3.1, seed 004 §2.2.4 and §3.5.2).
+"""Robustness under node and edge attacks (the Xuzhou SEEC preprint, §3.6.1 and §4.3.1; Tong et al.
+2025, §2.2.4 and §3.5.2).
 
 After removing N_r of the N nodes (an attack removes a node with all its corridors):
 
-- connectivity R = C / (N - N_r), C the size of the largest connected component (seed 000
-  eq. 6, seed 004); undefined (NaN) once every node is gone. S = C / N, the largest
+- connectivity R = C / (N - N_r), C the size of the largest connected component (the Xuzhou
+  SEEC preprint, eq. 6; Tong et al. 2025); undefined (NaN) once every node is gone. S = C / N, the largest
   component's share of the intact network, is reported too.
-- node recovery D = 1 - (N_r - N_d) / N and edge recovery E = 1 - (M_r - M_e) / M (seed 000
-  eqs. 4-5), with N_d the removed nodes that are recovered and M_r, M_e the corridors lost
-  with the removed nodes and those recovered. Seed 000 does not say when a node is
-  "recovered"; its curves do (§4.3.1): D stays exactly 1 for the first 17-23 removals and then
+- node recovery D = 1 - (N_r - N_d) / N and edge recovery E = 1 - (M_r - M_e) / M (the Xuzhou
+  SEEC preprint, eqs. 4-5), with N_d the removed nodes that are recovered and M_r, M_e the
+  corridors lost with the removed nodes and those recovered. The preprint does not say when a
+  node is "recovered"; its curves do (§4.3.1): D stays exactly 1 for the first 17-23 removals and then
   falls "from slow to fast", and E falls "from slow to fast" under random attack but steadily
   under degree attack. We read recovery as recolonisation along a corridor, the reading that
   reproduces those shapes (a removed node with all of its neighbours gone cannot be restored):
@@ -17,18 +18,18 @@ After removing N_r of the N nodes (an attack removes a node with all its corrido
   neighbours in the intact network survives; a lost corridor is recovered when both of its
   ends are present again (surviving or recovered). D and E are then the shares of the
   original nodes and corridors present after one round of recovery. Under random attack
-  E ≈ 1 - f² (slow to fast) and D ≈ 1 - Σ f^(k+1) p_k: both flat at first, as in seed 000.
+  E ≈ 1 - f² (slow to fast) and D ≈ 1 - Σ f^(k+1) p_k: both flat at first, as in the preprint.
 
   ``recovery="largest-component"``: only the largest surviving component can recolonise: a
   removed node is recovered when one of its neighbours lies in it (the stricter reading,
   for networks where small fragments are not considered self-sustaining).
 
-  Check against seed 000's numbers (81 nodes, 151 corridors; D first below 1 at the 18th node
+  Check against the Xuzhou SEEC preprint's numbers (81 nodes, 151 corridors; D first below 1 at the 18th node
   under random and the 24th under malicious attack, below 0.1 at the 79th and 77th): on 20
   random spatial networks of that size (benchmarks/bench_network.py's generator), the
   "neighbour" reading gives 15 (random, median of 50 orders), 22 (degree, static), 52 (degree,
   recalculated) and 80; "largest-component" gives 2, 4, 4 and 80. So "neighbour" is the
-  reading the seed's curves support, and its malicious attack was most likely a static degree
+  reading the preprint's curves support, and its malicious attack was most likely a static degree
   ranking.
 
 Attacks are random (``repeats`` permutations from ``numpy.random.default_rng(seed)``,
@@ -40,8 +41,8 @@ et al. 2002, Phys. Rev. E 65, 056109), the ranking either fixed on the intact ne
 ``targeted-degree-recalculated``.
 
 Curves are summarised by the area under them (trapezoid over the removed fraction 0 to 1)
-and a least-squares line against the removed fraction (seed 004's slopes, e.g. -1.11 random
-and -0.90 targeted, with R²).
+and a least-squares line against the removed fraction (the slopes of Tong et al. 2025,
+e.g. -1.11 random and -0.90 targeted, with R²).
 """
 
 from __future__ import annotations
@@ -434,7 +435,8 @@ def attack_curves(
 
 def compare_networks(networks: dict, **attack) -> pd.DataFrame:
     """Attack curves of several networks (e.g. {"before": g0, "after": g1}) with the same
-    attacks and seed, in one table with a ``network`` column (seed 000 §4.3.1, seed 004 §3.5.2)."""
+    attacks and seed, in one table with a ``network`` column (the Xuzhou SEEC preprint,
+    §4.3.1; Tong et al. 2025, §3.5.2)."""
     parts = []
     for name, g in networks.items():
         c = attack_curves(g, **attack)
@@ -450,12 +452,12 @@ def curve_summary(curves: pd.DataFrame, metrics=None, fit_range=(0.0, 1.0)) -> p
     """Per curve (network, strategy, element) and metric: area under the curve over the removed
     fraction, least-squares slope, intercept and R² against the removed fraction (NaN points,
     such as R with no node left, are left out), and the first removal count at which the metric
-    falls below 1 and below 0.1 (seed 000's reading of its curves). ``fit_range`` limits the
+    falls below 1 and below 0.1 (the Xuzhou SEEC preprint's reading of its curves). ``fit_range`` limits the
     line fit to removed fractions in [lo, hi]: R = C / (N - N_r) climbs back towards 1 as the
     last few nodes remain (C / (N - N_r) = 1 for one node), so a fit over the whole range
-    mixes decline and recovery; seed 004 does not say which range it fitted. (On random spatial
-    networks of 004's size, 55 nodes and about 130 corridors, full-range fits give R² of about
-    0.58 random / 0.41 degree-targeted for R and 0.92 / 0.73 for S; 004 reports 0.96 / 0.81.)"""
+    mixes decline and recovery; Tong et al. (2025) do not say which range they fitted. (On random
+    spatial networks of their size, 55 nodes and about 130 corridors, full-range fits give R² of
+    about 0.58 random / 0.41 degree-targeted for R and 0.92 / 0.73 for S; they report 0.96 / 0.81.)"""
     keys = [k for k in ("network", "strategy", "element") if k in curves]
     metrics = [m for m in (metrics or (*NODE_METRICS,)) if m in curves]
     rows = []

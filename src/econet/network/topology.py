@@ -1,4 +1,5 @@
-"""Node and network topology (seed 000 §3.3 and §4.2.1, read in Gephi; seed 004 §2.2.3, NetworkX).
+"""Node and network topology (the Xuzhou SEEC preprint, §3.3 and §4.2.1, read in Gephi; Tong et al.
+2025, §2.2.3, NetworkX).
 
 The graph model is networkx; the metrics run in igraph (compiled C), about 30x faster than
 networkx for betweenness at 5000 nodes (benchmarks/bench_network.py). Conventions, each checked
@@ -7,14 +8,14 @@ against networkx in tests/network:
 - degree; degree centrality = degree / (N - 1) (networkx, Gephi's "degree" divided by N - 1).
 - clustering: local clustering coefficient, 0 for nodes of degree < 2 (networkx, Gephi).
 - betweenness: raw counts of shortest paths through the node, each unordered pair once, as
-  Gephi reports them (seed 000's node 40: 1526.14); ``betweenness_norm`` divides by
+  Gephi reports them (the Xuzhou SEEC preprint's node 40: 1526.14); ``betweenness_norm`` divides by
   (N - 1)(N - 2) / 2 as networkx's ``normalized=True``.
 - closeness on hops and on a weight (corridor length by default): networkx's convention,
   (r - 1) / Σd over the r nodes reachable from the node, scaled by (r - 1) / (N - 1) when the
   graph is disconnected (Wasserman and Faust); ``closeness_gephi`` is Gephi's unscaled
   (r - 1) / Σd on hops (networkx's ``wf_improved=False``); both agree on a connected graph.
-- eigenvector centrality, scaled so the network's maximum is 1 as Gephi shows it (seed 000's
-  node 60 = 1). Defined per connected component (Perron vector of each component, its maximum
+- eigenvector centrality, scaled so the network's maximum is 1 as Gephi shows it (the Xuzhou
+  SEEC preprint's node 60 = 1). Defined per connected component (Perron vector of each component, its maximum
   set to λ_c / λ_max), so it needs no convergence luck on disconnected graphs; on a connected
   graph it is networkx's ``eigenvector_centrality`` divided by its maximum.
 - communities: Louvain (Blondel et al. 2008; Gephi's "modularity class"), best of 10 seeded runs;

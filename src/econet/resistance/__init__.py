@@ -1,4 +1,4 @@
-"""Resistance surfaces: graded factors, weights and their combination (METHODS.md §4).
+"""Resistance surfaces: graded factors, weights and their combination (docs/methods/resistance.md).
 
 Names are imported lazily (PEP 562), so that the study schema can use the light modules
 (weights) without loading the raster and vector machinery.

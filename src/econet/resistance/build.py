@@ -1,4 +1,4 @@
-"""From a study's ``[resistance]`` section to a :class:`Resistance` (METHODS.md §4).
+"""From a study's ``[resistance]`` section to a :class:`Resistance` (docs/methods/resistance.md).
 
 Pure apart from the two accessors it is given (``raster(name)`` and ``vector(name)`` return
 aligned arrays and reprojected GeoDataFrames), so it runs the same from the pipeline, a test or

@@ -1,12 +1,12 @@
-"""Corrections of a resistance surface by indices (seed 002 §2.3.2; night-light correction).
+"""Corrections of a resistance surface by indices (Yang et al., §2.3.2; night-light correction).
 
-Seed 002 corrects its base resistance with rock desertification, soil erosion and geohazard
+Yang et al. correct their base resistance with rock desertification, soil erosion and geohazard
 density indices without printing the formula; econet offers the two forms used in the
 literature, chosen per index:
 
 - ``multiply``: R' = R · c, with c the index divided by its mean over the valid cells
   (``normalize = "mean"``, the night-light correction R' = (NL_i / NL_mean) · R of Li et al.
-  2015 that seed 000 cites), by its range (``"minmax"``) or taken as is (``"none"``);
+  2015 that the Xuzhou SEEC preprint cites), by its range (``"minmax"``) or taken as is (``"none"``);
 - ``add``: R' = R + weight · c.
 
 A correction that makes any valid cell zero, negative or NaN is an error, never a silent fix.

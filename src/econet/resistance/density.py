@@ -1,5 +1,5 @@
-"""Kernel density of line features in km per km² (METHODS.md §4 density factors; seed 000's
-water-network and road-network density).
+"""Kernel density of line features in km per km² (docs/methods/resistance.md#factors-resistancefactors;
+the Xuzhou SEEC preprint's water-network and road-network density).
 
 Line length is first accumulated per cell (lines are cut into pieces of at most an eighth of a
 cell and each piece's length goes to the cell holding its midpoint, so the total length is

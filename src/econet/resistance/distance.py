@@ -1,4 +1,4 @@
-"""Euclidean distance to vector features, in metres (METHODS.md §4 distance factors).
+"""Euclidean distance to vector features, in metres (docs/methods/resistance.md#factors-resistancefactors).
 
 Features are burnt into the grid (every cell a line, point or polygon touches, so thin roads
 stay continuous and small mines are not lost), then scipy's exact Euclidean distance transform

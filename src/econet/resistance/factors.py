@@ -1,4 +1,4 @@
-"""Class breaks of the continuous resistance factors (METHODS.md §4).
+"""Class breaks of the continuous resistance factors (docs/methods/resistance.md).
 
 Breaks come from a manual table, natural breaks (Jenks, computed exactly by mapclassify's
 Fisher-Jenks on a seeded random sample of at most ``sample_size`` cells, 10 000 by default as

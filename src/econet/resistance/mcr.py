@@ -1,6 +1,7 @@
-"""Seed 000's modified minimum cumulative resistance (MCR), as a per-source cost scaling.
+"""The Xuzhou SEEC preprint's modified minimum cumulative resistance (MCR), as a per-source cost
+scaling.
 
-Seed 000 (§3.1.2, eqs. 1-2) writes V_i = f_min Σ D_ij R_i N_j P_j: the cumulative resistance
+The preprint (§3.1.2, eqs. 1-2) writes V_i = f_min Σ D_ij R_i N_j P_j: the cumulative resistance
 of cell i is the least, over sources j, of the ordinary MCR cost from j (Σ D_ij R_i along the
 least-cost path: distance x resistance of the cells crossed) multiplied by two constants of the
 source, its night-light radiance N_j and its energy factor P_j = A_j · N_j(r), where A_j is the
@@ -50,7 +51,7 @@ def energy_factors(
     """k_j = N_j · P_j = N_j · A_j · N_j(r) for each source id (order of ``ids``).
 
     ``index_r`` maps r to its normalised-index raster ({1: ndvi, 2: mndwi}); ``r_of_source``
-    gives r per source (seed 000: NDVI for forest and shrub-grass sources, MNDWI for
+    gives r per source (the Xuzhou SEEC preprint: NDVI for forest and shrub-grass sources, MNDWI for
     wetland-water ones). With ``normalise`` the factors are divided by their mean.
     """
     ids = np.asarray(ids)

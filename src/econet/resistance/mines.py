@@ -1,4 +1,4 @@
-"""Mine resistance surface (seed 001 Table 2, METHODS.md §4).
+"""Mine resistance surface (Feng et al. 2024, Table 2; docs/methods/resistance.md).
 
 Each mine gets a resistance by its mineral (metal, coal, building material), mining method
 (underground, open pit) and status (producing, abandoned), in distance bands from the mine's
@@ -19,7 +19,7 @@ MINERALS = ("metal", "coal", "building_material")
 METHODS = ("underground", "open_pit")
 STATUSES = ("producing", "abandoned")
 
-# (mineral, method, status) -> (band upper bounds in m, values of the bands), seed 001 Table 2.
+# (mineral, method, status) -> (band upper bounds in m, values of the bands), Feng et al. (2024), Table 2.
 # Abandoned open-pit building-material mines are printed as (0-800) = 3, (800-1500) = 3,
 # (>1500) = 1: kept as printed (every other cell of the table starts at 5).
 SEED001_MINE_BANDS: dict[tuple[str, str, str], tuple[tuple[float, ...], tuple[float, ...]]] = {
@@ -88,7 +88,7 @@ def mine_resistance(
     """Mine resistance raster (float32) from mine polygons with mineral, method and status.
 
     ``bands`` maps (mineral, method, status) to (band upper bounds in m, band values); the
-    default is seed 001 Table 2. Cells beyond every band take the lowest band value (1); with no
+    default is Feng et al. (2024), Table 2. Cells beyond every band take the lowest band value (1); with no
     mines at all every cell does.
     """
     bands = SEED001_MINE_BANDS if bands is None else bands

@@ -1,4 +1,5 @@
-"""The resistance surface and the factors that made it (seed 000 §3.1.2, METHODS.md §4).
+"""The resistance surface and the factors that made it (the Xuzhou SEEC preprint, §3.1.2;
+docs/methods/resistance.md).
 
 The surface is the weighted sum of the graded factors, :func:`econet.rasterops.weighted_overlay`.
 """

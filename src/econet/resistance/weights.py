@@ -1,9 +1,10 @@
-"""Factor weights: AHP, the entropy weight method, PCA loadings, or given (METHODS.md §4).
+"""Factor weights: AHP, the entropy weight method, PCA loadings, or given (docs/methods/resistance.md).
 
 AHP follows Saaty (1980, *The Analytic Hierarchy Process*; 1990, EJOR 48:9-26): the weights are
 the principal right eigenvector of the pairwise comparison matrix, CI = (λmax - n)/(n - 1) and
-CR = CI / RI with Saaty's random index RI. The entropy weight method (seed 000) and the PCA
-weights (seed 001, as SPSS users compute them) work on a sample of cells x factors.
+CR = CI / RI with Saaty's random index RI. The entropy weight method (the Xuzhou SEEC
+preprint) and the PCA weights (Feng et al. 2024, as SPSS users compute them) work on a sample
+of cells x factors.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def entropy_weights(x: np.ndarray) -> np.ndarray:
 
 
 def pca_weights(x: np.ndarray, min_variance_share: float = 0.85) -> tuple[np.ndarray, np.ndarray]:
-    """PCA weights from an (n samples x m factors) matrix, as computed with SPSS in seed 001.
+    """PCA weights from an (n samples x m factors) matrix, as computed with SPSS by Feng et al. (2024).
 
     Columns are standardised (z-scores); principal components of the correlation matrix are kept
     while their cumulative variance share is below ``min_variance_share`` (at least one, and
