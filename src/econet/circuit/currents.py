@@ -1,4 +1,4 @@
-"""Currents from voltages, in numba (Circuitscape conventions, METHODS.md §6).
+"""Currents from voltages, in numba (Circuitscape conventions, docs/methods/circuit.md).
 
 Branch current on edge (u, v) = w |V_u - V_v|. Node current = max(sum of inflows, sum of
 outflows) over its branches, a finite ground's current counting as a branch to 0 V; at a focal

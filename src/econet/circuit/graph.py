@@ -1,4 +1,4 @@
-"""The conductance graph of a raster, with Circuitscape's conventions (METHODS.md §6).
+"""The conductance graph of a raster, with Circuitscape's conventions (docs/methods/circuit.md).
 
 Cells with conductance g > 0 are nodes. Neighbours (4 or 8) are joined by
 

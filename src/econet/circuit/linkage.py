@@ -1,4 +1,4 @@
-"""Linkage Mapper's circuit tools over a resistance raster and source patches (METHODS.md §6).
+"""Linkage Mapper's circuit tools over a resistance raster and source patches (docs/methods/circuit.md).
 
 * Pinchpoint Mapper (McRae et al. 2012): for each corridor pair, the normalised least-cost
   corridor NLCC = cwd_a + cwd_b - LCD cut at a cost-weighted-distance width; Circuitscape

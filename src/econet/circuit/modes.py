@@ -3,7 +3,7 @@
 Every solve runs per connected component. Pairwise needs only k - 1 solves per component: the
 focal node listed first is grounded, 1 A is injected at each other focal node in turn, and the
 k x k block of the grounded Green's function gives every effective resistance,
-R_ab = G_aa + G_bb - 2 G_ab (METHODS.md §6). The voltages of pair (a, b), 1 A in at b and out at
+R_ab = G_aa + G_bb - 2 G_ab (docs/methods/circuit.md). The voltages of pair (a, b), 1 A in at b and out at
 a, are x_b - x_a shifted so that V(a) = 0 (Circuitscape's voltage maps).
 """
 

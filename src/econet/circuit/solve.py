@@ -3,7 +3,7 @@ side, or algebraic-multigrid preconditioned conjugate gradients for grids too la
 
 Direct: Intel MKL PARDISO through ``pypardiso`` (wheels on x86-64; symmetric positive definite
 mode, nested-dissection ordering, many right-hand sides in one call). CHOLMOD would be faster
-(METHODS.md §6 measured 4.2 s against ~8 s to factor a 1000 x 1000 grid) but scikit-sparse has no
+(4.2 s against ~8 s to factor a 1000 x 1000 grid; docs/methods/circuit.md#solvers) but scikit-sparse has no
 wheels and needs the system SuiteSparse, so it is not a dependency. Where pypardiso is missing
 (other CPUs) scipy's SuperLU is the fallback: correct, but far slower on big grids.
 AMG: ``pyamg`` smoothed aggregation as the preconditioner of CG (Circuitscape's ``cg+amg``), stopped at

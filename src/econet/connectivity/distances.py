@@ -1,4 +1,4 @@
-"""Distances between habitat patches for the connectivity indices (METHODS.md §3).
+"""Distances between habitat patches for the connectivity indices (docs/methods/connectivity.md).
 
 * edge-to-edge: exact Euclidean distance between polygon boundaries, 0 where patches touch
   (Conefor Sensinode's default);

@@ -1,4 +1,4 @@
-"""Ecological breakpoints and fracture surfaces (seed 001; METHODS.md §5).
+"""Ecological breakpoints and fracture surfaces (Feng et al. 2024; docs/methods/corridors.md).
 
 Breakpoints are points where a corridor's least-cost path crosses a major road (expressways
 and first-class highways by default) or a mine; fracture surfaces are the parts of corridor

@@ -1,9 +1,10 @@
-"""Gravity model of source interactions (seed 001 after Kong et al. 2010; METHODS.md §5).
+"""Gravity model of source interactions (Feng et al. 2024, after Kong et al. 2010;
+docs/methods/corridors.md).
 
 G_ab = L_max² ln(S_a) ln(S_b) / (L_ab² P_a P_b), with S the source area, P the mean resistance
 inside the source, L_ab the cumulative resistance (least-cost distance) of the a-b corridor and
 L_max the largest L over all corridors. Corridors whose G is above the mean G are "important",
-the others "general" (seed 001: threshold 48.24, 46 important of 210).
+the others "general" (Feng et al. 2024: threshold 48.24, 46 important of 210).
 """
 
 from __future__ import annotations

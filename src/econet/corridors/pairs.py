@@ -1,4 +1,4 @@
-"""Which source pairs get a corridor: Linkage Mapper's options (METHODS.md §5).
+"""Which source pairs get a corridor: Linkage Mapper's options (docs/methods/corridors.md).
 
 Candidates come from cost-allocation adjacency (the cheapest-source zones touch), Euclidean
 adjacency (the nearest-source zones touch) or all pairs; after the least-cost distances are

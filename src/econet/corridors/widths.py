@@ -1,5 +1,5 @@
-"""Corridor width tiers as polygons (seed 003: regional 300-500 m, sub-regional 100-300 m,
-local 100 m).
+"""Corridor width tiers as polygons (Chang et al. 2018: regional 300-500 m, sub-regional
+100-300 m, local 100 m).
 
 Tiers follow the corridors' gravity: important corridors (G above the mean) are regional;
 of the general ones, those with G at or above their median are sub-regional and the rest

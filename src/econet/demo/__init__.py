@@ -1,4 +1,4 @@
-"""The bundled landscapes: a deterministic synthetic mining city (DESIGN.md "The embedded default")."""
+"""The bundled landscapes: a deterministic synthetic mining city (README.md, "The synthetic mining city")."""
 
 from econet.demo.city import LANDCOVER_CODES, LANDCOVER_COLORS, RASTER_INFO, DemoCity, generate_city
 from econet.demo.write import write_city

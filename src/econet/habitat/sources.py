@@ -1,8 +1,9 @@
-"""Ecological sources from MSPA cores and the patch table (METHODS.md §2, seed 000 §3.1.1).
+"""Ecological sources from MSPA cores and the patch table (docs/methods/sources.md; the
+Xuzhou SEEC preprint, §3.1.1).
 
 The patch table works for any labelled raster (0 = no patch, 1..n = patches): areas, perimeter,
-FRAGSTATS SHAPE, seed 000's shape index LSI, centroid, a point guaranteed inside, dominant land
-cover and source type, and zonal means of named layers.
+FRAGSTATS SHAPE, the Xuzhou SEEC preprint's shape index LSI, centroid, a point guaranteed inside,
+dominant land cover and source type, and zonal means of named layers.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def relabel(labels: np.ndarray, keep: np.ndarray, n: int | None = None) -> np.nd
 
 
 def filter_by_area(labels: np.ndarray, cell_area_m2: float, min_area_km2: float) -> np.ndarray:
-    """Patches of at least ``min_area_km2`` (≥, as seed 004's "sources ≥ 4 km²"), renumbered."""
+    """Patches of at least ``min_area_km2`` (≥, as Tong et al. 2025: "sources ≥ 4 km²"), renumbered."""
     n = int(labels.max())
     cells = patch_cells(labels, n)
     min_cells = min_area_km2 * 1e6 / cell_area_m2
@@ -92,7 +93,8 @@ def core_sources(
 ) -> Sources:
     """Connected MSPA Core patches of at least ``min_area_km2``, typed by dominant land cover.
 
-    Seed 000 keeps cores > 4 km²; seed 004 uses cores > 50 ha then sources >= 4 km².
+    The Xuzhou SEEC preprint keeps cores > 4 km²; Tong et al. (2025) use cores > 50 ha then
+    sources >= 4 km².
     Core pixels inside core holes (Intext, code 117) count as core.
     """
     labels, _ = label_patches(core_mask(mspa_result, core_code), connectivity)
@@ -152,7 +154,7 @@ def class_counts(labels: np.ndarray, landcover: np.ndarray, n: int) -> tuple[np.
 
 
 def shape_index_lsi(perimeter_m: np.ndarray, area_m2: np.ndarray) -> np.ndarray:
-    """Seed 000's shape index against a circle: LSI = E / (2 √(π A)); 1 for a circle."""
+    """The Xuzhou SEEC preprint's shape index against a circle: LSI = E / (2 √(π A)); 1 for a circle."""
     return np.asarray(perimeter_m, float) / (2.0 * np.sqrt(np.pi * np.asarray(area_m2, float)))
 
 
@@ -167,7 +169,8 @@ def patch_table(
 
     Columns: id, source_type, dominant_class, dominant_class_name, area_km2, area_ha,
     perimeter_km, shape (FRAGSTATS SHAPE = perimeter / minimum perimeter of a raster patch of
-    that many cells; 1 for the most compact), lsi (seed 000: E / (2√(πA)), 1 for a circle),
+    that many cells; 1 for the most compact), lsi (the Xuzhou SEEC preprint's
+    E / (2√(πA)), 1 for a circle),
     centroid_x/_y, inside_x/_y (a point on the patch, guaranteed inside it), ``mean_<name>``
     for every layer in ``layers`` (NaN cells ignored) and the polygon. The source type is that
     of the dominant class with a source type (a patch unioned with a protected polygon may be

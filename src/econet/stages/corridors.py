@@ -91,7 +91,7 @@ STAGE = Stage(
         "cwd_to_euclid, gravity, class, tier, breakpoints), corridor_tiers (paths buffered by their tier width), "
         "breakpoints (road and mine crossings), fracture_surfaces (corridors inside open pits)",
         "corridors.csv": "the corridor table without geometry",
-        "gravity_matrix.csv": "gravity model G between sources joined by a corridor (seed 001)",
+        "gravity_matrix.csv": "gravity model G between sources joined by a corridor (Feng et al. 2024)",
         "corridors_dropped.csv": "candidate pairs left without a corridor, with the reason",
         "nlcc.tif": "normalised least-cost corridors truncated at corridors.width_cost (when set)",
     },
