@@ -1,4 +1,4 @@
-"""Pixel-exact alignment to the template grid (METHODS.md §1)."""
+"""Pixel-exact alignment to the template grid (docs/methods/grid.md)."""
 
 from __future__ import annotations
 

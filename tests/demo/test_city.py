@@ -75,7 +75,8 @@ def test_landcover_shares_within_targets(city):
 
 
 def test_default_size_targets():
-    """DESIGN.md's targets at the default 1500 x 1500: shares, and a few dozen sources of each type."""
+    """The demo city's design targets at the default 1500 x 1500: land-cover shares, and a few dozen
+    sources of each type."""
     big = generate_city()
     shares = {LANDCOVER_CODES[k]: v for k, v in big.landcover_shares().items()}
     assert 0.55 <= shares["cultivated land"] <= 0.66

@@ -45,7 +45,7 @@ def test_perimeter_shape_and_lsi(labels):
     assert (t["perimeter_km"] * 1e3 / CELL).tolist() == pytest.approx([12, 12, 16, 4])
     # SHAPE = perimeter / minimum perimeter: square 12/12, line 12/10, ring 16/12, cell 4/4.
     assert t["shape"].tolist() == pytest.approx([1.0, 1.2, 16 / 12, 1.0])
-    # LSI = E / (2 sqrt(pi A)) (seed 000).
+    # LSI = E / (2 sqrt(pi A)) (the Xuzhou SEEC preprint).
     lsi = [12 * CELL / (2 * np.sqrt(np.pi * 9 * CELL**2)), 12 * CELL / (2 * np.sqrt(np.pi * 5 * CELL**2))]
     assert t.loc[[1, 2], "lsi"].tolist() == pytest.approx(lsi)
     # The raster perimeter is the traced polygons' length, holes included.

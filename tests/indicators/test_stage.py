@@ -89,7 +89,7 @@ def test_every_model_written(demo_run):
 def test_carbon_sink_per_source_and_corridor(demo_run):
     city, run = demo_run
     lc = city.rasters["landcover"]
-    coef = {20: 0.870, 30: 0.191, 40: 0.230, 50: 0.671, 60: 0.671}  # seed 000 Table 2, t/(ha a)
+    coef = {20: 0.870, 30: 0.191, 40: 0.230, 50: 0.671, 60: 0.671}  # the Xuzhou SEEC preprint, Table 2, t/(ha a)
     with rasterio.open(run / "sources.tif") as src:
         labels = src.read(1)
     table = pd.read_csv(run / "indicators_sources.csv").set_index("id")

@@ -120,7 +120,7 @@ def test_entropy_and_pca_weights_from_the_data(city):
 
 def test_every_preset_parses_and_seed001_runs_on_the_demo_city(city):
     assert {"seed000", "seed000_natural_breaks", "seed001", "seed002", "seed004"} <= set(preset_names())
-    extra = ["rock_desertification", "soil_erosion", "geohazard_density"]  # seed 002's correction indices
+    extra = ["rock_desertification", "soil_erosion", "geohazard_density"]  # Yang et al.'s correction indices
     for name in preset_names():
         study = _study({"preset": name}, layers=LAYERS + extra)
         assert study.resistance.factors, name

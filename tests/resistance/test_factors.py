@@ -59,7 +59,7 @@ def test_quantiles_and_equal_intervals():
 
 def test_direction_and_level_scales():
     v = np.array([0.1, 0.3, 0.45, 0.55, 0.9, np.nan])
-    # Seed 001 NDVI: > 0.6 = 1, (0.5, 0.6] = 2, (0.4, 0.5] = 3, (0.2, 0.4] = 4, <= 0.2 = 5.
+    # Feng et al. (2024) NDVI: > 0.6 = 1, (0.5, 0.6] = 2, (0.4, 0.5] = 3, (0.2, 0.4] = 4, <= 0.2 = 5.
     g = grade(v, [0.2, 0.4, 0.5, 0.6], [1, 2, 3, 4, 5], "decreasing")
     assert g[:-1].tolist() == [5, 4, 3, 2, 1] and np.isnan(g[-1])
     g = grade(v, [0.2, 0.4, 0.5, 0.6], [1, 3, 5, 7, 9])

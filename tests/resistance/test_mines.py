@@ -1,4 +1,4 @@
-"""Seed 001 Table 2 mine resistance reproduced cell for cell on a test raster."""
+"""Feng et al. (2024), Table 2: mine resistance reproduced cell for cell on a test raster."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from shapely.geometry import box
 from econet.grid import Grid
 from econet.resistance.mines import mine_resistance
 
-# Seed 001 (PLoS ONE 10.1371/journal.pone.0303016) Table 2, transcribed here independently of
+# Feng et al. (2024) (PLoS ONE 10.1371/journal.pone.0303016), Table 2, transcribed here independently of
 # econet.resistance.mines: (mineral, method, status) -> [(upper bound m, value), ..., (inf, value)].
 TABLE2 = {
     ("metal", "underground", "producing"): [(1000, 5), (1500, 3), (np.inf, 1)],

@@ -1,4 +1,4 @@
-"""The seed presets grade values exactly as the seeds' printed tables do."""
+"""The study presets grade values exactly as the studies' printed tables do."""
 
 from __future__ import annotations
 
@@ -29,14 +29,14 @@ def _grades(spec, values) -> list[float]:
 
 # (preset, factor, values, printed grades): values on and beside the printed thresholds.
 CASES = [
-    # Seed 000 Table 1 (1/3/5/7/9).
+    # The Xuzhou SEEC preprint, Table 1 (1/3/5/7/9).
     ("seed000", "dem", [0, 30.45, 30.5, 48.45, 77.5, 125.97, 126, 353], [1, 1, 3, 3, 5, 7, 9, 9]),
     ("seed000", "slope", [0.5, 0.75, 1, 2.58, 6, 12.08, 13, 32], [1, 1, 3, 3, 5, 7, 9, 9]),
     ("seed000", "ndvi", [-0.1, 0.27, 0.3, 0.45, 0.5, 0.6], [1, 1, 3, 5, 7, 9]),
     ("seed000", "mndwi", [-0.7, -0.34, -0.3, -0.1, 0.3, 0.8], [1, 1, 3, 5, 7, 9]),
     ("seed000", "population", [0.0, 0.011, 0.02, 0.1, 0.2, 0.5], [1, 1, 3, 5, 7, 9]),
     ("seed000", "road_density", [50, 81.78, 100, 300, 500, 900], [1, 1, 3, 5, 7, 9]),
-    # Seed 001 Table 1 (1-5).
+    # Feng et al. (2024), Table 1 (1-5).
     ("seed001", "slope", [5, 10, 15, 25, 35, 45], [1, 1, 2, 3, 4, 5]),
     ("seed001", "dem", [-300, -150, -10, 100, 150, 300, 400, 600], [3, 2, 1, 1, 2, 3, 4, 5]),
     ("seed001", "ndvi", [0.1, 0.2, 0.3, 0.45, 0.55, 0.6, 0.7], [5, 5, 4, 3, 2, 2, 1]),
@@ -44,7 +44,7 @@ CASES = [
     ("seed001", "motorway_distance", [100, 500, 700, 1200, 1800, 2500], [5, 5, 4, 3, 2, 1]),
     ("seed001", "highway_distance", [100, 200, 300, 500, 700, 900], [5, 5, 4, 3, 2, 1]),
     ("seed001", "nightlight", [1, 5, 10, 20, 45, 70], [1, 1, 2, 3, 4, 5]),
-    # Seed 002 Table 1 (1-5; elevation band 2 read as 1043~1232).
+    # Yang et al., Table 1 (1-5; elevation band 2 read as 1043~1232).
     ("seed002", "elevation", [600, 1043, 1100, 1300, 1500, 2000], [1, 1, 2, 3, 4, 5]),
     ("seed002", "slope", [5, 12, 20, 30, 45], [1, 2, 3, 4, 5]),
     ("seed002", "mine_distance", [500, 2000, 3000, 5000, 8000], [1, 2, 3, 4, 5]),
