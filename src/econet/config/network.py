@@ -16,7 +16,7 @@ class NetworkSection(Section):
     weight: str | None = "length_m"  # corridor attribute used as distance for weighted closeness/paths
     community_seed: int = 0  # Louvain is randomised; the seed makes it reproducible
     community_resolution: PositiveFloat = 1.0  # Gephi's default
-    correlation: Literal["pearson", "spearman"] = "pearson"  # Xuzhou SEEC preprint: Pearson; Tong et al. (2025): Spearman
+    correlation: Literal["pearson", "spearman"] = "pearson"  # Pearson: Xuzhou SEEC preprint; Spearman: Tong et al. 2025
     correlation_by: str | None = "source_type"  # also per group of this node attribute
 
 
