@@ -1,4 +1,5 @@
-"""The Xuzhou SEEC preprint's modified MCR: per-source energy factors k_j = N_j · A_j · N_j(r) scaling cost distances."""
+"""The Xuzhou SEEC preprint's modified MCR: per-source energy factors k_j = N_j · A_j · N_j(r)
+scaling cost distances."""
 
 from __future__ import annotations
 

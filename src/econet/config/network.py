@@ -11,7 +11,8 @@ from econet.config.base import PositiveFloat, Section
 
 
 class NetworkSection(Section):
-    """Topology, communities and correlations of the network (the Xuzhou SEEC preprint, §3.3; Tong et al. 2025, §2.2.3)."""
+    """Topology, communities and correlations of the network (the Xuzhou SEEC preprint, §3.3;
+    Tong et al. 2025, §2.2.3)."""
 
     weight: str | None = "length_m"  # corridor attribute used as distance for weighted closeness/paths
     community_seed: int = 0  # Louvain is randomised; the seed makes it reproducible

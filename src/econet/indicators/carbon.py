@@ -11,7 +11,8 @@ from econet.zonal import zonal_sum
 
 
 def sink_coefficients(classes: tuple[LandCoverClass, ...]) -> dict[int, float]:
-    """Carbon-sink coefficient (t/(ha·a)) per class code from the class table (the Xuzhou SEEC preprint, Table 2)."""
+    """Carbon-sink coefficient (t/(ha·a)) per class code from the class table (the Xuzhou SEEC
+    preprint, Table 2)."""
     return {c.code: float(c.carbon_t_ha_a) for c in classes}
 
 
