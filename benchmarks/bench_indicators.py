@@ -21,7 +21,7 @@ import numpy as np
 from econet.demo.city import generate_city
 from econet.indicators import invest, spectral
 from econet.indicators.biophysical import DEMO_THREATS, column, default_biophysical_table
-from econet.indicators.carbon import POOLS, carbon_sink, carbon_storage, sink_by_zone, sink_coefficients
+from econet.indicators.carbon import POOLS, carbon_sink, carbon_storage, sink_coefficients
 from econet.indicators.elasticity import eco_elasticity, shannon_diversity
 from econet.indicators.habitat_quality import ThreatSpec, habitat_quality
 from econet.indicators.rsei import rsei
@@ -29,9 +29,9 @@ from econet.indicators.sediment import sediment_retention
 from econet.indicators.sensitivity import DEFAULT_BREAKS, ecological_sensitivity, grade, vegetation_cover
 from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
-from econet.indicators.zonal import zonal_mean
-from econet.landcover import GLOBELAND30
-from econet.resistance.factors import landcover_values, slope_deg
+from econet.landcover import GLOBELAND30, landcover_values
+from econet.rasterops import slope_deg
+from econet.zonal import zonal_mean, zonal_sum
 
 
 def _grow(a: np.ndarray, size: int) -> np.ndarray:
@@ -121,7 +121,7 @@ def run_all(r: dict, cell: float, timings: dict) -> None:
         None, :
     ] * 10 // lc.shape[1]
     timed("zonal_means", lambda: [zonal_mean(zones, a) for a in (ndvi, sink, wy.water_yield, sed.retention)])
-    timed("sink_by_zone", lambda: sink_by_zone(sink, zones))
+    timed("carbon sink per zone", lambda: zonal_sum(zones, sink))
 
 
 def compare_invest(size: int) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from econet.errors import EconetError
 from econet.indicators.biophysical import column, default_biophysical_table
-from econet.indicators.carbon import carbon_sink, carbon_storage, sink_by_zone, sink_coefficients
+from econet.indicators.carbon import carbon_sink, carbon_storage, sink_coefficients
 from econet.indicators.habitat_quality import ThreatSpec, habitat_quality, threat_decay
 from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
@@ -22,7 +22,7 @@ def test_carbon_sink_seed000_coefficients():
     np.testing.assert_allclose(sink, want, rtol=1e-6)
     labels = np.array([[1, 0, 2], [1, 2, 2]])
     np.testing.assert_allclose(
-        sink_by_zone(sink, labels), [0.0, (0.870 + 0.671) * 0.09, (0.230 + 0.671 + 0.191) * 0.09], rtol=1e-6
+        zonal_sum(labels, sink), [0.0, (0.870 + 0.671) * 0.09, (0.230 + 0.671 + 0.191) * 0.09], rtol=1e-6
     )
 
 

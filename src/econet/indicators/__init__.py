@@ -1,7 +1,7 @@
 """Ecological indicators and services (docs/methods/indicators.md): spectral indices, RSEI, carbon, the
 InVEST-equivalent models, eco-elasticity, ecological sensitivity and per-source zonal means."""
 
-from econet.indicators.carbon import carbon_sink, carbon_storage, sink_by_zone
+from econet.indicators.carbon import carbon_sink, carbon_storage
 from econet.indicators.elasticity import eco_elasticity, shannon_diversity
 from econet.indicators.habitat_quality import ThreatSpec, habitat_quality, threat_decay
 from econet.indicators.rsei import RSEIResult, rsei
@@ -27,7 +27,6 @@ __all__ = [
     "rsei",
     "sediment_retention",
     "shannon_diversity",
-    "sink_by_zone",
     "threat_decay",
     "vegetation_cover",
     "water_conservation",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from econet.landcover import LandCoverClass, landcover_values
-from econet.zonal import zonal_sum
 
 
 def sink_coefficients(classes: tuple[LandCoverClass, ...]) -> dict[int, float]:
@@ -21,11 +20,6 @@ def carbon_sink(landcover: np.ndarray, coefficients: dict[int, float], cell_area
     in t/(ha·a) (the Xuzhou SEEC preprint, eq. 7). Codes without a coefficient (and nodata) sink nothing."""
     s = landcover_values(landcover, coefficients)
     return (np.nan_to_num(s, nan=0.0) * np.float32(cell_area_m2 / 1e4)).astype(np.float32)
-
-
-def sink_by_zone(sink: np.ndarray, labels: np.ndarray, n_labels: int | None = None) -> np.ndarray:
-    """Total sink (t/a) per label (for sources: ids 1..n, index 0 is outside every source)."""
-    return zonal_sum(labels, sink, n_labels)
 
 
 POOLS = ("c_above", "c_below", "c_soil", "c_dead")
@@ -45,4 +39,4 @@ def carbon_storage(landcover: np.ndarray, pools: dict[str, dict[int, float]]) ->
     return density.astype(np.float32)
 
 
-__all__ = ["POOLS", "carbon_sink", "carbon_storage", "sink_by_zone", "sink_coefficients"]
+__all__ = ["POOLS", "carbon_sink", "carbon_storage", "sink_coefficients"]
