@@ -42,10 +42,11 @@ DEFAULT_THREADS = 2  # fixed (not the machine's core count) so that results are 
 @dataclass
 class CostDistance:
     """Accumulated cost (float64, inf where unreachable), allocation (label of the cheapest
-    source, 0 if none) and back-links (int8 direction to the predecessor, -1 at sources)."""
+    source, 0 if none; None when not asked for) and back-links (int8 direction to the
+    predecessor, -1 at sources)."""
 
     cost: np.ndarray
-    allocation: np.ndarray
+    allocation: np.ndarray | None
     backlink: np.ndarray
 
 
@@ -81,11 +82,13 @@ def cost_distance(
     max_cost: float | None = np.inf,
     *,
     threads: int = DEFAULT_THREADS,
+    allocation: bool = True,
 ) -> CostDistance:
     """Cumulative least cost from every labelled source cell (labels > 0) over ``resistance``.
 
     Costs above ``max_cost`` are not expanded (left at inf), which bounds the search. Uses
-    ``threads`` (1 or 2) threads; float32 resistance is used without a copy.
+    ``threads`` (1 or 2) threads; float32 resistance is used without a copy. Without
+    ``allocation`` the allocation is not computed (one pass over the grid less).
     """
     res = _check(resistance, source_labels, cell_size_m)
     max_cost = np.inf if max_cost is None else float(max_cost)
@@ -94,12 +97,17 @@ def cost_distance(
     h, w = res.shape
     flat = (rows * w + cols).astype(np.int64)
     ids = np.unique(labels)
+    queue = _bucket_width(res, float(cell_size_m))
+
+    def new_alloc():  # a 1 x 1 placeholder when not wanted (the kernels then skip it)
+        return np.zeros((h, w) if allocation else (1, 1), np.int32)
+
     if threads < 2 or ids.size < 2:
         cost = np.full((h, w), np.inf)
-        alloc = np.zeros((h, w), np.int32)
+        alloc = new_alloc()
         back = np.full((h, w), -1, np.int8)
-        _run(res, flat, labels, cell_size_m, max_cost, cost, _NONE_F, alloc, back)
-        return CostDistance(cost, alloc, back)
+        _run(res, flat, labels, cell_size_m, max_cost, cost, _NONE_F, alloc, back, queue)
+        return CostDistance(cost, alloc if allocation else None, back)
     # Two spatial groups (split at the median source column) so each thread owns about half the grid.
     centre_col = np.array([np.mean(cols[labels == i]) for i in ids])
     left = ids[centre_col <= np.median(centre_col)]
@@ -107,19 +115,29 @@ def cost_distance(
         left = ids[: ids.size // 2]
     in_left = np.isin(labels, left)
     costs = [np.full((h, w), np.inf) for _ in range(2)]
-    allocs = [np.zeros((h, w), np.int32) for _ in range(2)]
+    allocs = [new_alloc() for _ in range(2)]
     backs = [np.full((h, w), -1, np.int8) for _ in range(2)]
     with ThreadPoolExecutor(2) as pool:
         jobs = [
             pool.submit(
-                _run, res, flat[sel], labels[sel], cell_size_m, max_cost, costs[g], costs[1 - g], allocs[g], backs[g]
+                _run,
+                res,
+                flat[sel],
+                labels[sel],
+                cell_size_m,
+                max_cost,
+                costs[g],
+                costs[1 - g],
+                allocs[g],
+                backs[g],
+                queue,
             )
             for g, sel in enumerate((in_left, ~in_left))
         ]
         for j in jobs:
             j.result()
     _merge(costs[0], costs[1], allocs[0], allocs[1], backs[0], backs[1])
-    return CostDistance(costs[0], allocs[0], backs[0])
+    return CostDistance(costs[0], allocs[0] if allocation else None, backs[0])
 
 
 _NO_WANT = np.zeros(0, dtype=np.bool_)
@@ -130,12 +148,13 @@ _NONE_F = np.zeros((1, 1))
 _NONE_I = np.zeros((1, 1), dtype=np.int32)
 
 
-def _run(res, flat, labels, cell_size_m, max_cost, cost, other, alloc, back):
-    width, ring = _bucket_width(res, float(cell_size_m))
+def _run(res, flat, labels, cell_size_m, max_cost, cost, other, alloc, back, queue):
+    width, ring = queue
     _search(
         res, flat, labels, float(cell_size_m), max_cost, cost, other, alloc, back, width, ring, _NO_ZONES, _NO_WANT, 0.0
     )
-    _fill_allocation(back, alloc)
+    if alloc.shape == back.shape:
+        _fill_allocation(back, alloc)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -167,13 +186,16 @@ def _fill_allocation(back, alloc):
 
 @numba.njit(cache=True, nogil=True)
 def _merge(c0, c1, a0, a1, b0, b1):
-    """Keep group 1 where it is strictly cheaper; ties go to group 0 (results into group 0's arrays)."""
-    h, w = a0.shape
+    """Keep group 1 where it is strictly cheaper; ties go to group 0 (results into group 0's
+    arrays). The allocations ``a0``, ``a1`` are 1 x 1 placeholders when not computed."""
+    h, w = c0.shape
+    alloc = a0.shape == c0.shape
     for r in range(h):
         for c in range(w):
             if c1[r, c] < c0[r, c]:
                 c0[r, c] = c1[r, c]
-                a0[r, c] = a1[r, c]
+                if alloc:
+                    a0[r, c] = a1[r, c]
                 b0[r, c] = b1[r, c]
 
 
