@@ -28,12 +28,16 @@ def user_errors():
     try:
         yield
     except StudyError as exc:
+        from rich.markup import escape  # messages may hold [brackets], e.g. [[landcover.classes]]
+
         err = console(stderr=True, soft_wrap=True)  # long paths must not be broken mid-line
         n = len(exc.problems)
-        err.print(f"[bold red]{exc.source}: {n} problem{'s' if n != 1 else ''}[/bold red]")
+        err.print(f"[bold red]{escape(exc.source)}: {n} problem{'s' if n != 1 else ''}[/bold red]")
         for p in exc.problems:
-            err.print(f"  [bold]{p.where}[/bold]: {p.message}", highlight=False)
+            err.print(f"  [bold]{escape(p.where)}[/bold]: {escape(p.message)}", highlight=False)
         raise typer.Exit(2) from None
     except EconetError as exc:
-        console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+        from rich.markup import escape
+
+        console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None

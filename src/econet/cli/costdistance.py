@@ -32,13 +32,14 @@ def main(
 
     import numpy as np
 
-    from econet.corridors.costdistance import cost_distance
     from econet.io.raster import read_resistance, write_raster
     from econet.io.sources import read_source_labels
 
     with user_errors():
         res, grid = read_resistance(resistance)
         labels = read_source_labels(sources, grid, id_field=id_field, layer=layer)
+        from econet.corridors.costdistance import cost_distance  # numba: once the inputs are known good
+
         t0 = time.perf_counter()
         cd = cost_distance(res, labels, grid.cell_size_m, max_cost, threads=threads, allocation=allocation is not None)
         seconds = time.perf_counter() - t0

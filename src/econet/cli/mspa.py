@@ -68,6 +68,10 @@ def main(
             raise LayerError("--connectivity", "must be 8 or 4")
         if edge_width is not None and edge_width_m is not None:
             raise LayerError("--edge-width", "give --edge-width (pixels) or --edge-width-m, not both")
+        if edge_width is not None and not 1 <= edge_width <= 100:
+            raise LayerError("--edge-width", f"must be 1 to 100 pixels (GWB's range), got {edge_width}")
+        if edge_width_m is not None and not edge_width_m > 0:
+            raise LayerError("--edge-width-m", f"must be > 0 metres, got {edge_width_m:g}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a plain, non-georeferenced TIFF is fine for GWB too
             data, crs, transform, nodata = read_raster(input, input.name)

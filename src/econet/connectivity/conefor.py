@@ -128,6 +128,8 @@ def conefor_tables(
     and the overall indices as (name, value) pairs."""
     if not (pc or iic):
         raise EconetError("choose at least one index: -PC and/or -IIC")
+    if land_area is not None and not land_area > 0:
+        raise EconetError(f"-landArea {land_area}: the landscape area must be > 0 (in the attribute's units)")
     attr = np.asarray(nodes.attr, dtype=float)
     total = attr.sum()
     table = {
@@ -149,6 +151,11 @@ def conefor_tables(
         else:
             if conf_prob is None:
                 raise EconetError("-PC needs -confProb <distance> <probability>")
+            if not (conf_prob[0] > 0 and 0 < conf_prob[1] <= 1):
+                raise EconetError(
+                    f"-confProb {conf_prob[0]:g} {conf_prob[1]:g}: the distance must be > 0 and the probability "
+                    "in (0, 1], e.g. -confProb 1000 0.5"
+                )
             runs.append(("PC", pc_indices(attr, links, conf_prob[0], conf_prob[1], land_area, as_frame=False)))
     for name, (tot, columns) in runs:
         for key in (f"{name}num", f"EC({name})", name, f"{name}intra(%)", f"{name}direct(%)", f"{name}step(%)"):
