@@ -38,6 +38,10 @@ STEP = np.array([math.sqrt(2), 1, math.sqrt(2), 1, 1, math.sqrt(2), 1, math.sqrt
 
 DEFAULT_THREADS = 2  # fixed (not the machine's core count) so that results are reproducible
 
+# The kernels copy arrays with loops, never slice assignment (``a[:n] = b[:n]``): numba compiles
+# the error message of a failed slice assignment on first use, about 2 s per process on a cold
+# cache, for code that never runs here.
+
 
 @dataclass
 class CostDistance:
@@ -172,7 +176,8 @@ def _fill_allocation(back, alloc):
             while alloc[r, c] == 0 and back[r, c] >= 0:
                 if n == chain.size:
                     bigger = np.empty(chain.size * 2, dtype=np.int64)
-                    bigger[:n] = chain[:n]
+                    for i in range(n):  # a loop, not slice assignment (see the top)
+                        bigger[i] = chain[i]
                     chain = bigger
                 chain[n] = r * w + c
                 n += 1
@@ -293,7 +298,9 @@ def _trace(back, r, c):
     while True:
         if n == out.shape[0]:
             bigger = np.empty((out.shape[0] * 2, 2), dtype=np.int64)
-            bigger[:n] = out[:n]
+            for i in range(n):
+                bigger[i, 0] = out[i, 0]
+                bigger[i, 1] = out[i, 1]
             out = bigger
         out[n, 0] = r
         out[n, 1] = c
@@ -415,13 +422,15 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
                 k_n = c_fill[ch]
                 if m + k_n > buf.size:
                     bigger = np.empty(max(buf.size * 2, m + k_n), dtype=np.int64)
-                    bigger[:m] = buf[:m]
-                    buf = bigger
                     bigger_cost = np.empty(bigger.size, dtype=np.float64)
-                    bigger_cost[:m] = buf_cost[:m]
+                    for i in range(m):
+                        bigger[i] = buf[i]
+                        bigger_cost[i] = buf_cost[i]
+                    buf = bigger
                     buf_cost = bigger_cost
-                buf[m : m + k_n] = chunks[ch, :k_n]
-                buf_cost[m : m + k_n] = c_cost[ch, :k_n]
+                for i in range(k_n):
+                    buf[m + i] = chunks[ch, i]
+                    buf_cost[m + i] = c_cost[ch, i]
                 m += k_n
                 live -= k_n
                 nxt = c_next[ch]
@@ -496,7 +505,8 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
 def _append(arr, n, value):
     if n == arr.size:
         bigger = np.empty(arr.size * 2, dtype=np.int64)
-        bigger[:n] = arr[:n]
+        for i in range(n):
+            bigger[i] = arr[i]
         arr = bigger
     arr[n] = value
     return arr, n + 1
@@ -516,16 +526,18 @@ def _bpush(chunks, c_cost, c_next, c_fill, head, tail, slot, value, value_cost, 
             if top == c_next.size:
                 n = c_next.size
                 bigger = np.empty((2 * n, _CHUNK), dtype=np.int64)
-                bigger[:n] = chunks
-                chunks = bigger
                 bigger_cost = np.empty((2 * n, _CHUNK), dtype=np.float64)
-                bigger_cost[:n] = c_cost
-                c_cost = bigger_cost
                 nn = np.full(2 * n, -1, dtype=np.int64)
-                nn[:n] = c_next
-                c_next = nn
                 nf = np.zeros(2 * n, dtype=np.int64)
-                nf[:n] = c_fill
+                for i in range(n):
+                    for k in range(_CHUNK):
+                        bigger[i, k] = chunks[i, k]
+                        bigger_cost[i, k] = c_cost[i, k]
+                    nn[i] = c_next[i]
+                    nf[i] = c_fill[i]
+                chunks = bigger
+                c_cost = bigger_cost
+                c_next = nn
                 c_fill = nf
             c = top
             top += 1
