@@ -143,3 +143,31 @@ def test_drop_in_bad_input_is_a_message_and_exit_2(case, tmp_path):
     assert "Traceback" not in output
     assert message.replace("{tmp}", str(tmp_path)) in output
     assert not (tmp_path / "o.tif").exists() and not list(tmp_path.glob("*importances.txt"))
+
+
+def test_version_and_help_load_no_library():
+    proc = econet("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("econet ") and proc.stdout.split()[1][0].isdigit()
+    # --help and --version build the command line from typer alone: no numeric or GIS library.
+    heavy = ("numpy", "pandas", "numba", "rasterio", "geopandas", "scipy", "matplotlib")
+    code = (
+        "import sys; from econet.cli import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("[]"), proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(
+    "modules, absent",
+    [
+        ("econet.corridors.costdistance, econet.io.raster, econet.io.sources", "pandas geopandas shapely matplotlib"),
+        ("econet.connectivity.conefor", "pandas geopandas rasterio shapely matplotlib"),
+    ],
+)
+def test_a_drop_in_imports_only_its_own_modules(modules, absent):
+    # The library modules of econet costdistance and econet conefor, without the pipeline's others.
+    code = f"import sys, {modules}; print(sorted(m for m in {absent.split()!r} if m in sys.modules))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
