@@ -61,3 +61,12 @@ def test_rasterize_skips_missing_geometries():
     assert out.dtype == np.int32 and (out == -1).all()
     point = rasterize([(shapely.Point(15.0, 25.0), 9), (None, 1)], GRID)
     assert point.sum() == 9 and point[1, 1] == 9
+
+
+def test_nodata_to_nan_in_place_only_when_asked_and_the_dtype_matches():
+    data = np.array([1.0, -1.0], dtype=np.float32)
+    out = nodata_to_nan(data, -1, copy=False)
+    assert out is data and np.isnan(data[1])
+    ints = np.array([1, -1], dtype=np.int16)
+    out = nodata_to_nan(ints, -1, copy=False)
+    assert out is not ints and out.dtype == np.float64 and ints[1] == -1 and np.isnan(out[1])

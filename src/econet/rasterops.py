@@ -41,16 +41,18 @@ def nodata_mask(data: np.ndarray, nodata) -> np.ndarray:
     return mask | (data == value)
 
 
-def nodata_to_nan(data: np.ndarray, nodata, dtype=None) -> np.ndarray:
+def nodata_to_nan(data: np.ndarray, nodata, dtype=None, *, copy: bool = True) -> np.ndarray:
     """A float copy of ``data`` with its nodata cells (see :func:`nodata_mask`) NaN.
 
-    ``dtype`` defaults to float32 for float32 data and float64 otherwise.
+    ``dtype`` defaults to float32 for float32 data and float64 otherwise. With ``copy=False``,
+    data already of that dtype is changed in place and returned (for arrays just read).
     """
     data = np.asarray(data)
     if dtype is None:
         dtype = np.float32 if data.dtype == np.float32 else np.float64
-    out = data.astype(dtype)
-    out[nodata_mask(data, nodata)] = np.nan
+    mask = nodata_mask(data, nodata)
+    out = data.astype(dtype, copy=copy)
+    out[mask] = np.nan
     return out
 
 

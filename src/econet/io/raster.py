@@ -89,7 +89,7 @@ def read_resistance(path, layer: str | None = None) -> tuple[np.ndarray, Grid]:
         raise LayerError(
             name, f"cells must be square and north-up (got {transform.a} x {transform.e}); resample it first"
         )
-    return nodata_to_nan(data, nodata), Grid(crs, transform, data.shape)
+    return nodata_to_nan(data, nodata, copy=False), Grid(crs, transform, data.shape)
 
 
 def crs_is_projected_metres(crs) -> bool:

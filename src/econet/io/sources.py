@@ -52,7 +52,10 @@ def _raster_labels(path: Path, grid: Grid, name: str) -> np.ndarray:
             raise LayerError(name, "must hold whole-number source ids (cells > 0)")
     if not np.can_cast(data.dtype, np.int32) and data[~missing].max(initial=0) > _MAX_ID:
         raise LayerError(name, f"source ids must fit in 32 bits (at most {_MAX_ID})")
-    labels = np.where(missing, 0, data).astype(np.int32, copy=False)
+    if np.issubdtype(data.dtype, np.floating):
+        data[missing] = 0  # NaN has no integer value
+    labels = data.astype(np.int32, copy=False)  # the array just read: changed in place when int32
+    labels[missing] = 0
     np.maximum(labels, 0, out=labels)
     return labels
 
