@@ -16,6 +16,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rich's help rendering imports markdown and syntax highlighting, which doubled
+    # the start-up time of ``econet --help`` (0.15 s against 0.07 s without, measured).
+    rich_markup_mode=None,
 )
 
 
@@ -38,7 +41,7 @@ def _root(
 
 # Study-level commands first, then the drop-ins for users of the reference tools.
 for module in (demo, run, validate, init, mspa, conefor, circuitscape, costdistance):
-    app.command(module.NAME, help=module.main.__doc__)(module.main)
+    app.command(module.NAME, help=module.main.__doc__, short_help=module.main.__doc__)(module.main)
 
 
 def main() -> None:
