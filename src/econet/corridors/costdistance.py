@@ -25,6 +25,7 @@ Two entry points share the search:
 from __future__ import annotations
 
 import math
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -118,26 +119,25 @@ def cost_distance(
     if left.size == ids.size:
         left = ids[: ids.size // 2]
     in_left = np.isin(labels, left)
-    costs = [np.full((h, w), np.inf) for _ in range(2)]
+    # Each thread fills its own work arrays (their pages are faulted in on both cores at once),
+    # then waits for the other's: a group reads the other's costs from its first step.
+    costs = [np.empty((h, w)) for _ in range(2)]
     allocs = [new_alloc() for _ in range(2)]
-    backs = [np.full((h, w), -1, np.int8) for _ in range(2)]
+    backs = [np.empty((h, w), np.int8) for _ in range(2)]
+    filled = threading.Barrier(2)
+
+    def group(g, sel):
+        try:
+            costs[g].fill(np.inf)
+            backs[g].fill(-1)
+        except BaseException:
+            filled.abort()
+            raise
+        filled.wait()
+        _run(res, flat[sel], labels[sel], cell_size_m, max_cost, costs[g], costs[1 - g], allocs[g], backs[g], queue)
+
     with ThreadPoolExecutor(2) as pool:
-        jobs = [
-            pool.submit(
-                _run,
-                res,
-                flat[sel],
-                labels[sel],
-                cell_size_m,
-                max_cost,
-                costs[g],
-                costs[1 - g],
-                allocs[g],
-                backs[g],
-                queue,
-            )
-            for g, sel in enumerate((in_left, ~in_left))
-        ]
+        jobs = [pool.submit(group, g, sel) for g, sel in enumerate((in_left, ~in_left))]
         for j in jobs:
             j.result()
     _merge(costs[0], costs[1], allocs[0], allocs[1], backs[0], backs[1])
