@@ -67,9 +67,9 @@ def spain() -> None:
     with gzip.open(SPAIN / "dist_359.txt.gz", "rt") as f:
         tmp = Path("/tmp") / "econet_bench_dist_359.txt"
         tmp.write_text(f.read())
-    links = read_connection_file(tmp, nodes["id"].to_numpy())
+    links = read_connection_file(tmp, nodes.id)
     tmp.unlink()
-    a = nodes["attr"].to_numpy(float)
+    a = nodes.attr
     d = 980966.64
     t0 = time.perf_counter()
     all_importances(a, links, d, 0.5, d)

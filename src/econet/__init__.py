@@ -4,9 +4,17 @@ Stages are pure functions grouped by topic (habitat, connectivity, resistance, c
 network, report); ``econet.pipeline`` runs them on a study and ``econet.cli`` is the command line.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("econet")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+def __getattr__(name: str):
+    # The version is read from the installed metadata on first use: importlib.metadata costs
+    # start-up time that most commands do not need.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("econet")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            value = "0.0.0+unknown"
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module 'econet' has no attribute {name!r}")

@@ -1,27 +1,30 @@
 """Corridors by circuit theory (METHODS.md §6): Circuitscape's engine and Linkage Mapper's tools."""
 
-from econet.circuit.currents import branch_currents, node_currents
-from econet.circuit.graph import Graph, RasterGraph, conductance_from, network_graph, raster_graph
-from econet.circuit.linkage import barriers, centrality, classify_top, pinchpoints, top_class_polygons
-from econet.circuit.modes import advanced, one_to_all, pairwise
-from econet.circuit.solve import GroundedSolver, choose_method
+from econet._lazy import lazy_package
 
-__all__ = [
-    "Graph",
-    "GroundedSolver",
-    "RasterGraph",
-    "advanced",
-    "barriers",
-    "centrality",
-    "classify_top",
-    "branch_currents",
-    "choose_method",
-    "conductance_from",
-    "network_graph",
-    "node_currents",
-    "one_to_all",
-    "pairwise",
-    "pinchpoints",
-    "raster_graph",
-    "top_class_polygons",
-]
+# public name -> the submodule defining it; loaded on first use, so importing one submodule
+# (or the package for one name) does not import the others.
+__all__ = lazy_package(
+    __name__,
+    {
+        "CorridorCircuits": "corridors",
+        "corridor_circuits": "corridors",
+        "branch_currents": "currents",
+        "node_currents": "currents",
+        "Graph": "graph",
+        "RasterGraph": "graph",
+        "conductance_from": "graph",
+        "network_graph": "graph",
+        "raster_graph": "graph",
+        "barriers": "linkage",
+        "centrality": "linkage",
+        "classify_top": "linkage",
+        "pinchpoints": "linkage",
+        "top_class_polygons": "linkage",
+        "advanced": "modes",
+        "one_to_all": "modes",
+        "pairwise": "modes",
+        "GroundedSolver": "solve",
+        "choose_method": "solve",
+    },
+)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from econet.errors import EconetError, LayerError
+from econet.rasterops import nodata_mask
 
 NODATA = -9999.0
 _UNSET = ("", "none", "false")
@@ -74,7 +75,12 @@ def read_ini(path) -> Options:
         text = Path(path).read_text()
     except OSError as exc:
         raise CircuitscapeError(f"cannot read {path}: {exc}") from exc
-    parser.read_string(text)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        raise CircuitscapeError(
+            f"{path} is not a Circuitscape .ini ({exc}); expected [sections] of 'key = value'"
+        ) from None
     raw = {}
     for section in parser.sections():
         for key, val in parser.items(section):
@@ -112,16 +118,14 @@ def read_grid(path, key: str = "grid") -> tuple[np.ndarray, np.ndarray, AsciiHea
     name = f"/vsigzip/{p}" if p.suffix == ".gz" else str(p)
     try:
         with rasterio.open(name) as src:
-            data = src.read(1).astype(np.float64)
-            nod = src.nodata
+            raw = src.read(1)
             t = src.transform
             header = AsciiHeader(src.width, src.height, t.c, t.f + t.e * src.height, t.a)
+            mask = nodata_mask(raw, src.nodata)
     except rasterio.errors.RasterioIOError as exc:
         raise LayerError(key, f"cannot read {p}: {exc}") from exc
-    mask = ~np.isfinite(data)
-    if nod is not None:
-        mask |= data == nod
-    return data, mask, header
+    data = raw.astype(np.float64)
+    return data, mask | ~np.isfinite(data), header
 
 
 def write_asc(path, grid: np.ndarray, header: AsciiHeader, compress: bool = False) -> Path:

@@ -10,11 +10,8 @@ import time
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from econet.circuit.ini import CircuitscapeError
-from econet.circuit.run import run_circuitscape
-from econet.cli._common import user_errors
+from econet.cli._common import done, user_errors
 
 NAME = "circuitscape"
 
@@ -29,6 +26,9 @@ def main(
     quiet: bool = typer.Option(False, "--quiet", help="print nothing on success"),
 ) -> None:
     """Run a Circuitscape .ini and write Circuitscape's outputs."""
+    from econet.circuit.ini import CircuitscapeError
+    from econet.circuit.run import run_circuitscape
+
     with user_errors():
         if solver not in ("auto", "direct", "amg", "ini"):
             raise CircuitscapeError(f"--solver {solver!r}: use auto, direct, amg or ini")
@@ -38,7 +38,7 @@ def main(
         summary = run_circuitscape(config, solver=solver)
         seconds = time.perf_counter() - t0
     if not quiet:
-        Console().print(
-            f"[green]✓[/green] {summary.mode}: {summary.nodes} nodes, solver {summary.solver}, "
+        done(
+            f"{summary.mode}: {summary.nodes} nodes, solver {summary.solver}, "
             f"{len(summary.written)} file(s) written in {seconds:.2f} s"
         )

@@ -10,17 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from econet.cli._common import user_errors
-from econet.connectivity.conefor import (
-    conefor_tables,
-    read_connection_file,
-    read_node_file,
-    write_node_importances,
-    write_overall_indices,
-)
-from econet.errors import EconetError
+from econet.cli._common import done, user_errors
 
 NAME = "conefor"
 
@@ -42,19 +33,20 @@ def main(
     out_dir: Path = typer.Option(Path("."), "--out-dir", help="folder for the result tables"),
 ) -> None:
     """Conefor-compatible PC/IIC run: writes <prefix>_node_importances.txt and <prefix>_overall_indices.txt."""
+    from econet.connectivity.conefor import (
+        check_connection_scope,
+        conefor_tables,
+        read_connection_file,
+        read_node_file,
+        write_node_importances,
+        write_overall_indices,
+    )
+
     with user_errors():
         kind, scope = conn_type
-        if kind not in ("dist", "prob") or scope not in ("all", "notall"):
-            raise EconetError(f"-t expects 'dist|prob all|notall', got '{kind} {scope}'")
         nodes = read_node_file(node_file)
-        links = read_connection_file(con_file, nodes["id"].to_numpy(), kind)
-        n = len(nodes)
-        pairs = {(min(a, b), max(a, b)) for a, b in zip(links.i.tolist(), links.j.tolist(), strict=True) if a != b}
-        if scope == "all" and len(pairs) < n * (n - 1) // 2:
-            raise EconetError(
-                f"-t {kind} all: {con_file} lists {len(pairs)} of the {n * (n - 1) // 2} pairs of {n} nodes; "
-                f"use '-t {kind} notall' if the missing pairs are unconnected"
-            )
+        links = read_connection_file(con_file, nodes.id, kind)
+        check_connection_scope(links, nodes.id.size, kind, scope, con_file)
         table, overall = conefor_tables(
             nodes, links, kind=kind, conf_prob=conf_prob, conf_adj=conf_adj, pc=pc, iic=iic, land_area=land_area
         )
@@ -63,7 +55,6 @@ def main(
         overall_path = out_dir / f"{stem}overall_indices.txt"
         write_node_importances(node_path, table)
         write_overall_indices(overall_path, overall)
-    console = Console()
     for key, value in overall:
-        console.print(f"{key}\t{value:.6g}", highlight=False)
-    console.print(f"[green]✓[/green] {n} nodes, {len(links.i)} connections -> {node_path}, {overall_path}")
+        typer.echo(f"{key}\t{value:.6g}")
+    done(f"{nodes.id.size} nodes, {links.i.size} connections -> {node_path}, {overall_path}")

@@ -6,13 +6,8 @@ import time
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from econet.cli._common import user_errors
-from econet.config import load_study
-from econet.io import write_text
-from econet.pipeline import run_study
-from econet.presets import demo_study_text
+from econet.cli._common import console, user_errors
 
 NAME = "demo"
 
@@ -24,19 +19,23 @@ def main(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
 ) -> None:
     """Generate the synthetic mining city and run the full pipeline to an HTML report."""
+    from econet.config import load_study
     from econet.demo import generate_city, write_city
+    from econet.io import write_text
+    from econet.pipeline import run_study
+    from econet.presets import demo_study_text
 
-    console = Console(stderr=True, quiet=quiet)
+    err = console(stderr=True, quiet=quiet)
     if size < 100:
-        console.print("[red]error:[/red] --size must be at least 100 cells")
+        err.print("[red]error:[/red] --size must be at least 100 cells")
         raise typer.Exit(2)
     with user_errors():
         data, study_path = out / "data", out / "study.toml"
         t0 = time.perf_counter()
-        with console.status(f"generating the mining city ({size} x {size} cells, seed {seed})"):
+        with err.status(f"generating the mining city ({size} x {size} cells, seed {seed})"):
             write_city(generate_city(size=size, seed=seed), data)
-        console.print(f"[green]✓[/green] {'Synthetic mining city':<28} {time.perf_counter() - t0:6.1f} s")
+        err.print(f"[green]✓[/green] {'Synthetic mining city':<28} {time.perf_counter() - t0:6.1f} s")
         write_text(study_path, demo_study_text(study_path, data))
         run = run_study(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
     if not quiet:
-        Console().print(f"report: {run.product('report.html')}")
+        console().print(f"report: {run.product('report.html')}")

@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from econet.cli._common import user_errors
-from econet.io import write_text
-from econet.presets import demo_study_text
+from econet.cli._common import console, user_errors
+from econet.errors import EconetError
 
 NAME = "init"
 
@@ -24,16 +22,17 @@ def main(
     force: bool = typer.Option(False, "--force", help="overwrite an existing study file"),
 ) -> None:
     """Write a commented example study (and the demo layers it reads, if missing)."""
-    console = Console()
+    from econet.io.atomic import write_text
+    from econet.presets import demo_study_text
+
+    out = console()
     with user_errors():
         if study.exists() and not force:
-            from econet.errors import EconetError
-
             raise EconetError(f"{study} exists; pass --force to overwrite it or give another path")
         if not (data / "layers" / "landcover.tif").exists():
             from econet.demo import generate_city, write_city
 
-            console.print(f"generating demo layers ({size} x {size} cells, seed {seed}) in {data}")
+            out.print(f"generating demo layers ({size} x {size} cells, seed {seed}) in {data}")
             write_city(generate_city(size=size, seed=seed), data)
         write_text(study, demo_study_text(study, data))
-    console.print(f"wrote {study}; next: econet validate {study} && econet run {study}")
+    out.print(f"wrote {study}; next: econet validate {study} && econet run {study}")

@@ -8,16 +8,11 @@ table beside it (OUTPUT with a .txt suffix).
 
 from __future__ import annotations
 
-import math
-import warnings
 from pathlib import Path
 
-import numpy as np
 import typer
-from affine import Affine
-from rich.console import Console
 
-from econet.cli._common import user_errors
+from econet.cli._common import done, user_errors
 from econet.errors import LayerError
 
 NAME = "mspa"
@@ -56,17 +51,27 @@ def main(
     stats: bool = typer.Option(True, "--stats/--no-stats", help="write GWB's statistics table (OUTPUT with .txt)"),
 ) -> None:
     """MSPA of a raster with GWB's parameters; writes the GTB-coded GeoTIFF and GWB's statistics."""
+    import math
+    import warnings
+
+    import numpy as np
+    from affine import Affine
+
     from econet.grid import Grid
     from econet.habitat.mspa import format_gwb_statistics, gwb_statistics, mspa, mspa_binary, mspa_colormap
-    from econet.io import read_raster, write_raster, write_text
-    from econet.io.raster import crs_is_projected_metres
+    from econet.io.atomic import write_text
+    from econet.io.raster import crs_is_projected_metres, read_raster, write_raster
+    from econet.rasterops import nodata_mask
 
-    console = Console(stderr=True)
     with user_errors():
         if connectivity not in (4, 8):
             raise LayerError("--connectivity", "must be 8 or 4")
         if edge_width is not None and edge_width_m is not None:
             raise LayerError("--edge-width", "give --edge-width (pixels) or --edge-width-m, not both")
+        if edge_width is not None and not 1 <= edge_width <= 100:
+            raise LayerError("--edge-width", f"must be 1 to 100 pixels (GWB's range), got {edge_width}")
+        if edge_width_m is not None and not edge_width_m > 0:
+            raise LayerError("--edge-width-m", f"must be > 0 metres, got {edge_width_m:g}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a plain, non-georeferenced TIFF is fine for GWB too
             data, crs, transform, nodata = read_raster(input, input.name)
@@ -80,9 +85,7 @@ def main(
         else:
             width = 1 if edge_width is None else edge_width
         if habitat is not None:
-            miss = np.zeros(data.shape, bool)
-            if nodata is not None:
-                miss |= np.isnan(data) if np.isnan(nodata) else data == nodata
+            miss = nodata_mask(data, nodata)
             if missing:
                 miss |= np.isin(data, _codes(missing))
             binary = mspa_binary(data, _codes(habitat), miss)
@@ -107,10 +110,10 @@ def main(
             colormap=mspa_colormap(bool(transition)),
             description=f"GTB_MSPA, https://forest.jrc.ec.europa.eu/en/activities/lpa/gtb/ {params}",
         )
-        console.print(f"[green]✓[/green] MSPA {params} of {input.name}: {output}")
+        done(f"MSPA {params} of {input.name}: {output}", err=True)
         if stats:
             table = gwb_statistics(result, connectivity, bool(intext))
             text = format_gwb_statistics(table, input.stem, connectivity, width, bool(transition), bool(intext))
             txt = output.with_suffix(".txt")
             write_text(txt, text)
-            console.print(f"[green]✓[/green] statistics: {txt}")
+            done(f"statistics: {txt}", err=True)

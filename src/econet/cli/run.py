@@ -5,11 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
-from econet.cli._common import user_errors
-from econet.config import load_study
-from econet.pipeline import run_study
+from econet.cli._common import console, user_errors
 
 NAME = "run"
 
@@ -20,9 +17,12 @@ def main(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
 ) -> None:
     """Run a study: sources, resistance, corridors, network, robustness and the HTML report."""
+    from econet.config import load_study
+    from econet.pipeline import run_study
+
     with user_errors():
         s = load_study(study)
         out = out or Path("runs") / study.stem
         run = run_study(s, out, quiet=quiet, study_path=str(study.resolve()))
     if not quiet:
-        Console().print(f"report: {run.product('report.html')}")
+        console().print(f"report: {run.product('report.html')}")

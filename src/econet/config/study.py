@@ -229,6 +229,23 @@ def parse_study(data: dict, base_dir: str | Path = ".", check_files: bool = True
     return study
 
 
+def landscape_of(study: Study):
+    """The study's landscape (``econet.io.landscape.Landscape``): every input checked, the
+    template grid built, no pixel read yet."""
+    from econet.io.landscape import open_landscape  # rasterio and pyogrio: only when a study runs
+
+    meta = study.study
+    return open_landscape(
+        study.layers,
+        study.vectors,
+        template=meta.template,
+        landcover_layer=study.landcover.layer,
+        classes=study.landcover.resolved(),
+        target_crs=meta.target_crs,
+        cell_size_m=meta.cell_size_m,
+    )
+
+
 def load_study(path: str | Path, check_files: bool = True) -> Study:
     """Read and validate a study TOML file. Relative paths are taken from the file's folder."""
     path = Path(path)
@@ -241,4 +258,13 @@ def load_study(path: str | Path, check_files: bool = True) -> Study:
     return parse_study(data, base_dir=path.parent, check_files=check_files, source=str(path))
 
 
-__all__ = ["OPTIONAL", "SECTIONS", "Study", "StudyMeta", "load_study", "parse_study", "reference_problems"]
+__all__ = [
+    "OPTIONAL",
+    "SECTIONS",
+    "Study",
+    "StudyMeta",
+    "landscape_of",
+    "load_study",
+    "parse_study",
+    "reference_problems",
+]

@@ -1,24 +1,24 @@
 """Connectivity indices (Conefor conventions, METHODS.md §3): PC, IIC, ECA, dPC and dIIC with
 their intra, flux and connector fractions, over a distance matrix or a sparse link list."""
 
-from econet.connectivity.distances import (
-    centroid_distances,
-    centroid_points,
-    edge_distances,
-    source_distances,
-    table_links,
-)
-from econet.connectivity.indices import Links, best_probabilities, iic_indices, links_from_matrix, pc_indices
+from econet._lazy import lazy_package
 
-__all__ = [
-    "Links",
-    "best_probabilities",
-    "centroid_distances",
-    "centroid_points",
-    "edge_distances",
-    "iic_indices",
-    "links_from_matrix",
-    "pc_indices",
-    "source_distances",
-    "table_links",
-]
+# public name -> the submodule defining it; loaded on first use, so importing one submodule
+# (or the package for one name) does not import the others.
+__all__ = lazy_package(
+    __name__,
+    {
+        "centroid_distances": "distances",
+        "centroid_points": "distances",
+        "edge_distances": "distances",
+        "source_distances": "distances",
+        "table_links": "distances",
+        "Links": "indices",
+        "best_probabilities": "indices",
+        "iic_indices": "indices",
+        "links_from_matrix": "indices",
+        "pc_indices": "indices",
+        "Connectivity": "summary",
+        "source_connectivity": "summary",
+    },
+)

@@ -274,7 +274,7 @@ def all_sources(indptr, nbr, wt, attr, mode, tie_rtol, want_removal, nchunks):
         stack = np.empty(n, np.int64)
         hkey = np.empty(cap)
         hnode = np.empty(cap, np.int64)
-        token = 0
+        token = np.int64(0)  # not the literal 0: _source_pass would compile twice (literal, then int64)
         for s in range(c, n, nchunks):
             f, d, token = _source_pass(
                 s, indptr, nbr, wt, attr, mode, tie_rtol, want_removal, dist, order, pos, idom, depth, nchild,

@@ -23,13 +23,15 @@ change; see ``_kernels`` for how only those are recomputed.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numba
 import numpy as np
-import pandas as pd
 
 from econet.connectivity import _kernels
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TIE_RTOL = 1e-12  # two path lengths this close (relative) are the same best path
 
@@ -112,7 +114,7 @@ def _check_attr(attr) -> np.ndarray:
     return a
 
 
-def _indices(name, a, csr, mode, landscape_area, node_importance):
+def _indices(name, a, csr, mode, landscape_area, node_importance, as_frame):
     n = a.size
     nchunks = max(1, min(n, 4 * numba.get_num_threads()))
     if n:
@@ -148,6 +150,10 @@ def _indices(name, a, csr, mode, landscape_area, node_importance):
     nodes = {f"d{name}{k}": v * pct for k, v in parts.items()}
     scale = 1.0 / area2 if area2 else 1.0
     nodes |= {f"var{name}{k}": v * scale for k, v in parts.items()}
+    if not as_frame:
+        return overall, nodes
+    import pandas as pd  # on use: ``econet conefor`` writes its tables without pandas' start-up time
+
     return overall, pd.DataFrame(nodes)
 
 
@@ -160,7 +166,8 @@ def pc_indices(
     *,
     min_probability: float | None = None,
     node_importance: bool = True,
-) -> tuple[dict, pd.DataFrame | None]:
+    as_frame: bool = True,
+) -> tuple[dict, pd.DataFrame | dict[str, np.ndarray] | None]:
     """Overall PC indices and per-node dPC (with intra, flux, connector) over ``distances``.
 
     ``distances`` is an ``n x n`` matrix or :class:`Links` (map units, as ``distance_m``);
@@ -168,7 +175,8 @@ def pc_indices(
     ``min_probability`` (off by default, so exact) drops links with p_ij below it, like
     Conefor's ``-pcHeur`` and Makurhini's ``pij_min``.
     Returns (overall dict with keys PCnum, EC(PC), PC, PCintra(%), PCdirect(%), PCstep(%);
-    DataFrame with dPC, dPCintra, dPCflux, dPCconnector and the varPC columns).
+    DataFrame with dPC, dPCintra, dPCflux, dPCconnector and the varPC columns, or with
+    ``as_frame=False`` a dict of those columns as arrays; None without ``node_importance``).
     """
     a = _check_attr(attr)
     k = _decay(distance_m, probability)
@@ -182,7 +190,7 @@ def pc_indices(
         w = w[keep]
     keep = np.isfinite(w)
     csr = _csr(a.size, links.i[keep], links.j[keep], w[keep])
-    return _indices("PC", a, csr, _kernels.PC_MODE, landscape_area, node_importance)
+    return _indices("PC", a, csr, _kernels.PC_MODE, landscape_area, node_importance, as_frame)
 
 
 def iic_indices(
@@ -193,7 +201,8 @@ def iic_indices(
     *,
     strict: bool = False,
     node_importance: bool = True,
-) -> tuple[dict, pd.DataFrame | None]:
+    as_frame: bool = True,
+) -> tuple[dict, pd.DataFrame | dict[str, np.ndarray] | None]:
     """Overall IIC indices and per-node dIIC (with intra, flux, connector).
 
     Links are the pairs with d ≤ ``threshold`` (Conefor), or d < ``threshold`` with ``strict``
@@ -204,7 +213,7 @@ def iic_indices(
     links = _as_links(distances, a.size)
     keep = links.distance < threshold if strict else links.distance <= threshold
     csr = _csr(a.size, links.i[keep], links.j[keep], np.ones(int(keep.sum())))
-    return _indices("IIC", a, csr, _kernels.IIC_MODE, landscape_area, node_importance)
+    return _indices("IIC", a, csr, _kernels.IIC_MODE, landscape_area, node_importance, as_frame)
 
 
 def best_probabilities(distances, n: int, distance_m: float, probability: float) -> np.ndarray:

@@ -25,6 +25,7 @@ Two entry points share the search:
 from __future__ import annotations
 
 import math
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -38,14 +39,19 @@ STEP = np.array([math.sqrt(2), 1, math.sqrt(2), 1, 1, math.sqrt(2), 1, math.sqrt
 
 DEFAULT_THREADS = 2  # fixed (not the machine's core count) so that results are reproducible
 
+# The kernels copy arrays with loops, never slice assignment (``a[:n] = b[:n]``): numba compiles
+# the error message of a failed slice assignment on first use, about 2 s per process on a cold
+# cache, for code that never runs here.
+
 
 @dataclass
 class CostDistance:
     """Accumulated cost (float64, inf where unreachable), allocation (label of the cheapest
-    source, 0 if none) and back-links (int8 direction to the predecessor, -1 at sources)."""
+    source, 0 if none; None when not asked for) and back-links (int8 direction to the
+    predecessor, -1 at sources)."""
 
     cost: np.ndarray
-    allocation: np.ndarray
+    allocation: np.ndarray | None
     backlink: np.ndarray
 
 
@@ -85,11 +91,13 @@ def cost_distance(
     max_cost: float | None = np.inf,
     *,
     threads: int = DEFAULT_THREADS,
+    allocation: bool = True,
 ) -> CostDistance:
     """Cumulative least cost from every labelled source cell (labels > 0) over ``resistance``.
 
     Costs above ``max_cost`` are not expanded (left at inf), which bounds the search. Uses
-    ``threads`` (1 or 2) threads; float32 resistance is used without a copy.
+    ``threads`` (1 or 2) threads; float32 resistance is used without a copy. Without
+    ``allocation`` the allocation is not computed (one pass over the grid less).
     """
     res = _check(resistance, source_labels, cell_size_m)
     max_cost = np.inf if max_cost is None else float(max_cost)
@@ -98,32 +106,46 @@ def cost_distance(
     h, w = res.shape
     flat = (rows * w + cols).astype(np.int64)
     ids = np.unique(labels)
+    queue = _bucket_width(res, float(cell_size_m))
+
+    def new_alloc():  # a 1 x 1 placeholder when not wanted (the kernels then skip it)
+        return np.zeros((h, w) if allocation else (1, 1), np.int32)
+
     if threads < 2 or ids.size < 2:
         cost = np.full((h, w), np.inf)
-        alloc = np.zeros((h, w), np.int32)
+        alloc = new_alloc()
         back = np.full((h, w), -1, np.int8)
-        _run(res, flat, labels, cell_size_m, max_cost, cost, _NONE_F, alloc, back)
-        return CostDistance(cost, alloc, back)
+        _run(res, flat, labels, cell_size_m, max_cost, cost, _NONE_F, alloc, back, queue)
+        return CostDistance(cost, alloc if allocation else None, back)
     # Two spatial groups (split at the median source column) so each thread owns about half the grid.
     centre_col = np.array([np.mean(cols[labels == i]) for i in ids])
     left = ids[centre_col <= np.median(centre_col)]
     if left.size == ids.size:
         left = ids[: ids.size // 2]
     in_left = np.isin(labels, left)
-    costs = [np.full((h, w), np.inf) for _ in range(2)]
-    allocs = [np.zeros((h, w), np.int32) for _ in range(2)]
-    backs = [np.full((h, w), -1, np.int8) for _ in range(2)]
+    # Each thread fills its own work arrays (their pages are faulted in on both cores at once),
+    # then waits for the other's: a group reads the other's costs from its first step.
+    costs = [np.empty((h, w)) for _ in range(2)]
+    allocs = [new_alloc() for _ in range(2)]
+    backs = [np.empty((h, w), np.int8) for _ in range(2)]
+    filled = threading.Barrier(2)
+
+    def group(g, sel):
+        try:
+            costs[g].fill(np.inf)
+            backs[g].fill(-1)
+        except BaseException:
+            filled.abort()
+            raise
+        filled.wait()
+        _run(res, flat[sel], labels[sel], cell_size_m, max_cost, costs[g], costs[1 - g], allocs[g], backs[g], queue)
+
     with ThreadPoolExecutor(2) as pool:
-        jobs = [
-            pool.submit(
-                _run, res, flat[sel], labels[sel], cell_size_m, max_cost, costs[g], costs[1 - g], allocs[g], backs[g]
-            )
-            for g, sel in enumerate((in_left, ~in_left))
-        ]
+        jobs = [pool.submit(group, g, sel) for g, sel in enumerate((in_left, ~in_left))]
         for j in jobs:
             j.result()
     _merge(costs[0], costs[1], allocs[0], allocs[1], backs[0], backs[1])
-    return CostDistance(costs[0], allocs[0], backs[0])
+    return CostDistance(costs[0], allocs[0] if allocation else None, backs[0])
 
 
 _NO_WANT = np.zeros(0, dtype=np.bool_)
@@ -134,12 +156,13 @@ _NONE_F = np.zeros((1, 1))
 _NONE_I = np.zeros((1, 1), dtype=np.int32)
 
 
-def _run(res, flat, labels, cell_size_m, max_cost, cost, other, alloc, back):
-    width, ring = _bucket_width(res, float(cell_size_m))
+def _run(res, flat, labels, cell_size_m, max_cost, cost, other, alloc, back, queue):
+    width, ring = queue
     _search(
         res, flat, labels, float(cell_size_m), max_cost, cost, other, alloc, back, width, ring, _NO_ZONES, _NO_WANT, 0.0
     )
-    _fill_allocation(back, alloc)
+    if alloc.shape == back.shape:
+        _fill_allocation(back, alloc)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -157,7 +180,8 @@ def _fill_allocation(back, alloc):
             while alloc[r, c] == 0 and back[r, c] >= 0:
                 if n == chain.size:
                     bigger = np.empty(chain.size * 2, dtype=np.int64)
-                    bigger[:n] = chain[:n]
+                    for i in range(n):  # a loop, not slice assignment (see the top)
+                        bigger[i] = chain[i]
                     chain = bigger
                 chain[n] = r * w + c
                 n += 1
@@ -171,13 +195,16 @@ def _fill_allocation(back, alloc):
 
 @numba.njit(cache=True, nogil=True)
 def _merge(c0, c1, a0, a1, b0, b1):
-    """Keep group 1 where it is strictly cheaper; ties go to group 0 (results into group 0's arrays)."""
-    h, w = a0.shape
+    """Keep group 1 where it is strictly cheaper; ties go to group 0 (results into group 0's
+    arrays). The allocations ``a0``, ``a1`` are 1 x 1 placeholders when not computed."""
+    h, w = c0.shape
+    alloc = a0.shape == c0.shape
     for r in range(h):
         for c in range(w):
             if c1[r, c] < c0[r, c]:
                 c0[r, c] = c1[r, c]
-                a0[r, c] = a1[r, c]
+                if alloc:
+                    a0[r, c] = a1[r, c]
                 b0[r, c] = b1[r, c]
 
 
@@ -275,7 +302,9 @@ def _trace(back, r, c):
     while True:
         if n == out.shape[0]:
             bigger = np.empty((out.shape[0] * 2, 2), dtype=np.int64)
-            bigger[:n] = out[:n]
+            for i in range(n):
+                bigger[i, 0] = out[i, 0]
+                bigger[i, 1] = out[i, 1]
             out = bigger
         out[n, 0] = r
         out[n, 1] = c
@@ -397,13 +426,15 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
                 k_n = c_fill[ch]
                 if m + k_n > buf.size:
                     bigger = np.empty(max(buf.size * 2, m + k_n), dtype=np.int64)
-                    bigger[:m] = buf[:m]
-                    buf = bigger
                     bigger_cost = np.empty(bigger.size, dtype=np.float64)
-                    bigger_cost[:m] = buf_cost[:m]
+                    for i in range(m):
+                        bigger[i] = buf[i]
+                        bigger_cost[i] = buf_cost[i]
+                    buf = bigger
                     buf_cost = bigger_cost
-                buf[m : m + k_n] = chunks[ch, :k_n]
-                buf_cost[m : m + k_n] = c_cost[ch, :k_n]
+                for i in range(k_n):
+                    buf[m + i] = chunks[ch, i]
+                    buf_cost[m + i] = c_cost[ch, i]
                 m += k_n
                 live -= k_n
                 nxt = c_next[ch]
@@ -478,7 +509,8 @@ def _search(res, flat, labels, cell, max_cost, cost, other, alloc, back, width, 
 def _append(arr, n, value):
     if n == arr.size:
         bigger = np.empty(arr.size * 2, dtype=np.int64)
-        bigger[:n] = arr[:n]
+        for i in range(n):
+            bigger[i] = arr[i]
         arr = bigger
     arr[n] = value
     return arr, n + 1
@@ -498,16 +530,18 @@ def _bpush(chunks, c_cost, c_next, c_fill, head, tail, slot, value, value_cost, 
             if top == c_next.size:
                 n = c_next.size
                 bigger = np.empty((2 * n, _CHUNK), dtype=np.int64)
-                bigger[:n] = chunks
-                chunks = bigger
                 bigger_cost = np.empty((2 * n, _CHUNK), dtype=np.float64)
-                bigger_cost[:n] = c_cost
-                c_cost = bigger_cost
                 nn = np.full(2 * n, -1, dtype=np.int64)
-                nn[:n] = c_next
-                c_next = nn
                 nf = np.zeros(2 * n, dtype=np.int64)
-                nf[:n] = c_fill
+                for i in range(n):
+                    for k in range(_CHUNK):
+                        bigger[i, k] = chunks[i, k]
+                        bigger_cost[i, k] = c_cost[i, k]
+                    nn[i] = c_next[i]
+                    nf[i] = c_fill[i]
+                chunks = bigger
+                c_cost = bigger_cost
+                c_next = nn
                 c_fill = nf
             c = top
             top += 1

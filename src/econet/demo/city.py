@@ -31,6 +31,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from econet.grid import Grid
 from econet.landcover import GLOBELAND30
+from econet.rasterops import rasterize
 
 CRS = "EPSG:4548"  # CGCS2000 / 3-degree Gauss-Kruger CM 117E
 ORIGIN_XY = (480_000.0, 3_830_000.0)  # upper-left corner: the plain around Xuzhou
@@ -277,12 +278,7 @@ def _ellipse_e(xs, ys, a: float, b: float, theta: float) -> np.ndarray:
 
 def _burn(grid: Grid, shapes, all_touched: bool = False, dtype=np.uint8) -> np.ndarray:
     """Rasterize (geometry, value) pairs onto the grid; later shapes overwrite earlier ones."""
-    shapes = [(g, v) for g, v in shapes if g is not None and not g.is_empty]
-    if not shapes:
-        return np.zeros(grid.shape, dtype)
-    return features.rasterize(
-        shapes, out_shape=grid.shape, transform=grid.transform, fill=0, all_touched=all_touched, dtype=dtype
-    )
+    return rasterize(shapes, grid, all_touched=all_touched, dtype=dtype)
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,45 +1,33 @@
 """Ecological sources: MSPA, the patch table and source selection (METHODS.md §2)."""
 
-from econet.habitat.mspa import (
-    MSPA_CLASSES,
-    format_gwb_statistics,
-    gwb_statistics,
-    mspa,
-    mspa_binary,
-    mspa_colormap,
-    mspa_statistics,
-)
-from econet.habitat.selection import (
-    connectivity_importance,
-    islet_candidates,
-    merge_within,
-    select_sources,
-    sensitivity_mask,
-    service_importance,
-    size_classes,
-    stepping_stone_islets,
-)
-from econet.habitat.sources import Sources, core_sources, label_patches, patch_table, relabel
+from econet._lazy import lazy_package
 
-__all__ = [
-    "MSPA_CLASSES",
-    "Sources",
-    "connectivity_importance",
-    "core_sources",
-    "format_gwb_statistics",
-    "gwb_statistics",
-    "islet_candidates",
-    "label_patches",
-    "merge_within",
-    "mspa",
-    "mspa_binary",
-    "mspa_colormap",
-    "mspa_statistics",
-    "patch_table",
-    "relabel",
-    "select_sources",
-    "sensitivity_mask",
-    "service_importance",
-    "size_classes",
-    "stepping_stone_islets",
-]
+# public name -> the submodule defining it; loaded on first use, so importing one submodule
+# (or the package for one name) does not import the others.
+__all__ = lazy_package(
+    __name__,
+    {
+        "MSPAResult": "mspa",
+        "MSPA_CLASSES": "mspa",
+        "landscape_mspa": "mspa",
+        "format_gwb_statistics": "mspa",
+        "gwb_statistics": "mspa",
+        "mspa": "mspa",
+        "mspa_binary": "mspa",
+        "mspa_colormap": "mspa",
+        "mspa_statistics": "mspa",
+        "connectivity_importance": "selection",
+        "islet_candidates": "selection",
+        "merge_within": "selection",
+        "select_sources": "selection",
+        "sensitivity_mask": "selection",
+        "service_importance": "selection",
+        "size_classes": "selection",
+        "stepping_stone_islets": "selection",
+        "Sources": "sources",
+        "core_sources": "sources",
+        "label_patches": "sources",
+        "patch_table": "sources",
+        "relabel": "sources",
+    },
+)

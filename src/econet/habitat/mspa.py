@@ -8,10 +8,13 @@ Loop and Bridge in edge/perforation 67/69, 35/37; Core-Opening 100, Border-Openi
 from __future__ import annotations
 
 import contextlib
+import importlib.machinery
+import importlib.util
 import math
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -96,8 +99,7 @@ def mspa(
     come back as 129 and are neither edge-making nor foreground, as in GTB. Transition changes only
     the palette, never the bytes (GWB_MSPA.pro); it is passed on for completeness.
     """
-    from pyguidos._mspa import _mspa  # compiled; imported lazily so the package imports without it
-
+    _mspa = _binding()
     if connectivity not in (4, 8):
         raise ValueError("connectivity must be 4 or 8")
     if not 1 <= int(edge_width_px) <= 100:
@@ -110,6 +112,35 @@ def mspa(
     if int(edge_width_px) == 1:
         out[out == 2] = 0  # GWB_MSPA.pro: "fix large size MSPA bug"
     return out
+
+
+def _pyguidos_dir() -> Path:
+    """pyguidos' installed folder, found without importing the package."""
+    spec = importlib.util.find_spec("pyguidos")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("pyguidos is not installed (pip install pyguidos); econet runs MSPA through its engine")
+    return Path(spec.submodule_search_locations[0])
+
+
+def _binding():
+    """pyguidos' compiled miallib binding (``pyguidos._mspa._mspa``), loaded on its own.
+
+    Importing the pyguidos package would import all of its tools (matplotlib, and numba kernels
+    compiled or loaded at import: 4-7 s per process) and reset numba's cache folder and threading
+    layer for the whole process; the binding is a plain extension module that needs none of it.
+    """
+    name = "pyguidos._mspa._mspa"
+    if name in sys.modules:
+        return sys.modules[name]
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = _pyguidos_dir() / "_mspa" / f"_mspa{suffix}"
+        if path.exists():
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            sys.modules[name] = module
+            return module
+    raise ImportError(f"pyguidos' compiled MSPA engine is missing from {_pyguidos_dir()}; reinstall pyguidos")
 
 
 def mspa_class_name(code: int) -> str:
@@ -300,10 +331,8 @@ def landscape_mspa(
 
 def mspa_colormap(transition: bool = True) -> dict[int, tuple[int, int, int, int]]:
     """GuidosToolbox's MSPA palette, read from pyguidos' own template."""
-    from importlib.resources import files
-
     name = "mspa_colormap_trans1.txt" if transition else "mspa_colormap_trans0.txt"
-    text = files("pyguidos").joinpath("templates", name).read_text()
+    text = (_pyguidos_dir() / "templates" / name).read_text()
     cmap = {}
     for line in text.splitlines():
         parts = line.split()

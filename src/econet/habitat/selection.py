@@ -27,7 +27,7 @@ from econet.habitat.sources import (
     polygonize,
     relabel,
 )
-from econet.rasterops import minmax, weighted_overlay
+from econet.rasterops import minmax, rasterize, weighted_overlay
 
 SIZE_CLASS_NAMES = ("super-large", "large", "medium", "small")
 
@@ -103,12 +103,7 @@ def sensitivity_mask(
 
 def rasterize_polygons(geoms, grid) -> np.ndarray:
     """Cells whose centre lies in any of the polygons (GDAL's default rule)."""
-    from rasterio.features import rasterize
-
-    geoms = [g for g in geoms if g is not None and not g.is_empty]
-    if not geoms:
-        return np.zeros(grid.shape, dtype=bool)
-    return rasterize(((g, 1) for g in geoms), out_shape=grid.shape, transform=grid.transform, dtype="uint8") > 0
+    return rasterize(((g, 1) for g in geoms), grid) > 0
 
 
 # ---- patch rules ---------------------------------------------------------------------------------

@@ -2,6 +2,12 @@
 InVEST-equivalent models, eco-elasticity, ecological sensitivity and per-source zonal means."""
 
 from econet.indicators.carbon import carbon_sink, carbon_storage
+from econet.indicators.compute import (
+    Indicators,
+    IndicatorSummaries,
+    compute_indicators,
+    summarise_indicators,
+)
 from econet.indicators.elasticity import eco_elasticity, shannon_diversity
 from econet.indicators.habitat_quality import ThreatSpec, habitat_quality, threat_decay
 from econet.indicators.rsei import RSEIResult, rsei
@@ -13,6 +19,10 @@ from econet.indicators.water_yield import water_yield
 from econet.zonal import zonal_mean, zonal_sum
 
 __all__ = [
+    "IndicatorSummaries",
+    "Indicators",
+    "compute_indicators",
+    "summarise_indicators",
     "RSEIResult",
     "ThreatSpec",
     "carbon_sink",

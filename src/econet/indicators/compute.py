@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rasterio import features
 
 from econet.indicators import invest, spectral
 from econet.indicators.biophysical import check_columns, column, default_biophysical_table, read_biophysical_table
@@ -29,7 +28,7 @@ from econet.indicators.sensitivity import DEFAULT_BREAKS, ecological_sensitivity
 from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
 from econet.landcover import landcover_values
-from econet.rasterops import slope_deg
+from econet.rasterops import rasterize, slope_deg
 from econet.zonal import zonal_mean, zonal_sum
 
 # Indicator rasters: name -> (unit, description). Written as indicator_<name>.tif.
@@ -229,10 +228,7 @@ def summarise_indicators(rasters: dict[str, np.ndarray], source_labels, source_i
     per_corridor = None
     if "carbon_sink" in rasters:
         m = len(tiers)
-        labels = np.zeros(grid.shape, np.int32)
-        if m:
-            shapes = [(geom, i + 1) for i, geom in enumerate(tiers.geometry)]
-            labels = features.rasterize(shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="int32")
+        labels = rasterize(((geom, i + 1) for i, geom in enumerate(tiers.geometry)), grid, dtype=np.int32)
         labels[source_labels > 0] = 0
         per_corridor = pd.DataFrame(tiers.drop(columns="geometry")).reset_index(drop=True)
         per_corridor["area_ha"] = np.bincount(labels.ravel(), minlength=m + 1)[1:] * grid.cell_area_m2 / 1e4

@@ -22,6 +22,7 @@ from econet.errors import EconetError
 from econet.grid import Grid
 from econet.indicators.habitat_quality import ThreatSpec
 from econet.io import read_raster, write_raster
+from econet.rasterops import nodata_to_nan
 
 _NODATA = -9999.0
 _LULC_NODATA = -1
@@ -61,10 +62,7 @@ def _write(ws: Path, name: str, arr: np.ndarray, grid: Grid) -> str:
 
 def _read(path) -> np.ndarray:
     data, _, _, nodata = read_raster(path)
-    out = data.astype(np.float32)
-    if nodata is not None:
-        out[np.isclose(data, nodata)] = np.nan
-    return out
+    return nodata_to_nan(data, nodata, dtype=np.float32)
 
 
 def _table(ws: Path, name: str, df: pd.DataFrame) -> str:

@@ -1,17 +1,22 @@
 """Reading and writing: rasters, vectors, tables, the run folder. The only place that knows files."""
 
-from econet.io.atomic import atomic_path, write_json, write_png, write_text
-from econet.io.raster import read_raster, write_raster
-from econet.io.vector import read_vector, write_csv, write_vector
+from econet._lazy import lazy_package
 
-__all__ = [
-    "atomic_path",
-    "read_raster",
-    "read_vector",
-    "write_csv",
-    "write_json",
-    "write_png",
-    "write_raster",
-    "write_text",
-    "write_vector",
-]
+# public name -> the submodule defining it; loaded on first use, so importing one submodule
+# (or the package for one name) does not import the others.
+__all__ = lazy_package(
+    __name__,
+    {
+        "atomic_path": "atomic",
+        "write_json": "atomic",
+        "write_png": "atomic",
+        "write_text": "atomic",
+        "read_raster": "raster",
+        "read_resistance": "raster",
+        "write_raster": "raster",
+        "read_source_labels": "sources",
+        "read_vector": "vector",
+        "write_csv": "vector",
+        "write_vector": "vector",
+    },
+)

@@ -11,13 +11,18 @@ import os
 import tempfile
 from pathlib import Path
 
+from econet.errors import EconetError
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike):
     """Yield a temporary path in the same folder; rename it to ``path`` if the block succeeds."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
+    except OSError as exc:
+        raise EconetError(f"cannot write {path}: {exc.strerror}; give a path in a folder you can write to") from None
     os.close(fd)
     os.unlink(tmp)  # writers such as GDAL want to create the file themselves
     tmp = Path(tmp)

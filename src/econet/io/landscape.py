@@ -29,6 +29,7 @@ from econet.grid import Grid, align_array
 from econet.io.raster import crs_is_projected_metres
 from econet.io.vector import read_vector
 from econet.landcover import LandCoverClass
+from econet.rasterops import nodata_mask, nodata_to_nan
 
 CLASS_NODATA = -1
 
@@ -197,19 +198,15 @@ def _load_aligned(name: str, spec, grid: Grid) -> np.ndarray:
         nodata = spec.nodata if spec.nodata is not None else src.nodata
     if spec.kind == "categorical":
         return _align_categorical(name, data, crs, transform, nodata, grid)
-    data = data.astype(np.float32, copy=False)
-    if nodata is not None and not np.isnan(nodata):
-        # Compare in float32: a nodata of -3.4e38 stored as float64 must still match.
-        data = np.where(data == np.float32(nodata), np.float32(np.nan), data)
+    data = nodata_to_nan(data, nodata, dtype=np.float32)
     out = align_array(data, crs, transform, grid, "continuous", src_nodata=np.nan, dst_nodata=np.nan)
     return out.astype(np.float32, copy=False)
 
 
 def _align_categorical(name, data, crs, transform, nodata, grid: Grid) -> np.ndarray:
+    missing = nodata_mask(data, nodata)
     if np.issubdtype(data.dtype, np.floating):
-        missing = ~np.isfinite(data)
-        if nodata is not None:
-            missing |= data == np.asarray(nodata, dtype=data.dtype)
+        missing |= ~np.isfinite(data)
         codes = np.rint(np.where(missing, 0, data))
         if np.any(np.abs(codes - np.where(missing, 0, data)) > 1e-3):
             raise LayerError(
@@ -218,8 +215,7 @@ def _align_categorical(name, data, crs, transform, nodata, grid: Grid) -> np.nda
         data = np.where(missing, CLASS_NODATA, codes).astype(np.int32)
     else:
         data = data.astype(np.int32)
-        if nodata is not None:
-            data[data == int(nodata)] = CLASS_NODATA
+        data[missing] = CLASS_NODATA
     return align_array(data, crs, transform, grid, "categorical", src_nodata=CLASS_NODATA, dst_nodata=CLASS_NODATA)
 
 

@@ -2,6 +2,7 @@
 building it from sources and corridors, topology and communities, correlations between node
 indicators, robustness under attack, export."""
 
+from econet.network.analysis import NetworkAnalysis, Robustness, analyse_network, network_robustness
 from econet.network.build import EcoNetwork, build_network, edge_table, node_table, set_node_metrics
 from econet.network.correlation import correlation_matrix, correlations, significance_mark
 from econet.network.export import write_gexf, write_graphml
@@ -26,6 +27,10 @@ from econet.network.topology import (
 )
 
 __all__ = [
+    "NetworkAnalysis",
+    "Robustness",
+    "analyse_network",
+    "network_robustness",
     "EcoNetwork",
     "attack_curves",
     "build_network",

@@ -9,21 +9,15 @@ Euclidean Distance and GRASS r.grow.distance do on a raster of features.
 from __future__ import annotations
 
 import numpy as np
-from rasterio import features
 from scipy import ndimage as ndi
 
 from econet.grid import Grid
+from econet.rasterops import rasterize
 
 
 def burn(geometries, grid: Grid, all_touched: bool = True) -> np.ndarray:
     """Boolean raster of the cells the geometries cover (``all_touched``: every cell touched)."""
-    shapes = [(g, 1) for g in geometries if g is not None and not g.is_empty]
-    if not shapes:
-        return np.zeros(grid.shape, dtype=bool)
-    out = features.rasterize(
-        shapes, out_shape=grid.shape, transform=grid.transform, fill=0, all_touched=all_touched, dtype="uint8"
-    )
-    return out.astype(bool)
+    return rasterize(((g, 1) for g in geometries), grid, all_touched=all_touched).astype(bool)
 
 
 def distance_to_mask_m(mask: np.ndarray, cell_size_m: float | tuple[float, float]) -> np.ndarray:

@@ -4,6 +4,7 @@
 them in, and each stage's cache key, from their declarations (``econet.stages.base.Stage``).
 """
 
+from econet.config import landscape_of
 from econet.stages import (
     circuit,
     connectivity,
@@ -17,7 +18,7 @@ from econet.stages import (
     sources,
     summaries,
 )
-from econet.stages.base import Context, Stage, landscape_of
+from econet.stages.base import Context, Stage
 
 STAGES: tuple[Stage, ...] = (
     indicators.STAGE,

@@ -63,20 +63,4 @@ class Stage:
         return self.enabled is None or bool(self.enabled(study))
 
 
-def landscape_of(study: Study) -> Landscape:
-    """The study's landscape: every input checked, the template grid built, nothing read yet."""
-    from econet.io.landscape import open_landscape
-
-    meta = study.study
-    return open_landscape(
-        study.layers,
-        study.vectors,
-        template=meta.template,
-        landcover_layer=study.landcover.layer,
-        classes=study.landcover.resolved(),
-        target_crs=meta.target_crs,
-        cell_size_m=meta.cell_size_m,
-    )
-
-
-__all__ = ["Context", "Stage", "landscape_of"]
+__all__ = ["Context", "Stage"]
