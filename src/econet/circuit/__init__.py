@@ -1,4 +1,4 @@
-"""Corridors by circuit theory (METHODS.md §6): Circuitscape's engine and Linkage Mapper's tools."""
+"""Corridors by circuit theory (docs/methods/circuit.md): Circuitscape's engine and Linkage Mapper's tools."""
 
 from econet._lazy import lazy_package
 

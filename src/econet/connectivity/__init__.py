@@ -1,4 +1,4 @@
-"""Connectivity indices (Conefor conventions, METHODS.md §3): PC, IIC, ECA, dPC and dIIC with
+"""Connectivity indices (Conefor conventions, docs/methods/connectivity.md): PC, IIC, ECA, dPC and dIIC with
 their intra, flux and connector fractions, over a distance matrix or a sparse link list."""
 
 from econet._lazy import lazy_package

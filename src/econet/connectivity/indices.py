@@ -1,5 +1,5 @@
 """Connectivity indices PC and IIC with node importances dPC and dIIC (Conefor conventions,
-METHODS.md §3; Saura & Pascual-Hortal 2007, Saura & Rubio 2010).
+docs/methods/connectivity.md; Saura & Pascual-Hortal 2007, Saura & Rubio 2010).
 
 Inputs are node attributes ``a`` (area or any other quantity) and distances, either a dense
 ``n x n`` matrix (every finite off-diagonal entry is a link, as Conefor's ``-t dist all``) or a

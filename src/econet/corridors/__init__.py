@@ -1,4 +1,4 @@
-"""Corridors by least cost (METHODS.md §5): cost distance, pair selection, least-cost paths and
+"""Corridors by least cost (docs/methods/corridors.md): cost distance, pair selection, least-cost paths and
 corridors, the gravity model, width tiers, breakpoints and fracture surfaces."""
 
 from econet._lazy import lazy_package

@@ -1,4 +1,4 @@
-"""The cost-distance kernel: Dijkstra on the 8-neighbour grid, in numba (METHODS.md §5).
+"""The cost-distance kernel: Dijkstra on the 8-neighbour grid, in numba (docs/methods/corridors.md).
 
 Step cost between neighbouring cells u and v is (r_u + r_v) / 2 x step length, with step
 length = cell size for rook moves and √2 x cell size for diagonal moves: GRASS r.cost's

@@ -1,4 +1,4 @@
-"""A deterministic synthetic mining city (DESIGN.md "The embedded default"). Pure: no I/O.
+"""A deterministic synthetic mining city (README.md, "The synthetic mining city"). Pure: no I/O.
 
 The city is planned as vector features in map coordinates (EPSG:4548, metres) — a meandering
 river with lakes, hill ranges, a city core and towns, coal fields with open pits and

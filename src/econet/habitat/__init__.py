@@ -1,4 +1,4 @@
-"""Ecological sources: MSPA, the patch table and source selection (METHODS.md §2)."""
+"""Ecological sources: MSPA, the patch table and source selection (docs/methods/sources.md)."""
 
 from econet._lazy import lazy_package
 

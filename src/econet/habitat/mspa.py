@@ -1,6 +1,6 @@
 """Morphological Spatial Pattern Analysis through the JRC's own engine (pyguidos / miallib).
 
-Byte codes are GuidosToolbox's (METHODS.md §2): Core 17, Islet 9, Perforation 5, Edge 3,
+Byte codes are GuidosToolbox's (docs/methods/sources.md#engine-and-output-codes): Core 17, Islet 9, Perforation 5, Edge 3,
 Loop 65, Bridge 33, Branch 1, Background 0, Missing 129; +100 inside core holes with Intext;
 Loop and Bridge in edge/perforation 67/69, 35/37; Core-Opening 100, Border-Opening 220.
 """

@@ -1,10 +1,11 @@
-"""Source-selection rules of the studies (METHODS.md §2), each a pure function over arrays.
+"""Source-selection rules of the studies (docs/methods/sources.md), each a pure function over arrays.
 
-Candidate cells come from MSPA cores, ecosystem-service importance (001) or ecological
-sensitivity (003); protected polygons are unioned in (002); patches closer than a distance are
-merged (003); patches are then kept by area, by size class (001) and by connectivity importance
-(dPC, 001/002; dIIC, 003). Islets are stepping-stone candidates ranked by shape (000).
-``select_sources`` in ``habitat.stage`` composes them in that order from the study's [sources].
+Candidate cells come from MSPA cores, ecosystem-service importance (Feng et al. 2024) or
+ecological sensitivity (Chang et al. 2018); protected polygons are unioned in (Yang et al.);
+patches closer than a distance are merged (Chang et al. 2018); patches are then kept by area, by
+size class (Feng et al. 2024) and by connectivity importance (dPC: Feng et al. 2024, Yang et al.;
+dIIC: Chang et al. 2018). Islets are stepping-stone candidates ranked by shape (the Xuzhou SEEC
+preprint). ``select_sources`` below composes them in that order from the study's ``[sources]``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ SIZE_CLASS_NAMES = ("super-large", "large", "medium", "small")
 
 def block_mean(values: np.ndarray, block_cells: int) -> np.ndarray:
     """Mean of the finite cells of each ``block_cells`` x ``block_cells`` block, written back to
-    every cell of the block (001 averages services on a 3 km x 3 km grid anchored at the
+    every cell of the block (Feng et al. (2024) average services on a 3 km x 3 km grid anchored at the
     raster's top-left corner; partial blocks at the right and bottom edges average what they
     hold). Blocks with no finite cell stay NaN."""
     if block_cells <= 1:
@@ -69,10 +70,10 @@ def service_importance(
     levels: int = 5,
     keep_levels: int = 2,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Ecosystem-service importance (seed 001): each service range-normalised, weighted, summed,
+    """Ecosystem-service importance (Feng et al. 2024): each service range-normalised, weighted, summed,
     averaged on ``block_m`` blocks (None: per cell), graded into ``levels`` natural-breaks
     levels (1 = very unimportant ... 5 = very important). Returns (level raster, mask of the
-    top ``keep_levels`` levels: 001 keeps "very important" and "important")."""
+    top ``keep_levels`` levels: Feng et al. keep "very important" and "important")."""
     scaled = {k: minmax(v, dtype=np.float64) for k, v in layers.items() if k in weights}
     score = weighted_overlay(scaled, weights, np.float64)
     if block_m:
@@ -89,10 +90,10 @@ def sensitivity_mask(
     classes: int = 5,
     keep_classes: int = 3,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Ecological sensitivity (seed 003): S = Σ wᵢ xᵢ over graded factors, ``classes``
+    """Ecological sensitivity (Chang et al. 2018): S = Σ wᵢ xᵢ over graded factors, ``classes``
     natural-breaks classes, the top ``keep_classes`` kept, minus ``exclude`` (heavily developed
     land). Returns (class raster 1..classes, 5 = high; mask of kept cells). The minimum area
-    (003: 100 ha) is applied when the cells are made into patches."""
+    (Chang et al.: 100 ha) is applied when the cells are made into patches."""
     score = weighted_overlay(factors, weights, np.float64)
     level = _levels(score, classes)
     keep = level > int(level.max()) - keep_classes
@@ -110,8 +111,8 @@ def rasterize_polygons(geoms, grid) -> np.ndarray:
 
 
 def merge_within(labels: np.ndarray, geoms, distance_m: float) -> np.ndarray:
-    """Give one id to patches whose edge-to-edge distance is at most ``distance_m`` (seed 003's
-    "ecological radiation scope"; single linkage, so chains merge: the connected components of the
+    """Give one id to patches whose edge-to-edge distance is at most ``distance_m`` (the
+    "ecological radiation scope" of Chang et al. 2018; single linkage, so chains merge: the connected components of the
     graph of pairs within the distance). ``geoms[i]`` is the polygon
     of label i + 1. Cells keep their place: a merged source is a multi-part patch. Ids are
     renumbered by descending merged area."""
@@ -132,7 +133,7 @@ def merge_within(labels: np.ndarray, geoms, distance_m: float) -> np.ndarray:
 
 
 def size_classes(area_km2, thresholds_km2=(7.0, 4.0, 1.0), names=SIZE_CLASS_NAMES) -> np.ndarray:
-    """Size class of each patch (001: ≥ 7 km² super-large, ≥ 4 large, ≥ 1 medium, else small)."""
+    """Size class of each patch (Feng et al. 2024: ≥ 7 km² super-large, ≥ 4 large, ≥ 1 medium, else small)."""
     t = sorted(thresholds_km2, reverse=True)
     if len(names) != len(t) + 1:
         raise ValueError(f"{len(t)} thresholds need {len(t) + 1} class names, got {len(names)}")
@@ -152,8 +153,8 @@ def connectivity_importance(
     landscape_area_m2: float | None = None,
 ) -> np.ndarray:
     """Each patch's importance for connectivity in percent, over edge-to-edge distances (Conefor
-    conventions, Saura & Pascual-Hortal 2007): dPC (001, 002) with p = ``probability`` at
-    ``distance_m``, or dIIC (003) with links where d <= ``distance_m``."""
+    conventions, Saura & Pascual-Hortal 2007): dPC (Feng et al. 2024; Yang et al.) with p = ``probability`` at
+    ``distance_m``, or dIIC (Chang et al. 2018) with links where d <= ``distance_m``."""
     from econet.connectivity.distances import edge_distances
     from econet.connectivity.indices import iic_indices, pc_indices
 
@@ -174,7 +175,7 @@ def connectivity_importance(
 
 def islet_candidates(mspa_result: np.ndarray, connectivity: int = 8, min_cells: int = 1) -> np.ndarray:
     """MSPA Islets (9, and 109 inside core holes) as labelled patches of at least ``min_cells``
-    cells: stepping-stone candidates (seed 000 screens them by shape index; the patch table
+    cells: stepping-stone candidates (the Xuzhou SEEC preprint screens them by shape index; the patch table
     gives ``shape`` and ``lsi``)."""
     labels, n = label_patches((mspa_result == 9) | (mspa_result == 109), connectivity)
     cells = patch_cells(labels, n)

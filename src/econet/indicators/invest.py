@@ -1,4 +1,4 @@
-"""Optional backend: run natcap.invest itself on arrays (METHODS.md §8; DESIGN.md principle 7).
+"""Optional backend: run natcap.invest itself on arrays (docs/methods/indicators.md#the-natcapinvest-backend).
 
 econet computes every InVEST model in ``econet.indicators``; this backend runs the reference
 implementation instead, when the ``invest`` extra is installed (natcap.invest needs GDAL's

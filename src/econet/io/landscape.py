@@ -1,4 +1,4 @@
-"""The Landscape: the template grid plus every input layer aligned to it (METHODS.md §1).
+"""The Landscape: the template grid plus every input layer aligned to it (docs/methods/grid.md).
 
 Layers are checked up front (readable, georeferenced, overlapping the template) and aligned
 lazily on first use, then kept. Categorical layers come back as int32 with ``CLASS_NODATA`` for
