@@ -138,7 +138,9 @@ def _lost_neighbour(indptr, indices, order):
     """Removed nodes that no surviving neighbour can recover, and corridors with such an end,
     after each removal (index j = after removing order[:j])."""
     n = len(order)
-    alive_nb = np.diff(indptr).copy()
+    alive_nb = np.empty(n, dtype=indptr.dtype)
+    for v in range(n):  # a loop, not np.diff: numba compiles np.diff slowly (seconds, once)
+        alive_nb[v] = indptr[v + 1] - indptr[v]
     removed = np.zeros(n, dtype=np.bool_)
     lost = np.zeros(n, dtype=np.bool_)
     lost_nodes = np.zeros(n + 1, dtype=np.int64)

@@ -27,6 +27,7 @@ against networkx in tests/network:
 
 from __future__ import annotations
 
+import contextlib
 import random
 import warnings
 
@@ -154,9 +155,23 @@ def _closeness_from(stats: dict, n: int) -> np.ndarray:
     return c
 
 
+@contextlib.contextmanager
+def _seeded_igraph(seed: int):
+    """igraph's random numbers drawn from a generator seeded with ``seed`` (its ARPACK start
+    vectors and Louvain's node orders), the module-level generator restored afterwards, so
+    reruns give the same bits."""
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        yield
+    finally:
+        ig.set_random_number_generator(random)
+
+
 def eigenvector_centrality(h: ig.Graph, membership: np.ndarray | None = None) -> np.ndarray:
     """Leading eigenvector of each component, the component's maximum set to λ_c / λ_max, so
-    the network's maximum is 1 (Gephi's scaling). Nodes without edges get 0."""
+    the network's maximum is 1 (Gephi's scaling). Nodes without edges get 0. igraph's ARPACK
+    solve starts from a seeded random vector, so the result is the same to the last bit on
+    every run."""
     n = h.vcount()
     out = np.zeros(n)
     if membership is None:
@@ -167,7 +182,8 @@ def eigenvector_centrality(h: ig.Graph, membership: np.ndarray | None = None) ->
         if len(idx) < 2:
             continue
         sub = h.induced_subgraph(idx.tolist())
-        with warnings.catch_warnings():  # values decaying along long chains are legitimately near 0
+        with warnings.catch_warnings(), _seeded_igraph(0):
+            # values decaying along long chains are legitimately near 0
             warnings.filterwarnings("ignore", "Some eigenvector centralities are nearly zero")
             vec, value = sub.eigenvector_centrality(scale=True, return_eigenvalue=True)
         out[idx] = np.abs(np.array(vec))
@@ -187,16 +203,13 @@ def louvain(h: ig.Graph, seed: int = 0, resolution: float = 1.0, ids=None, weigh
     n = h.vcount()
     if n == 0:
         return np.zeros(0, dtype=int)
-    ig.set_random_number_generator(random.Random(seed))
-    try:
+    with _seeded_igraph(seed):
         best, member = -np.inf, None
         for _ in range(max(1, runs)):
             c = h.community_multilevel(weights=weights, resolution=resolution)
             q = h.modularity(c.membership, weights=weights, resolution=resolution) if h.ecount() else 0.0
             if q > best + 1e-12:
                 best, member = q, np.array(c.membership)
-    finally:
-        ig.set_random_number_generator(random)
     ids = list(range(n)) if ids is None else list(ids)
     groups = {}
     for i, c in enumerate(member):
