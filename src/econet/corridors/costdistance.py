@@ -117,12 +117,7 @@ def cost_distance(
         back = np.full((h, w), -1, np.int8)
         _run(res, flat, labels, cell_size_m, max_cost, cost, _NONE_F, alloc, back, queue)
         return CostDistance(cost, alloc if allocation else None, back)
-    # Two spatial groups (split at the median source column) so each thread owns about half the grid.
-    centre_col = np.array([np.mean(cols[labels == i]) for i in ids])
-    left = ids[centre_col <= np.median(centre_col)]
-    if left.size == ids.size:
-        left = ids[: ids.size // 2]
-    in_left = np.isin(labels, left)
+    in_left = np.isin(labels, _first_group(rows, cols, labels, ids, (h, w)))
     # Each thread fills its own work arrays (their pages are faulted in on both cores at once),
     # then waits for the other's: a group reads the other's costs from its first step.
     costs = [np.empty((h, w)) for _ in range(2)]
@@ -146,6 +141,28 @@ def cost_distance(
             j.result()
     _merge(costs[0], costs[1], allocs[0], allocs[1], backs[0], backs[1])
     return CostDistance(costs[0], allocs[0] if allocation else None, backs[0])
+
+
+def _first_group(rows, cols, labels, ids, shape) -> np.ndarray:
+    """The sources of the first of two spatial groups, one per thread: split along the grid's
+    columns or rows where the areas nearest each group (estimated on a coarse grid from the
+    source centres) are closest to half each, so the two threads do about the same work."""
+    counts = np.bincount(labels, minlength=int(ids.max()) + 1)[ids]
+    cy = np.bincount(labels, weights=rows, minlength=int(ids.max()) + 1)[ids] / counts
+    cx = np.bincount(labels, weights=cols, minlength=int(ids.max()) + 1)[ids] / counts
+    h, w = shape
+    gy, gx = np.meshgrid((np.arange(64) + 0.5) * h / 64, (np.arange(64) + 0.5) * w / 64, indexing="ij")
+    d2 = (gy.ravel()[:, None] - cy[None, :]) ** 2 + (gx.ravel()[:, None] - cx[None, :]) ** 2
+    area = np.bincount(np.argmin(d2, axis=1), minlength=ids.size).astype(float)
+    best = None
+    for centre in (cx, cy):
+        order = np.lexsort((ids, centre))
+        share = np.cumsum(area[order])[:-1] / area.sum()  # first group = order[: k + 1]
+        k = int(np.argmin(np.abs(share - 0.5)))
+        gap = abs(share[k] - 0.5)
+        if best is None or gap < best[0]:
+            best = (gap, ids[order[: k + 1]])
+    return best[1]
 
 
 _NO_WANT = np.zeros(0, dtype=np.bool_)
