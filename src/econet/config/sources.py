@@ -34,7 +34,23 @@ class MSPASection(Section):
         return max(1, int(math.floor(self.edge_width_m / cell_size_m + 0.5)))
 
 
-class ServicesRule(Section):
+class _WeightedLayers(Section):
+    """A rule that scores cells by a weighted sum of layers and keeps the top classes of it."""
+
+    weights: dict[str, Weight]
+
+    @field_validator("weights")
+    @classmethod
+    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
+        return some_weight(v)
+
+    def _keep_at_most(self, keep: str, total: str):
+        if getattr(self, keep) > getattr(self, total):
+            raise ValueError(f"{keep} ({getattr(self, keep)}) cannot exceed {total} ({getattr(self, total)})")
+        return self
+
+
+class ServicesRule(_WeightedLayers):
     """Ecosystem-service sources (Feng et al. 2024): range-normalised services, weighted, averaged
     on ``block_m`` blocks, ``levels`` natural-breaks levels; the top ``keep_levels`` are candidates."""
 
@@ -43,21 +59,15 @@ class ServicesRule(Section):
     levels: int = Field(5, ge=2, le=9)
     keep_levels: int = Field(2, ge=1)  # "very important" and "important"
 
-    @field_validator("weights")
-    @classmethod
-    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
-        return some_weight(v)
-
     @model_validator(mode="after")
     def _keep_fewer(self):
-        if self.keep_levels > self.levels:
-            raise ValueError(f"keep_levels ({self.keep_levels}) cannot exceed levels ({self.levels})")
-        return self
+        return self._keep_at_most("keep_levels", "levels")
 
 
-class SensitivityRule(Section):
-    """Ecological-sensitivity sources (Chang et al. 2018): S = Σ wᵢ xᵢ of graded factor layers, ``classes``
-    natural-breaks classes, the top ``keep_classes`` minus developed land, patches ≥ ``min_area_km2``."""
+class SensitivityRule(_WeightedLayers):
+    """Ecological-sensitivity sources (Chang et al. 2018): S = Σ wᵢ xᵢ of graded factor layers,
+    ``classes`` natural-breaks classes, the top ``keep_classes`` minus developed land, patches
+    ≥ ``min_area_km2``."""
 
     weights: dict[str, Weight]  # graded factor layer -> weight (AHP)
     classes: int = Field(5, ge=2, le=9)
@@ -65,16 +75,9 @@ class SensitivityRule(Section):
     exclude_classes: list[int] = [80]  # land-cover codes of developed land (GlobeLand30 80 artificial)
     min_area_km2: PositiveFloat = 1.0  # 100 ha
 
-    @field_validator("weights")
-    @classmethod
-    def _positive(cls, v: dict[str, float]) -> dict[str, float]:
-        return some_weight(v)
-
     @model_validator(mode="after")
     def _keep_fewer(self):
-        if self.keep_classes > self.classes:
-            raise ValueError(f"keep_classes ({self.keep_classes}) cannot exceed classes ({self.classes})")
-        return self
+        return self._keep_at_most("keep_classes", "classes")
 
 
 class ConnectivityRule(Section):
