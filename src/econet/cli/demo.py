@@ -34,7 +34,7 @@ def main(
         t0 = time.perf_counter()
         with err.status(f"generating the mining city ({size} x {size} cells, seed {seed})"):
             write_city(generate_city(size=size, seed=seed), data)
-        err.print(f"[green]✓[/green] {'Synthetic mining city':<28} {time.perf_counter() - t0:6.1f} s")
+        err.print(f"[green]✓[/green] {'Synthetic mining city':<36} {time.perf_counter() - t0:6.1f} s")
         write_text(study_path, demo_study_text(study_path, data))
         run = run_study(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
     if not quiet:

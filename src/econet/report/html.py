@@ -47,11 +47,7 @@ def report_page(
 ) -> str:
     """The report as one HTML page."""
     headline = [kpi(label, value) for s in sections for label, value in s.headline.items()]
-    leads = [
-        f"<h2>{html.escape(s.title)}</h2><img src='{html.escape(s.lead)}' alt='{html.escape(s.title)}'>"
-        for s in sections
-        if s.lead
-    ]
+    leads = [f"<p><img src='{html.escape(s.lead)}' alt='{html.escape(s.title)}'></p>" for s in sections if s.lead]
     body = [f"<h2>{html.escape(s.title)}</h2>\n" + "\n".join(s.parts) for s in sections]
     rows = [
         f"<tr><td><a href='{html.escape(k)}'>{html.escape(k)}</a></td>"

@@ -42,4 +42,4 @@ class StageProgress:
             self._progress.remove_task(self._task)
             self._task = None
         note = "[dim]reused[/dim]" if cached else f"{seconds:6.1f} s"
-        self._progress.console.print(f"[green]✓[/green] {title:<28} {note}")
+        self._progress.console.print(f"[green]✓[/green] {title:<36} {note}")
