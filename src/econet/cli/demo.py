@@ -38,4 +38,4 @@ def main(
         write_text(study_path, demo_study_text(study_path, data))
         run = run_study(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
     if not quiet:
-        console().print(f"report: {run.product('report.html')}")
+        typer.echo(f"report: {run.product('report.html')}")

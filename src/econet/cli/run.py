@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from econet.cli._common import console, user_errors
+from econet.cli._common import user_errors
 
 NAME = "run"
 
@@ -25,4 +25,4 @@ def main(
         out = out or Path("runs") / study.stem
         run = run_study(s, out, quiet=quiet, study_path=str(study.resolve()))
     if not quiet:
-        console().print(f"report: {run.product('report.html')}")
+        typer.echo(f"report: {run.product('report.html')}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from econet.cli._common import console, user_errors
+from econet.cli._common import done, user_errors
 
 NAME = "validate"
 
@@ -19,7 +19,7 @@ def main(study: Path = typer.Argument(..., help="study TOML file")) -> None:
         s = load_study(study)
         landscape = landscape_of(s)
     g = landscape.grid
-    console().print(
-        f"[green]✓[/green] {study} is valid: {len(s.layers)} raster and {len(s.vectors)} vector layer(s); "
+    done(
+        f"{study} is valid: {len(s.layers)} raster and {len(s.vectors)} vector layer(s); "
         f"grid {g.width} x {g.height} at {g.cell_size_m:g} m in {g.crs.to_string()}"
     )
