@@ -180,3 +180,20 @@ def test_sweep_order_is_a_permutation_grouping_components():
     assert sorted(order.tolist()) == list(range(8))
     assert set(order[:3].tolist()) == {0, 1, 2} and set(order[3:7].tolist()) == {3, 4, 5, 6} and order[7] == 7
     assert order[1] == 1  # the path is walked from one end to the other
+
+
+def test_same_bits_whatever_the_thread_count():
+    from econet.connectivity.indices import _all_sources, _csr
+
+    rng = np.random.default_rng(3)
+    n = 60
+    xy = rng.random((n, 2)) * 10_000
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    i, j = np.nonzero(np.triu(d < 2500, 1))
+    indptr, nbr, wt, *_ = _csr(n, i, j, d[i, j] / 2500)
+    attr = rng.random(n) * 1e6
+    runs = [_all_sources(indptr, nbr, wt, attr, 0, True, threads=t) for t in (1, 2, 7)]
+    for other in runs[1:]:
+        for a, b in zip(runs[0], other):
+            assert a.tobytes() == b.tobytes()
+    assert runs[0][2].max() > 0  # some node is a connector

@@ -247,46 +247,40 @@ def _source_pass(
     return flow, direct, token
 
 
-@numba.njit(cache=True, parallel=True)
-def all_sources(indptr, nbr, wt, attr, mode, tie_rtol, want_removal, nchunks):
-    """Per node: flow_i = Σ_j a_j v*_ij, direct_i = Σ_j a_j v_ij over its links, and conn_k =
-    Σ_{i,j ≠ k} a_i a_j (v*_ij − v*_ij without k) (ordered pairs)."""
+@numba.njit(cache=True, nogil=True)
+def source_chunk(indptr, nbr, wt, attr, mode, tie_rtol, want_removal, chunk, nchunks, flow, direct, conn):
+    """The passes of the sources ``chunk, chunk + nchunks, ...``: their flow_i = Σ_j a_j v*_ij
+    and direct_i = Σ_j a_j v_ij over their links into ``flow`` and ``direct``, and their share
+    of conn_k = Σ_{i,j ≠ k} a_i a_j (v*_ij − v*_ij without k) (ordered pairs) into ``conn``.
+    Chunks write disjoint entries of ``flow`` and ``direct``; each has its own ``conn``, so
+    chunks run on any number of threads without locks (the GIL is released)."""
     n = attr.size
     cap = nbr.size + n + 1
-    flow = np.zeros(n)
-    direct = np.zeros(n)
-    conn_parts = np.zeros((nchunks, n))
-    for c in numba.prange(nchunks):
-        dist = np.empty(n)
-        order = np.empty(n, np.int64)
-        pos = np.empty(n, np.int64)
-        idom = np.empty(n, np.int64)
-        depth = np.empty(n, np.int64)
-        nchild = np.empty(n, np.int64)
-        first = np.empty(n, np.int64)
-        pre = np.empty(n, np.int64)
-        subsize = np.empty(n, np.int64)
-        descmax = np.empty(n, np.int64)
-        pv = np.empty(n)
-        prein = np.empty(n, np.int64)
-        done = np.zeros(n, np.int64)
-        newd = np.empty(n)
-        stack = np.empty(n, np.int64)
-        hkey = np.empty(cap)
-        hnode = np.empty(cap, np.int64)
-        token = np.int64(0)  # not the literal 0: _source_pass would compile twice (literal, then int64)
-        for s in range(c, n, nchunks):
-            f, d, token = _source_pass(
-                s, indptr, nbr, wt, attr, mode, tie_rtol, want_removal, dist, order, pos, idom, depth, nchild,
-                first, pre, subsize, descmax, pv, prein, done, newd, hkey, hnode, token, conn_parts[c], stack,
-            )  # fmt: skip
-            flow[s] = f
-            direct[s] = d
-    conn = np.zeros(n)
-    for c in range(nchunks):
-        for v in range(n):
-            conn[v] += conn_parts[c, v]
-    return flow, direct, conn
+    dist = np.empty(n)
+    order = np.empty(n, np.int64)
+    pos = np.empty(n, np.int64)
+    idom = np.empty(n, np.int64)
+    depth = np.empty(n, np.int64)
+    nchild = np.empty(n, np.int64)
+    first = np.empty(n, np.int64)
+    pre = np.empty(n, np.int64)
+    subsize = np.empty(n, np.int64)
+    descmax = np.empty(n, np.int64)
+    pv = np.empty(n)
+    prein = np.empty(n, np.int64)
+    done = np.zeros(n, np.int64)
+    newd = np.empty(n)
+    stack = np.empty(n, np.int64)
+    hkey = np.empty(cap)
+    hnode = np.empty(cap, np.int64)
+    token = np.int64(0)  # not the literal 0: _source_pass would compile twice (literal, then int64)
+    for s in range(chunk, n, nchunks):
+        f, d, token = _source_pass(
+            s, indptr, nbr, wt, attr, mode, tie_rtol, want_removal, dist, order, pos, idom, depth, nchild,
+            first, pre, subsize, descmax, pv, prein, done, newd, hkey, hnode, token, conn, stack,
+        )  # fmt: skip
+        flow[s] = f
+        direct[s] = d
 
 
 @numba.njit(cache=True)

@@ -23,9 +23,10 @@ change; see ``_kernels`` for how only those are recomputed.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, NamedTuple
 
-import numba
 import numpy as np
 
 from econet.connectivity import _kernels
@@ -114,9 +115,32 @@ def _check_attr(attr) -> np.ndarray:
     return a
 
 
+# Sources are dealt round-robin into a fixed number of chunks and the chunks' connector sums
+# added in chunk order, so the result is the same to the last bit whatever the thread count.
+CHUNKS = 16
+
+
+def _all_sources(indptr, nbr, wt, attr, mode, node_importance, threads: int | None = None):
+    """flow, direct and conn of every node (see ``_kernels.source_chunk``), the chunks run on
+    ``threads`` threads (default: the machine's cores)."""
+    n = attr.size
+    chunks = min(n, CHUNKS)
+    flow, direct = np.zeros(n), np.zeros(n)
+    conn = np.zeros((chunks, n))
+
+    def run(c):
+        _kernels.source_chunk(indptr, nbr, wt, attr, mode, TIE_RTOL, node_importance, c, chunks, flow, direct, conn[c])
+
+    with ThreadPoolExecutor(min(chunks, threads or os.cpu_count() or 1)) as pool:
+        list(pool.map(run, range(chunks)))
+    total = np.zeros(n)
+    for c in range(chunks):
+        total += conn[c]
+    return flow, direct, total
+
+
 def _indices(name, a, csr, mode, landscape_area, node_importance, as_frame):
     n = a.size
-    nchunks = max(1, min(n, 4 * numba.get_num_threads()))
     if n:
         indptr, nbr, wt, lo, hi, w = csr
         # Relabel nodes in a geometry-following order (pure speed: each pair is handled from its
@@ -125,7 +149,7 @@ def _indices(name, a, csr, mode, landscape_area, node_importance, as_frame):
         rank = np.empty(n, np.int64)
         rank[order] = np.arange(n)
         indptr, nbr, wt, *_ = _csr(n, rank[lo], rank[hi], w)
-        flow, direct, conn = _kernels.all_sources(indptr, nbr, wt, a[order], mode, TIE_RTOL, node_importance, nchunks)
+        flow, direct, conn = _all_sources(indptr, nbr, wt, a[order], mode, node_importance)
         flow, direct, conn = flow[rank], direct[rank], conn[rank]
     else:
         flow = direct = conn = np.zeros(0)
