@@ -154,3 +154,21 @@ def test_choose_method_by_size_and_memory(monkeypatch):
     assert solve.choose_method(1_000_000) in ("pardiso", "splu")  # always direct up to 1.5 million
     with pytest.raises(ValueError):
         solve.choose_method(10, "cholmod")
+
+
+def test_cumulative_maps_same_bits_whatever_the_thread_count():
+    from econet.circuit.currents import pairwise_current_maps
+
+    rng = np.random.default_rng(5)
+    n, m, k = 400, 1200, 9
+    u = rng.integers(0, n, m)
+    v = (u + rng.integers(1, n, m)) % n
+    w = rng.random(m) + 0.1
+    x = rng.random((k, n))
+    pa, pb = np.triu_indices(k, 1)
+    pa = np.concatenate([pa, [-1] * k]).astype(np.int64)
+    pb = np.concatenate([pb, np.arange(k)]).astype(np.int64)
+    runs = [pairwise_current_maps(u, v, w, x, pa, pb, True, threads=t) for t in (1, 2, 5)]
+    for total, best in runs[1:]:
+        assert total.tobytes() == runs[0][0].tobytes() and best.tobytes() == runs[0][1].tobytes()
+    assert (runs[0][1] <= runs[0][0] + 1e-12).all() and runs[0][0].max() > 0

@@ -8,6 +8,9 @@ built straight from the k - 1 grounded solutions, V_ab = x_b - x_a, without form
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numba
 import numpy as np
 
@@ -66,42 +69,49 @@ def _pair_into(u, v, w, x, a, b, inflow, outflow):
             inflow[p] -= f
 
 
-def pairwise_current_maps(u, v, w, x, pa, pb, want_max):
+# Pairs are dealt round-robin into a fixed number of chunks, each with its own accumulators, and
+# the chunks' sums added in chunk order: the same bits whatever the thread count. Four chunks
+# keep the accumulators to 4 (or 8, with the maximum map) node-sized arrays.
+CHUNKS = 4
+
+
+def pairwise_current_maps(u, v, w, x, pa, pb, want_max, threads: int | None = None):
     """Cumulative (sum) and maximum node currents over pairs (pa[i], pb[i]).
 
     ``x`` is m x n: row j holds the voltages for 1 A injected at focal j with the ground focal at
-    0 V; a pair index of -1 stands for the ground focal itself (a zero row). Pairs are split over
-    threads, each with its own accumulators.
+    0 V; a pair index of -1 stands for the ground focal itself (a zero row). The pairs run on
+    ``threads`` threads (default: the machine's cores).
     """
-    nt = min(numba.get_num_threads(), max(pa.size, 1))
-    return _pairwise_maps(u, v, w, x, pa, pb, want_max, nt)
-
-
-@numba.njit(cache=True, parallel=True)
-def _pairwise_maps(u, v, w, x, pa, pb, want_max, nt):
     n = x.shape[1]
-    npairs = pa.size
-    cum = np.zeros((nt, n))
-    mx = np.zeros((nt, n)) if want_max else np.zeros((nt, 0))
-    for t in numba.prange(nt):
-        inflow = np.empty(n)
-        outflow = np.empty(n)
-        for k in range(t, npairs, nt):
-            a, b = pa[k], pb[k]
-            if b < 0:  # keep the ground focal as 'a' so only one row can be missing
-                a, b = b, a
-            _pair_into(u, v, w, x, a, b, inflow, outflow)
-            for i in range(n):
-                c = max(inflow[i], outflow[i])
-                cum[t, i] += c
-                if want_max and c > mx[t, i]:
-                    mx[t, i] = c
-    total = cum.sum(axis=0)
-    if want_max:
-        best = np.zeros(n)
-        for t in range(nt):
-            for i in range(n):
-                if mx[t, i] > best[i]:
-                    best[i] = mx[t, i]
-        return total, best
-    return total, np.zeros(0)
+    chunks = max(1, min(CHUNKS, pa.size))
+    cum = np.zeros((chunks, n))
+    mx = np.zeros((chunks, n if want_max else 0))
+
+    def run(c):
+        _pair_chunk(u, v, w, x, pa, pb, want_max, c, chunks, cum[c], mx[c])
+
+    with ThreadPoolExecutor(min(chunks, threads or os.cpu_count() or 1)) as pool:
+        list(pool.map(run, range(chunks)))
+    total = np.zeros(n)
+    for c in range(chunks):
+        total += cum[c]
+    return total, (mx.max(axis=0) if want_max else np.zeros(0))
+
+
+@numba.njit(cache=True, nogil=True)
+def _pair_chunk(u, v, w, x, pa, pb, want_max, chunk, chunks, cum, mx):
+    """Add the currents of pairs ``chunk, chunk + chunks, ...`` to ``cum`` (and their maximum
+    into ``mx``)."""
+    n = x.shape[1]
+    inflow = np.empty(n)
+    outflow = np.empty(n)
+    for k in range(chunk, pa.size, chunks):
+        a, b = pa[k], pb[k]
+        if b < 0:  # keep the ground focal as 'a' so only one row can be missing
+            a, b = b, a
+        _pair_into(u, v, w, x, a, b, inflow, outflow)
+        for i in range(n):
+            c = max(inflow[i], outflow[i])
+            cum[i] += c
+            if want_max and c > mx[i]:
+                mx[i] = c
