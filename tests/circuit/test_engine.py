@@ -172,3 +172,17 @@ def test_cumulative_maps_same_bits_whatever_the_thread_count():
     for total, best in runs[1:]:
         assert total.tobytes() == runs[0][0].tobytes() and best.tobytes() == runs[0][1].tobytes()
     assert (runs[0][1] <= runs[0][0] + 1e-12).all() and runs[0][0].max() > 0
+
+
+def test_pardiso_runs_on_a_fixed_thread_count():
+    pytest.importorskip("pypardiso")
+    import scipy.sparse as sp
+
+    from econet.circuit.solve import PARDISO_THREADS, GroundedSolver
+
+    n = 30
+    m = sp.diags([2.0] * n) - sp.diags([0.5] * (n - 1), 1) - sp.diags([0.5] * (n - 1), -1)
+    solver = GroundedSolver(sp.csr_matrix(m), np.array([0]), method="pardiso")
+    assert solver._impl.libmkl.mkl_get_max_threads() == PARDISO_THREADS
+    x = solver.solve(np.ones(n))
+    assert x[0] == 0 and np.allclose((m @ x)[1:], 1.0)  # node 0 grounded, the rest solved

@@ -24,6 +24,9 @@ import scipy.sparse as sp
 DIRECT_MAX_NODES = 1_500_000
 DIRECT_BYTES_PER_NODE = 2600
 DIRECT_MEMORY_SHARE = 0.6
+# PARDISO's sums depend on how many threads share them, so econet fixes the count (as for cost
+# distance, econet.corridors.costdistance.DEFAULT_THREADS): the same bits on any machine.
+PARDISO_THREADS = 2
 METHODS = ("auto", "direct", "pardiso", "splu", "amg")
 
 
@@ -49,6 +52,17 @@ def _available_bytes() -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _fixed_threads(solver) -> None:
+    """Run MKL (PARDISO) on PARDISO_THREADS threads from this thread on."""
+    import ctypes
+
+    set_local = getattr(solver.libmkl, "MKL_Set_Num_Threads_Local", None)  # the C entry point; the
+    if set_local is None:  # lower-case name is the Fortran one, which takes a pointer
+        return
+    set_local.argtypes, set_local.restype = [ctypes.c_int], ctypes.c_int
+    set_local(PARDISO_THREADS)
 
 
 def _has_pardiso() -> bool:
@@ -94,6 +108,7 @@ class GroundedSolver:
             self._upper = sp.triu(m, format="csr")
             self._upper.sort_indices()
             self._impl = pypardiso.PyPardisoSolver(mtype=2)  # real symmetric positive definite
+            _fixed_threads(self._impl)
             # iparm(1)=1: our settings; (2)=2: METIS ordering; (24)=1: two-level parallel
             # factorisation; (25)=2: parallel forward/backward solve (6x faster for many RHS)
             for key, val in {1: 1, 2: 2, 10: 8, 24: 1, 25: 2}.items():
