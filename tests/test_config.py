@@ -137,3 +137,18 @@ def test_validate_command_ok(raleigh_study):
     )
     assert proc.returncode == 0, proc.stderr
     assert "489 x 443 at 28.5 m" in proc.stdout
+
+
+def test_moved_keys_and_the_circuit_cutoff_are_reported_with_the_rest():
+    base = {"layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "d"}}}
+    with pytest.raises(StudyError) as err:
+        parse_study(
+            {**base, "circuit": {"corridor_width_cwd": 2000}, "indicators": {"corridor_width_m": 100}},
+            check_files=False,
+        )
+    got = {p.where: p.message for p in err.value.problems}
+    assert set(got) == {"circuit.corridor_width_cwd", "indicators.corridor_width_m", "corridors.width_cost"}
+    assert "corridors.width_cost" in got["circuit.corridor_width_cwd"]
+    assert "width tiers" in got["indicators.corridor_width_m"]
+    ok = parse_study({**base, "circuit": {}, "corridors": {"width_cost": 2000}}, check_files=False)
+    assert ok.circuit is not None and ok.corridors.width_cost == 2000

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import ValidationError, model_validator
+from pydantic import ValidationError
 
 from econet.config.base import PositiveFloat, Ref, Section
 from econet.config.circuit import CircuitSection
@@ -74,15 +74,6 @@ class Study(Section):
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
 
-    @model_validator(mode="after")
-    def _circuit_needs_corridors(self):
-        if self.circuit is not None and self.corridors.width_cost is None:
-            raise ValueError(
-                "[circuit] maps pinch points inside the least-cost corridors: set corridors.width_cost "
-                "(the corridor cutoff in resistance x m, e.g. 2000)"
-            )
-        return self
-
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
         node = self
@@ -91,10 +82,6 @@ class Study(Section):
             if node is None:
                 return None
         return node
-
-    def derived_layers(self) -> list[str]:
-        """Rasters that the ``[indicators]`` section computes and other sections may name."""
-        return [] if self.indicators is None else self.indicators.products()
 
     def refs(self, dotted: str) -> list[Ref]:
         """The inputs a section names (see :meth:`Section.refs`)."""
@@ -134,8 +121,9 @@ def _valid_parts(data: dict, study: Study | None) -> dict[str, list[Section]]:
 
 
 def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
-    """Every layer, vector and file a section names must exist: in ``[layers]``, as a raster
-    that ``[indicators]`` computes, or in ``[vectors]``. Land cover must be categorical."""
+    """Checks between sections: every layer, vector and file a section names must exist (in
+    ``[layers]``, as a raster that ``[indicators]`` computes, or in ``[vectors]``); land cover
+    must be categorical; ``[circuit]`` needs the corridor cutoff ``corridors.width_cost``."""
     layers, vectors = data.get("layers", {}), data.get("vectors", {})
     if not isinstance(layers, dict):
         return []
@@ -175,6 +163,15 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
                         f"add [vectors.{ref.name}] or remove it",
                     )
                 )
+    corridors = data.get("corridors", {})
+    if isinstance(data.get("circuit"), dict) and isinstance(corridors, dict) and corridors.get("width_cost") is None:
+        problems.append(
+            Problem(
+                "corridors.width_cost",
+                "[circuit] maps pinch points inside the least-cost corridors: set the corridor cutoff "
+                "(resistance x m, e.g. 2000)",
+            )
+        )
     landcover = next(iter(sections.get("landcover", [])), None)
     if isinstance(landcover, LandCoverSection) and isinstance(layers.get(landcover.layer), dict):
         if layers[landcover.layer].get("kind", "continuous") != "categorical":
@@ -197,8 +194,6 @@ def _problem_from(err: dict) -> Problem:
         msg = "required key is missing; add it"
     elif kind != "value_error" and isinstance(err.get("input"), (str, int, float, bool)):
         msg = f"{msg} (got {err['input']!r})"
-    if loc == "(top level)" and "corridors.width_cost" in msg:
-        loc = "corridors.width_cost"
     return Problem(loc, msg)
 
 
