@@ -143,7 +143,11 @@ def test_moved_keys_and_the_circuit_cutoff_are_reported_with_the_rest():
     base = {"layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "d"}}}
     with pytest.raises(StudyError) as err:
         parse_study(
-            {**base, "circuit": {"corridor_width_cwd": 2000}, "indicators": {"corridor_width_m": 100}},
+            {
+                **base,
+                "circuit": {"corridor_width_cwd": 2000},
+                "indicators": {"corridor_width_m": 100, "models": ["carbon_sink"]},
+            },
             check_files=False,
         )
     got = {p.where: p.message for p in err.value.problems}
