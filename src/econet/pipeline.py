@@ -43,7 +43,8 @@ def plan(study: Study, stages: tuple[Stage, ...] = STAGES) -> tuple[Stage, ...]:
     """The stages the study asks for, each after everything it depends on (declaration order
     otherwise)."""
     enabled = [s for s in stages if s.runs_for(study)]
-    deps = {s.name: upstream(s, study, enabled) for s in enabled}
+    made_by = producers(study, enabled)
+    deps = {s.name: upstream(s, study, enabled, made_by) for s in enabled}
     ordered: list[Stage] = []
     done: set[str] = set()
     while len(ordered) < len(enabled):
@@ -70,12 +71,11 @@ def stage_refs(stage: Stage, study: Study):
     return [ref for section in stage.reads for ref in study.refs(section)]
 
 
-def upstream(stage: Stage, study: Study, enabled) -> set[str]:
-    """Names of the enabled stages this one must follow."""
+def upstream(stage: Stage, study: Study, enabled, made_by: dict[str, str]) -> set[str]:
+    """Names of the enabled stages this one must follow (``made_by``: see :func:`producers`)."""
     names = {s.name for s in enabled}
     if stage.consumes_all:
         return names - {stage.name}
-    made_by = producers(study, enabled)
     need = {n for n in stage.consumes if n in names}
     need |= {made_by[r.name] for r in stage_refs(stage, study) if r.kind == "layer" and r.name in made_by}
     return need - {stage.name}
@@ -101,22 +101,23 @@ class _Runner:
         self.keys: dict[str, str] = {}
         self.entries: dict[str, dict] = {}
 
-    def field_digest(self, stage: str, name: str | None) -> str:
-        """Digest of one field of a stage's result (None: the whole result), computed once."""
+    def _digest(self, stage: str, label: str, value) -> str:
+        """Digest of one value of a stage's result, computed once and kept in its manifest entry
+        (``value`` is called only when the digest is not known yet)."""
         digests = self.entries[stage].setdefault("digests", {})
-        label = name or "*"
         if label not in digests:
-            value = self.results[stage] if name is None else getattr(self.results[stage], name)
-            digests[label] = fingerprint(value)
+            digests[label] = fingerprint(value())
         return digests[label]
 
+    def field_digest(self, stage: str, name: str | None) -> str:
+        """Digest of one field of a stage's result (None: the whole result)."""
+        result = self.results[stage]
+        return self._digest(stage, name or "*", lambda: result if name is None else getattr(result, name))
+
     def layer_digest(self, stage: str, layer: str) -> str:
-        digests = self.entries[stage].setdefault("digests", {})
-        label = f"layer:{layer}"
-        if label not in digests:
-            stage_obj = next(s for s in self.plan if s.name == stage)
-            digests[label] = fingerprint(stage_obj.layers_of(self.results[stage])[layer])
-        return digests[label]
+        """Digest of a derived layer that ``stage`` computed."""
+        layers_of = next(s for s in self.plan if s.name == stage).layers_of
+        return self._digest(stage, f"layer:{layer}", lambda: layers_of(self.results[stage])[layer])
 
     def key(self, stage: Stage) -> str:
         study = self.study

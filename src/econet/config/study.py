@@ -130,7 +130,9 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
     vectors = vectors if isinstance(vectors, dict) else {}
     sections = _valid_parts(data, study)
     derived: set[str] | None = set()
-    if "indicators" in data:
+    if study is not None:
+        derived = set(study.indicators.products()) if study.indicators is not None else set()
+    elif "indicators" in data:
         try:  # the names it computes, unless the section has errors (then none is reported)
             derived = set(
                 IndicatorsSection.model_validate(data["indicators"], context={"check_files": False}).products()
