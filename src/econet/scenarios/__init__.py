@@ -1,0 +1,7 @@
+"""Scenarios: actions on the landscape, the generators that reproduce the published
+optimisations, and the before-and-after validation of a network (docs/methods/scenarios.md)."""
+
+from econet.scenarios.actions import KINDS, Action, Edits, Scenario, action, cells_of, edits, footprint
+from econet.scenarios.baseline import Baseline
+
+__all__ = ["KINDS", "Action", "Baseline", "Edits", "Scenario", "action", "cells_of", "edits", "footprint"]
