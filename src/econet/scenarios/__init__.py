@@ -3,5 +3,18 @@ optimisations, and the before-and-after validation of a network (docs/methods/sc
 
 from econet.scenarios.actions import KINDS, Action, Edits, Scenario, action, cells_of, edits, footprint
 from econet.scenarios.baseline import Baseline
+from econet.scenarios.seec import seec_scenarios, weak_nodes
 
-__all__ = ["KINDS", "Action", "Baseline", "Edits", "Scenario", "action", "cells_of", "edits", "footprint"]
+__all__ = [
+    "KINDS",
+    "Action",
+    "Baseline",
+    "Edits",
+    "Scenario",
+    "action",
+    "cells_of",
+    "edits",
+    "footprint",
+    "seec_scenarios",
+    "weak_nodes",
+]
