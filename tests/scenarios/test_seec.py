@@ -15,7 +15,7 @@ from econet.grid import Grid
 from econet.habitat.sources import Sources, patch_table
 from econet.landcover import LandCoverClass
 from econet.scenarios import Baseline, edits, seec_scenarios, weak_nodes
-from econet.scenarios.seec import tail_count
+from econet.scenarios.seec import bridge_links, tail_count
 
 CELL = 30.0
 N = 30
@@ -33,15 +33,16 @@ def blocks(*boxes) -> np.ndarray:
 
 def baseline(sources, islets, nodes, links=(), surface=None) -> Baseline:
     """A baseline of ``sources`` and ``islets`` (label rasters), node values ``nodes``
-    (id -> (rsei, dIIC, carbon t/a)) and baseline corridors ``links`` ((a, b, length_m))."""
+    (id -> (rsei, dIIC, carbon t/a)) and baseline corridors ``links`` ((a, b, length_m, cost))."""
     landcover = np.where((sources > 0) | (islets > 0), 1, 2).astype(np.int32)
     table = patch_table(sources, landcover, GRID, CLASSES)
     stones = Sources(table=patch_table(islets, landcover, GRID, CLASSES), labels=islets)
     paths = gpd.GeoDataFrame(
         {
-            "from_id": [a for a, _, _ in links],
-            "to_id": [b for _, b, _ in links],
-            "length_m": [float(m) for _, _, m in links],
+            "from_id": [x[0] for x in links],
+            "to_id": [x[1] for x in links],
+            "length_m": [float(x[2]) for x in links],
+            "cost": [float(x[3]) for x in links],
         },
         geometry=[shapely.LineString([(0, 0), (1, 1)]) for _ in links],
         crs=GRID.crs,
@@ -189,10 +190,10 @@ def test_stepping_stone_on_a_short_corridor_ranks_below_a_long_or_missing_link()
     src = blocks(WSX["w"], WSX["s"], WSX["x"])
     islets = blocks((13, 16, 8, 11))
     # W-S linked by a corridor shorter than the mean (100 m < 550 m): tier 1, not 0.
-    base = baseline(src, islets, NODES, links=[(1, 2, 100.0), (2, 3, 1000.0)])
+    base = baseline(src, islets, NODES, links=[(1, 2, 100.0, 500.0), (2, 3, 1000.0, 5000.0)])
     (sc,) = seec_scenarios(base, stepping_stones_per_node=1, links_per_node=0)
     assert sc.details["stepping_stones"][["islet", "tier", "toward"]].values.tolist() == [[1, 1, 2]]
-    base = baseline(src, islets, NODES, links=[(1, 2, 1000.0), (2, 3, 100.0)])
+    base = baseline(src, islets, NODES, links=[(1, 2, 1000.0, 5000.0), (2, 3, 100.0, 500.0)])
     (sc,) = seec_scenarios(base, stepping_stones_per_node=1, links_per_node=0)
     assert sc.details["stepping_stones"]["tier"].tolist() == [0]
 
@@ -205,9 +206,9 @@ BRIDGE = dict(w=(12, 17, 12, 17), a=(12, 17, 21, 26), b=(12, 17, 2, 7), c=(24, 2
 BRIDGE_NODES = {1: (0.8, 50.0, 10.0), 2: (0.7, 40.0, 300.0), 3: (0.6, 30.0, 200.0), 4: (0.1, 1.0, 100.0)}
 
 
-def bridge_base():
+def bridge_base(corridor_cost=5000.0):
     src = blocks(BRIDGE["w"], BRIDGE["a"], BRIDGE["b"], BRIDGE["c"])
-    return src, baseline(src, np.zeros((N, N), np.int32), BRIDGE_NODES, links=[(1, 2, 90.0)])
+    return src, baseline(src, np.zeros((N, N), np.int32), BRIDGE_NODES, links=[(1, 2, 90.0, corridor_cost)])
 
 
 def test_weak_carbon_node_gets_a_link_to_its_nearest_unlinked_source():
@@ -247,7 +248,32 @@ def test_weak_carbon_node_links_in_order_of_least_cost():
     # Only B and C are unlinked; A is linked already and gets no second corridor.
     links = sc.details["links"]
     assert links[["from_id", "to_id"]].values.tolist() == [[1, 3], [1, 4]]
-    assert links["cost"].is_monotonic_increasing
+    assert links["cost"].tolist() == pytest.approx([CELL * 21, CELL * 31])  # 4 and 6 gap cells of 5
+    # New links are no dearer than the costliest baseline corridor (default) or max_link_cost.
+    (sc,) = seec_scenarios(base, links_per_node=4, max_link_cost=700.0)
+    assert sc.details["links"]["to_id"].tolist() == [3]
+    _, base = bridge_base(corridor_cost=800.0)
+    (sc,) = seec_scenarios(base, links_per_node=4)
+    assert sc.details["links"]["to_id"].tolist() == [3] and sc.params["max_link_cost"] == 800.0
+
+
+def test_weak_carbon_link_goes_around_the_source_in_between():
+    # W (1) - M (2) - R (3) in a row, W-M and M-R linked. The plain least-cost path W-R runs
+    # through M (resistance 1 against 5 outside): the new corridor goes around it instead.
+    src = blocks((12, 17, 8, 13), (12, 17, 17, 20), (12, 17, 24, 27))
+    nodes = {1: (0.8, 50.0, 10.0), 2: (0.7, 40.0, 300.0), 3: (0.1, 1.0, 200.0)}
+    base = baseline(src, np.zeros((N, N), np.int32), nodes, links=[(1, 2, 90.0, 5000.0), (2, 3, 90.0, 5000.0)])
+    links = bridge_links(base, [1], per_node=4, search_m=400.0)
+    assert links[["from_id", "to_id"]].values.tolist() == [[1, 3]]
+    cells = links["path"].iat[0]
+    on = src[cells[:, 0], cells[:, 1]]
+    assert set(on.tolist()) == {0, 1, 3}
+    assert ((cells[:, 0] < 12) | (cells[:, 0] > 17)).any()  # it leaves the sources' rows
+    # The baseline surface is unchanged by the search.
+    np.testing.assert_array_equal(base.surface, np.where(src > 0, 1.0, 5.0))
+    (sc,) = seec_scenarios(base, links_per_node=4)
+    (a,) = [x for x in sc.actions if x.kind == "corridor"]
+    assert (src.ravel()[a.cells] == 0).all() and a.link is not None
 
 
 def test_seec_is_deterministic():

@@ -230,17 +230,23 @@ def stepping_stone_choices(
     return pd.DataFrame(rows, columns=cols)
 
 
-def bridge_links(base: Baseline, weak: list[int], *, per_node: int, search_m: float) -> pd.DataFrame:
+def bridge_links(
+    base: Baseline, weak: list[int], *, per_node: int, search_m: float, max_cost: float | None = None
+) -> pd.DataFrame:
     """New least-cost links from each weak-carbon node in ``weak`` to the nearest sources it is
     not yet linked to (the Xuzhou SEEC preprint, §4.3: weak-carbon nodes as bridges).
 
     Partners: the sources with no baseline corridor to the node within ``search_m`` (edge to
-    edge), and at least the ``per_node`` nearest of them whatever the distance; one bounded
-    search from the node over the baseline resistance (``econet.corridors.costdistance``)
-    gives each partner's least-cost distance and path, and the ``per_node`` cheapest become
-    links. A path that crosses a third source is skipped (it is two links, as the corridor
-    stage's ``drop_through_sources``), and a pair is linked once. Columns: from_id, to_id,
-    cost (resistance x m), length_m, euclid_m, path (cells, row and col)."""
+    edge), and at least the ``per_node`` nearest of them whatever the distance. One bounded
+    search from the node (``econet.corridors.costdistance``) over the baseline resistance,
+    with every source other than the node and its partners impassable, gives each partner's
+    least-cost distance and path, and the ``per_node`` cheapest no dearer than ``max_cost``
+    (resistance x m; None: no limit) become links. Sources are the
+    cheapest ground, so between sources not yet linked the plain least-cost path nearly always
+    runs through a third source: it is then two existing links, not a new one (the corridor
+    stage drops it, ``drop_through_sources``); the path around them is the new corridor. A
+    path that still crosses another partner is skipped, and a pair is linked once. Columns:
+    from_id, to_id, cost (resistance x m), length_m, euclid_m, path (cells, row and col)."""
     cols = ["from_id", "to_id", "cost", "length_m", "euclid_m", "path"]
     if not len(weak) or per_node <= 0:
         return pd.DataFrame(columns=cols)
@@ -267,10 +273,16 @@ def bridge_links(base: Baseline, weak: list[int], *, per_node: int, search_m: fl
     from econet.corridors.costdistance import source_costs  # numba: only when links are made
 
     labels = base.sources.labels
+    surface = np.array(base.surface, dtype=np.result_type(base.surface.dtype, np.float32), copy=True)
     rows, done = [], set(linked)
-    for sc in source_costs(base.surface, labels, base.grid.cell_size_m, partners):
-        w = sc.source
-        reached = sorted((lcd, s) for s, (lcd, _) in sc.reached.items() if s in partners[w])
+    for w, ps in partners.items():
+        # The other sources are walls for this search only; their cells are restored after it.
+        blocked = (labels > 0) & ~np.isin(labels, [w, *ps])
+        surface[blocked] = np.nan
+        (sc,) = source_costs(surface, labels, base.grid.cell_size_m, {w: ps}, max_cost=max_cost)
+        surface[blocked] = base.surface[blocked]
+        cap = np.inf if max_cost is None else max_cost
+        reached = sorted((lcd, s) for s, (lcd, _) in sc.reached.items() if s in ps and lcd <= cap)
         n = 0
         for lcd, s in reached:
             if n == per_node:
@@ -307,6 +319,7 @@ def seec_scenarios(
     search_m: float | None = None,
     max_lsi: float | None = None,
     links_per_node: int = LINKS_PER_NODE,
+    max_link_cost: float | None = None,
     corridor_width_m: float = CORRIDOR_WIDTH_M,
 ) -> list[Scenario]:
     """The SEEC scenario of the Xuzhou SEEC preprint (§3.2, §3.5, §4.3): one scenario, "seec".
@@ -319,8 +332,10 @@ def seec_scenarios(
     itself (compact, closer to a circle, is better, then islets with LSI > 1.95 are kept);
     econet takes the compact reading: lowest LSI first, and ``max_lsi`` (None: no cap) drops
     islets less compact than that. Weak-carbon nodes (and nodes weak in both) get up to
-    ``links_per_node`` new corridors each (``bridge_links``): the baseline least-cost path to
-    each partner, buffered by ``corridor_width_m`` / 2 outside the sources, lowered to the
+    ``links_per_node`` new corridors each (``bridge_links``): the least-cost path to each
+    partner over the baseline resistance, around the other sources, no dearer than
+    ``max_link_cost`` (resistance x m; default the costliest baseline corridor, so new links are
+    on the scale of the network's own), buffered by ``corridor_width_m`` / 2 outside the sources, lowered to the
     landscape's lowest resistance and linked.
 
     Raises ``EconetError`` when the study lacks RSEI, carbon sink, dIIC or islet candidates."""
@@ -338,7 +353,9 @@ def seec_scenarios(
     weak_k = [int(i) for i in by_carbon.loc[by_carbon["weak_carbon"], "id"]]
 
     stones = stepping_stone_choices(base, weak_f, per_node=stepping_stones_per_node, search_m=search, max_lsi=max_lsi)
-    links = bridge_links(base, weak_k, per_node=links_per_node, search_m=search)
+    if max_link_cost is None and len(base.corridors.paths):
+        max_link_cost = float(base.corridors.paths["cost"].max())
+    links = bridge_links(base, weak_k, per_node=links_per_node, search_m=search, max_cost=max_link_cost)
 
     actions: list[Action] = []
     isl_labels = base.sources.stepping_stones.labels
@@ -378,8 +395,8 @@ def seec_scenarios(
     lonely = sorted(set(weak_k) - set(links["from_id"].astype(int)))
     if lonely:
         note += (
-            f" Weak-carbon node(s) {', '.join(map(str, lonely))} got no new corridor: every source not yet linked "
-            "to them is unreachable or lies behind another source."
+            f" Weak-carbon node(s) {', '.join(map(str, lonely))} got no new corridor: no source they are not yet "
+            "linked to can be reached around the other sources within the cost limit."
         )
     params = {
         "bottom_pct": bottom_pct,
@@ -387,6 +404,7 @@ def seec_scenarios(
         "search_m": search,
         "max_lsi": max_lsi,
         "links_per_node": links_per_node,
+        "max_link_cost": max_link_cost,
         "corridor_width_m": corridor_width_m,
     }
     details = {
