@@ -334,9 +334,9 @@ def seec_scenarios(
     islets less compact than that. Weak-carbon nodes (and nodes weak in both) get up to
     ``links_per_node`` new corridors each (``bridge_links``): the least-cost path to each
     partner over the baseline resistance, around the other sources, no dearer than
-    ``max_link_cost`` (resistance x m; default the costliest baseline corridor, so new links are
-    on the scale of the network's own), buffered by ``corridor_width_m`` / 2 outside the sources, lowered to the
-    landscape's lowest resistance and linked.
+    ``max_link_cost`` (resistance x m; default the costliest baseline corridor, so new links
+    are on the scale of the network's own), buffered by ``corridor_width_m`` / 2 outside the
+    sources, lowered to the landscape's lowest resistance and linked.
 
     Raises ``EconetError`` when the study lacks RSEI, carbon sink, dIIC or islet candidates."""
     if base.sources.stepping_stones is None:
