@@ -25,11 +25,13 @@ from econet.stages import STAGES, Context, Stage, landscape_of
 
 @dataclass
 class StudyRun:
-    """A finished run: its folder, the stages that ran in order, and their results by name."""
+    """A finished run: its folder, the stages that ran in order, their results by name and the
+    landscape they ran on (with the derived layers the stages computed)."""
 
     folder: RunFolder
     plan: tuple[Stage, ...]
     results: dict[str, Any] = field(default_factory=dict)
+    landscape: Landscape | None = None
 
     @property
     def path(self) -> Path:
@@ -201,7 +203,7 @@ def run_study(
             # Save after every stage so an interrupted run still reuses what it finished.
             folder.save_manifest(manifest(finished=False))
     folder.save_manifest(manifest(finished=True))
-    return StudyRun(folder, order, runner.results)
+    return StudyRun(folder, order, runner.results, landscape)
 
 
 def _input_checksums(study: Study) -> dict[str, dict]:

@@ -276,7 +276,7 @@ def select_sources(
         labels, table = add_patches(
             labels, table, include, landcover, grid, classes, mean_of, conn, valid, cfg.size_classes_km2
         )
-        log("patches added", labels, f"{int(table['added'].sum())} patch(es) from the include layer")
+        log("patches added", labels, f"{int((table['added'] != '').sum())} patch(es) from the include layer")
     return Sources(table.reset_index(drop=True), labels, steps=pd.DataFrame(steps), rasters=rasters)
 
 
