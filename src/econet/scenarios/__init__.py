@@ -3,5 +3,20 @@ optimisations, and the before-and-after validation of a network (docs/methods/sc
 
 from econet.scenarios.actions import KINDS, Action, Edits, Scenario, action, cells_of, edits, footprint
 from econet.scenarios.baseline import Baseline
+from econet.scenarios.pattern import centrality_correlations, pattern_scenarios, random_scenarios, zone_table
 
-__all__ = ["KINDS", "Action", "Baseline", "Edits", "Scenario", "action", "cells_of", "edits", "footprint"]
+__all__ = [
+    "KINDS",
+    "Action",
+    "Baseline",
+    "Edits",
+    "Scenario",
+    "action",
+    "cells_of",
+    "centrality_correlations",
+    "edits",
+    "footprint",
+    "pattern_scenarios",
+    "random_scenarios",
+    "zone_table",
+]
