@@ -355,6 +355,9 @@ def test_random_scenarios_match_counts_and_are_reproducible_per_seed():
     # repeats differ from each other, and another seed gives other draws
     assert len(set(zone_sets(runs))) > 1
     assert zone_sets(random_scenarios(base, pfo, repeats=5, seed=8)) != zone_sets(runs)
+    # without area matching the counts still match
+    for sc in random_scenarios(base, pfo, repeats=3, seed=7, area_tolerance_pct=None):
+        assert {k: sum(a.kind == k for a in sc.actions) for k in ("barrier", "pinchpoint")} == want
 
 
 def test_random_scenarios_use_the_same_edge_addition():

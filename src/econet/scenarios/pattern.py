@@ -491,7 +491,7 @@ def random_scenarios(
     *,
     repeats: int = 20,
     seed: int = 0,
-    area_tolerance_pct: float = 20.0,
+    area_tolerance_pct: float | None = 20.0,
     area_draws: int = 64,
 ) -> list[Scenario]:
     """The stochastic optimisation PFO and PPO are compared with (Tong et al. 2025, Discussion
@@ -505,7 +505,8 @@ def random_scenarios(
     first whose total area is within ``area_tolerance_pct`` % of the area ``like`` restores of
     that kind is taken, and when none is, the nearest in area (first drawn on a tie). Taking the
     first acceptable draw, not the closest of all, keeps the repeats different from each other:
-    the closest set is nearly the same every time, often ``like``'s own zones. Repeat r draws from ``numpy.random.default_rng([seed, r])``: the same seed gives the same
+    the closest set is nearly the same every time, often ``like``'s own zones. With
+    ``area_tolerance_pct=None`` the area is not matched: the first draw is taken. Repeat r draws from ``numpy.random.default_rng([seed, r])``: the same seed gives the same
     scenarios. When a kind has fewer candidates than ``like`` restores, all of them are taken."""
     if repeats < 1:
         raise EconetError(f"random repeats must be at least 1, not {repeats}")
@@ -541,7 +542,7 @@ def random_scenarios(
                 gap = abs(areas[draw].sum() - target_ha)
                 if gap < best_gap:
                     best, best_gap = draw, gap
-                if gap <= area_tolerance_pct / 100 * target_ha:
+                if area_tolerance_pct is None or gap <= area_tolerance_pct / 100 * target_ha:
                     break
             picked.append(best)
         rows = np.concatenate(picked) if picked else np.zeros(0, int)
@@ -563,7 +564,7 @@ def random_scenarios(
             "seed": int(seed),
             "repeat": r + 1,
             "repeats": int(repeats),
-            "area_tolerance_pct": float(area_tolerance_pct),
+            "area_tolerance_pct": None if area_tolerance_pct is None else float(area_tolerance_pct),
             "area_draws": int(area_draws),
             **edge,
         }
