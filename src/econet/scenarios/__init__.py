@@ -3,6 +3,7 @@ optimisations, and the before-and-after validation of a network (docs/methods/sc
 
 from econet.scenarios.actions import KINDS, Action, Edits, Scenario, action, cells_of, edits, footprint
 from econet.scenarios.baseline import Baseline
+from econet.scenarios.pattern import centrality_correlations, pattern_scenarios, random_scenarios, zone_table
 from econet.scenarios.seec import seec_scenarios, weak_nodes
 
 __all__ = [
@@ -13,8 +14,12 @@ __all__ = [
     "Scenario",
     "action",
     "cells_of",
+    "centrality_correlations",
     "edits",
     "footprint",
+    "pattern_scenarios",
+    "random_scenarios",
     "seec_scenarios",
     "weak_nodes",
+    "zone_table",
 ]
