@@ -3,5 +3,20 @@ optimisations, and the before-and-after validation of a network (docs/methods/sc
 
 from econet.scenarios.actions import KINDS, Action, Edits, Scenario, action, cells_of, edits, footprint
 from econet.scenarios.baseline import Baseline
+from econet.scenarios.fushun import fushun_scenarios
+from econet.scenarios.priority import priority_scenarios, restoration_priority
 
-__all__ = ["KINDS", "Action", "Baseline", "Edits", "Scenario", "action", "cells_of", "edits", "footprint"]
+__all__ = [
+    "KINDS",
+    "Action",
+    "Baseline",
+    "Edits",
+    "Scenario",
+    "action",
+    "cells_of",
+    "edits",
+    "footprint",
+    "fushun_scenarios",
+    "priority_scenarios",
+    "restoration_priority",
+]
