@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import ValidationError, field_validator
 
 from econet.config.base import PositiveFloat, Ref, Section
 from econet.config.circuit import CircuitSection
@@ -22,6 +22,7 @@ from econet.config.landcover import LandCoverSection
 from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.resistance import ResistanceSection
+from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sources import SourcesSection
 from econet.errors import Problem, StudyError
 
@@ -54,8 +55,9 @@ SECTIONS: dict[str, type[Section]] = {
     "circuit": CircuitSection,
     "network": NetworkSection,
     "robustness": RobustnessSection,
+    "optimise": OptimiseSection,
 }
-OPTIONAL = ("indicators", "circuit")
+OPTIONAL = ("indicators", "circuit", "optimise")
 
 
 class Study(Section):
@@ -73,6 +75,17 @@ class Study(Section):
     robustness: RobustnessSection = RobustnessSection()
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
+    optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
+    scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
+
+    @field_validator("scenarios")
+    @classmethod
+    def _unique_names(cls, v: list[ScenarioSpec]) -> list[ScenarioSpec]:
+        names = [s.name for s in v]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"scenario name(s) {dup} are used twice; each scenario needs its own name")
+        return v
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
@@ -140,6 +153,14 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
         except (ValidationError, TypeError):
             derived = None
     problems, seen = [], set()
+    scenarios = data.get("scenarios", [])
+    for i, raw in enumerate(scenarios if isinstance(scenarios, list) else []):
+        try:
+            sections.setdefault("scenarios", []).append(
+                _AtIndex(ScenarioSpec.model_validate(raw, context={"check_files": False}), i)
+            )
+        except (ValidationError, TypeError):
+            continue
     for name, nodes in sections.items():
         problems += [p for node in nodes for p in node.problems(name)]
         for ref in (r for node in nodes for r in node.refs(name)):
@@ -184,6 +205,19 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
                 )
             )
     return problems
+
+
+class _AtIndex:
+    """A scenario of the ``[[scenarios]]`` list, with its index in the keys of its references."""
+
+    def __init__(self, spec: ScenarioSpec, index: int):
+        self.spec, self.index = spec, index
+
+    def refs(self, at: str):
+        return self.spec.refs(f"{at}.{self.index}")
+
+    def problems(self, at: str):
+        return []
 
 
 def _problem_from(err: dict) -> Problem:

@@ -104,20 +104,24 @@ class Edits:
         return self.landcover is None and self.lower_to is None and self.include is None and not self.links
 
 
-def edits(actions, landcover: np.ndarray, nodata: int = -1) -> Edits:
+def edits(actions, landcover: np.ndarray, habitat_codes=(), nodata: int = -1) -> Edits:
     """The combined effect of ``actions`` (applied in order, so a later action wins where two
-    restore the same cell) on a ``landcover`` raster. Cells with no land cover (``nodata``) are
-    never edited."""
+    restore the same cell) on a ``landcover`` raster. Restoring changes degraded cells only:
+    cells already of a habitat class (``habitat_codes``) keep it, so restoring a zone does not
+    turn its lake into forest. Cells with no land cover (``nodata``) are never edited."""
     shape = landcover.shape
     valid = (landcover != nodata).ravel()
+    degraded = valid & ~np.isin(landcover.ravel(), np.asarray(list(habitat_codes), dtype=landcover.dtype))
     out = Edits()
     for a in actions:
         cells = a.cells[(a.cells >= 0) & (a.cells < landcover.size)]
         cells = cells[valid[cells]]
         if a.to_class is not None:
-            if out.landcover is None:
-                out.landcover = landcover.copy()
-            out.landcover.ravel()[cells] = a.to_class
+            restored = cells[degraded[cells]]
+            if len(restored):
+                if out.landcover is None:
+                    out.landcover = landcover.copy()
+                out.landcover.ravel()[restored] = a.to_class
         if a.resistance is not None:
             if out.lower_to is None:
                 out.lower_to = np.full(shape, np.nan, dtype=np.float32)
