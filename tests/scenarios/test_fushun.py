@@ -134,19 +134,19 @@ def test_new_sources_are_the_top_importance_patches_that_are_not_sources():
     assert _rc(new[0].cells) == patch_x  # the built-up cell stays out
     assert _rc(new[1].cells) == {(r, c) for r in range(20, 24) for c in range(10, 15)}
     # X's cropland is restored to its dominant habitat class; Y is all grassland already.
-    [restore] = _by_kind(s, "restore")
-    assert restore.to_class == 20
-    assert _rc(restore.cells) == {(r, c) for r in range(10, 15) for c in (18, 19)}
+    assert [a.to_class for a in new] == [20, None] and not _by_kind(s, "restore")
+    assert table["non_habitat_km2"].to_numpy()[:2] == pytest.approx([0.10, 0.0])
     assert table["restore_to_class"].iloc[0] == 20 and pd.isna(table["restore_to_class"].iloc[1])
-    e = edits(s.actions, base.landcover)
+    e = edits(s.actions, base.landcover, base.habitat_codes())
     assert (e.include[10:15, 10:20].sum(), e.include[20:24, 10:15].sum()) == (49, 20)
     assert e.landcover[12, 10] == 80 and (e.landcover[10:15, 18:20] == 20).all()
+    assert (e.landcover[10:15, 11:18] == 20).all() and (e.landcover[20:24, 10:15] == 30).all()
 
 
 def test_new_source_count_and_minimum_area():
     base = _baseline()
     [one] = fushun_scenarios(base, new_sources=1, min_new_source_km2=0.05, restore_non_habitat=False)
-    assert [len(a.cells) for a in _by_kind(one, "source")] == [49] and not _by_kind(one, "restore")
+    assert [(len(a.cells), a.to_class) for a in _by_kind(one, "source")] == [(49, None)]
     [big] = fushun_scenarios(base, new_sources=None, min_new_source_km2=0.3)
     assert big.details["new_sources"]["area_km2"].to_numpy() == pytest.approx([0.49])
 

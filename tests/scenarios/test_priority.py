@@ -124,7 +124,7 @@ def test_priority_scenario_restores_class_one_as_sources():
     rows, cols = np.divmod(act.cells, N)
     assert sorted(set(rows)) == [0, 1, 2, 3] and sorted(set(cols)) == [13, 14, 15, 16]
     assert scenario.details["priority"]["chosen"].tolist() == [True, False, False]
-    e = edits(scenario.actions, base.landcover)
+    e = edits(scenario.actions, base.landcover, base.habitat_codes())
     assert (e.landcover[0:4, 13:17] == 20).all() and (e.include[0:4, 13:17] == 1).all()
     assert e.include.sum() == 16
     [top2] = priority_scenarios(base, _candidates(), top=2, to_class=60)
@@ -132,12 +132,15 @@ def test_priority_scenario_restores_class_one_as_sources():
     assert "beside A" in top2.actions[1].label
 
 
-def test_candidates_in_another_crs_are_reprojected_and_labels_default_to_position():
+def test_candidates_in_another_crs_are_reprojected_and_unnamed_ones_go_by_position():
     base = _baseline()
     cands = _candidates().drop(columns="name").to_crs(4326)
     ranking = restoration_priority(base, cands)
-    assert ranking["label"].tolist() == ["1", "2", "0"]
+    assert ranking["label"].tolist() == ["candidate 1", "candidate 2", "candidate 0"]
     assert ranking["dIIC_gain_pct"].iloc[0] == pytest.approx(100 * 11 / 6, rel=1e-6)
+    # Layers concatenated: one named, one not.
+    mixed = pd.concat([_candidates().iloc[[0]], _candidates().iloc[[1]].drop(columns="name")], ignore_index=True)
+    assert restoration_priority(base, mixed)["label"].tolist() == ["candidate 1", "far"]
 
 
 def test_least_cost_connectivity_needs_a_distance_in_metres():

@@ -77,9 +77,9 @@ def fushun_scenarios(
     ranked separate ones first (a patch touching a source only enlarges it; Feng et al.'s new
     sources are new places), then largest size class (7 / 4 / 1 km²), then highest mean importance
     level, then largest area; the first ``new_sources`` (None: all; default 3, the three new sources
-    Feng et al. propose) become kind "source" actions. With
-    ``restore_non_habitat`` their non-habitat cells (cropland, bare land...) are also restored
-    ("restore" action) to ``restore_to_class``, default the patch's dominant habitat class (the
+    Feng et al. propose) become kind "source" actions. With ``restore_non_habitat`` the action
+    also restores the patch's non-habitat cells (cropland, bare land...; ``edits`` leaves its habitat
+    cells as they are) to ``restore_to_class``, default the patch's dominant habitat class (the
     landscape's most common one when the patch has none): Feng et al. create the new sources by
     consolidating cropland and re-greening waste dumps.
 
@@ -282,9 +282,10 @@ def _new_sources(
         if not rec.chosen:
             continue
         label = f"new source {rec.rank}: service patch {rec.patch} ({rec.area_km2:.2f} km², {rec.size_class})"
-        actions.append(action("source", cells_k, label=label))
-        if restore and nh.size and cls is not None:
-            actions.append(action("restore", nh, to_class=cls, label=f"{label}: non-habitat cells restored"))
+        # One action: its cells become a source and, with to_class, its degraded cells are
+        # restored (``edits`` leaves habitat cells as they are).
+        restored = cls if restore and nh.size else None
+        actions.append(action("source", cells_k, to_class=restored, label=label))
     table["non_habitat_km2"] = nh_km2
     table["restore_to_class"] = pd.array(classes, dtype="Int64")
     return actions, table[cols]

@@ -62,7 +62,7 @@ def restoration_priority(
     be given in metres (a candidate has no corridor yet).
 
     Returns one row per candidate, highest gain first: candidate (row position in
-    ``candidates``), label (``label_field`` or the row position), area_km2 and cells added,
+    ``candidates``), label (``label_field``, or "candidate <position>" where it is missing), area_km2 and cells added,
     links (sources within the threshold), IIC_base, IIC_with, dIIC_gain_pct =
     100 (IIC_with - IIC_base) / IIC_base, priority (``classes`` natural-breaks classes of the gain,
     1 = highest, as Chang et al.'s Priority Class 1), rank, and to_class (the class a restoration
@@ -83,7 +83,9 @@ def restoration_priority(
     lc = np.asarray(base.landcover).ravel()
     habitat = base.habitat_codes()
     fallback = _dominant(lc[np.isin(lc, habitat)])
-    labels = cands[label_field].astype(str).to_numpy() if label_field in cands.columns else None
+    names = cands[label_field] if label_field in cands.columns else pd.Series([None] * len(cands), index=cands.index)
+    # Layers put together may name some patches and not others: unnamed ones go by position.
+    labels = [str(v) if pd.notna(v) and str(v).strip() else f"candidate {p}" for v, p in zip(names, cands["_position"])]
     rows = []
     n = len(src_area)
     for k, (pos, geom) in enumerate(zip(cands["_position"], cands.geometry)):
@@ -103,7 +105,7 @@ def restoration_priority(
         rows.append(
             {
                 "candidate": int(pos),
-                "label": labels[k] if labels is not None else str(pos),
+                "label": labels[k],
                 "area_km2": area / 1e6,
                 "cells": int(added.size),
                 "links": int((d_new <= threshold).sum()),
