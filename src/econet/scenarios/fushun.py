@@ -168,9 +168,9 @@ def _importance_levels(base: Baseline, weights, block_m, levels, notes: list[str
     missing = sorted(set(weights) - set(have))
     if not have:
         raise EconetError(
-            "the Fushun plan's new sources need ecosystem-service rasters: add "
-            f"{sorted(weights)} to [indicators] models (habitat_quality, sediment, water_yield, "
-            'carbon_storage) or select the sources from services (sources.candidates = ["services"])'
+            f"the Fushun plan's new sources need the service rasters {', '.join(sorted(weights))}: add their "
+            '[indicators] models ("habitat_quality", "sediment", "water_yield", "carbon_storage" make Feng et '
+            'al.\'s four) or select the sources from services (sources.candidates = ["services"])'
         )
     layers = {k: np.asarray(base.rasters[k], dtype=np.float64) for k in have}
     level, _ = service_importance(layers, have, base.grid.cell_size_m, block_m, levels, 1)
