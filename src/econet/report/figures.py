@@ -142,7 +142,9 @@ def scenario_map(grid, landcover, classes, before, after, restored, path, title:
     the corridors that are new. ``before`` and ``after`` are (sources, corridors) GeoDataFrames."""
     fig, axes = plt.subplots(1, 2, figsize=(13, 6.4), sharex=True, sharey=True)
     rgb, _ = landcover_rgb(landcover, classes)
-    old_pairs = {(int(a), int(b)) for a, b in zip(before[1]["from_id"], before[1]["to_id"])} if len(before[1]) else set()
+    # Source ids change when restoration changes the patches, so new corridors are found by
+    # geometry: less than half of their length runs along a baseline corridor.
+    near = before[1].geometry.buffer(3 * grid.cell_size_m).union_all() if len(before[1]) else None
     for ax, (sources, corridors), name in zip(axes, (before, after), ("baseline", title)):
         ax.imshow(rgb, extent=_extent(grid), alpha=0.35, interpolation="nearest")
         added = sources["added"].fillna("").astype(bool) if "added" in sources else np.zeros(len(sources), bool)
@@ -153,12 +155,15 @@ def scenario_map(grid, landcover, classes, before, after, restored, path, title:
         if ax is axes[1]:
             if restored is not None and restored.any():
                 overlay = np.zeros(restored.shape + (4,), dtype=float)
-                overlay[restored] = (1.0, 0.55, 0.0, 0.9)
+                overlay[restored] = (1.0, 0.55, 0.0, 0.55)
                 ax.imshow(overlay, extent=_extent(grid), interpolation="nearest", zorder=5)
             if added.any():
                 sources[added].plot(ax=ax, color="#c51b7d", edgecolor="black", linewidth=0.5, zorder=6)
             if len(corridors):
-                new = [(int(a), int(b)) not in old_pairs for a, b in zip(corridors["from_id"], corridors["to_id"])]
+                new = [
+                    near is None or g.length == 0 or g.intersection(near).length < 0.5 * g.length
+                    for g in corridors.geometry
+                ]
                 if any(new):
                     corridors[np.asarray(new)].plot(ax=ax, color="#2166ac", linewidth=2.0, zorder=7)
         _km_axes(ax, name)
@@ -193,5 +198,5 @@ def attack_overlay(curves: dict, path, panels) -> None:
         ax.set_ylim(0, 1.05)
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("share of the network")
-    axes[0][-1].legend(fontsize=7, loc="upper right")
+    axes[0][0].legend(fontsize=7, loc="upper right")
     _save(fig, path)

@@ -5,6 +5,7 @@ from econet.scenarios.actions import KINDS, Action, Edits, Scenario, action, cel
 from econet.scenarios.baseline import Baseline
 from econet.scenarios.fushun import fushun_scenarios
 from econet.scenarios.priority import priority_scenarios, restoration_priority
+from econet.scenarios.seec import seec_scenarios, weak_nodes
 
 __all__ = [
     "KINDS",
@@ -19,4 +20,6 @@ __all__ = [
     "fushun_scenarios",
     "priority_scenarios",
     "restoration_priority",
+    "seec_scenarios",
+    "weak_nodes",
 ]
