@@ -136,7 +136,9 @@ def generated_scenarios(study: Study, base: Baseline) -> list[Scenario]:
         if name == "seec":
             made[name] = sc.seec_scenarios(base, bottom_pct=opt.weak_pct)
         elif name in ("pfo", "ppo"):
-            made[name] = [_revegetate(s, restore_to) for s in sc.pattern_scenarios(base, strategy=name, top_pct=opt.top_pct)]
+            made[name] = [
+                _revegetate(s, restore_to) for s in sc.pattern_scenarios(base, strategy=name, top_pct=opt.top_pct)
+            ]
         elif name == "fushun":
             made[name] = sc.fushun_scenarios(base)
         elif name == "priority":
@@ -190,11 +192,15 @@ def scenario_study(study: Study, scenario: Scenario, base: Baseline, inputs: Pat
         lowered = e.lower_to
         if study.resistance.lower_to:
             lowered = np.fmin(lowered, base.rasters.get(study.resistance.lower_to, lowered))
-        path = write_raster(inputs / "lower_to.tif", lowered, grid, nodata=float("nan"), description="resistance lowered to")
+        path = write_raster(
+            inputs / "lower_to.tif", lowered, grid, nodata=float("nan"), description="resistance lowered to"
+        )
         layers[LOWER_TO] = RasterLayer(path=str(path))
         update["resistance"] = study.resistance.model_copy(update={"lower_to": LOWER_TO})
     if e.include is not None:
-        path = write_raster(inputs / "include.tif", e.include, grid, nodata=0, description="1 new source, 2 stepping stone")
+        path = write_raster(
+            inputs / "include.tif", e.include, grid, nodata=0, description="1 new source, 2 stepping stone"
+        )
         layers[INCLUDE] = RasterLayer(path=str(path), kind="categorical")
         update["sources"] = study.sources.model_copy(update={"include": INCLUDE})
     if e.links:
@@ -225,7 +231,9 @@ def action_table(scenario: Scenario, grid) -> pd.DataFrame:
                 "to_class": a.to_class,
                 "resistance": a.resistance,
                 "source": a.source,
-                "link": "" if a.link is None else f"{a.link[0][0]:.1f} {a.link[0][1]:.1f} -> {a.link[1][0]:.1f} {a.link[1][1]:.1f}",
+                "link": ""
+                if a.link is None
+                else f"{a.link[0][0]:.1f} {a.link[0][1]:.1f} -> {a.link[1][0]:.1f} {a.link[1][1]:.1f}",
                 "cost": a.cost,
             }
             for i, a in enumerate(scenario.actions)
@@ -258,7 +266,9 @@ def optimise_study(
     if only:
         unknown = sorted(set(only) - {s.name for s in scenarios})
         if unknown:
-            raise StudyError([Problem("--scenario", f"no scenario named {unknown}; the study has {[s.name for s in scenarios]}")])
+            raise StudyError(
+                [Problem("--scenario", f"no scenario named {unknown}; the study has {[s.name for s in scenarios]}")]
+            )
         scenarios = [s for s in scenarios if s.name in only]
     if study.optimise is not None:
         scenarios = [priced(s, study.optimise.costs, base.grid.cell_area_m2) for s in scenarios]

@@ -123,7 +123,9 @@ def test_a_scenario_without_actions_reproduces_the_baseline_byte_for_byte(tmp_pa
     study, _ = _study(tmp_path, lc, [{"name": "nothing"}])
     result = optimise_study(study, tmp_path / "opt", quiet=True)
     base, same = tmp_path / "opt" / "baseline", tmp_path / "opt" / "scenarios" / "nothing"
-    files = [p.relative_to(same) for p in same.rglob("*") if p.is_file() and p.name not in ("manifest.json", "actions.csv")]
+    files = [
+        p.relative_to(same) for p in same.rglob("*") if p.is_file() and p.name not in ("manifest.json", "actions.csv")
+    ]
     assert len(files) > 20
     for rel in files:
         assert filecmp.cmp(base / rel, same / rel, shallow=False), rel

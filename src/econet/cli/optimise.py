@@ -31,7 +31,9 @@ def main(
                 '["seec", "pfo", "ppo", "random"] (see `econet init`)'
             )
         out = out or Path("runs") / f"{study.stem}-optimise"
-        res = optimise_study(s, out, quiet=quiet, study_path=str(study.resolve()), only=scenario or None, circuit=circuit)
+        res = optimise_study(
+            s, out, quiet=quiet, study_path=str(study.resolve()), only=scenario or None, circuit=circuit
+        )
     if not quiet:
         typer.echo(f"validation: {res.path / 'validation.csv'}")
         typer.echo(f"report: {res.path / 'report.html'}")

@@ -44,7 +44,7 @@ class ActionSpec(Section):
         given = [k for k in ("vector", "at", "line") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
-                f"give exactly one footprint: vector = \"layer\", at = [x, y] (with radius_m) or line = [[x, y], ...]"
+                f'give exactly one footprint: vector = "layer", at = [x, y] (with radius_m) or line = [[x, y], ...]'
                 f" (got {given or 'none'})"
             )
         if self.kind == "restore" and self.to_class is None:

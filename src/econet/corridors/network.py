@@ -18,8 +18,8 @@ import pandas as pd
 
 from econet.corridors.breakpoints import breakpoints, fracture_surfaces
 from econet.corridors.costdistance import SourceCost, cost_distance
-from econet.corridors.pairs import link_pairs
 from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resistance
+from econet.corridors.pairs import link_pairs
 from econet.corridors.paths import link_sources
 from econet.corridors.widths import tier_polygons, width_tiers
 

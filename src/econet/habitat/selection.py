@@ -10,10 +10,10 @@ preprint). ``select_sources`` below composes them in that order from the study's
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import geopandas as gpd
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 

@@ -176,7 +176,14 @@ def write_optimise_report(out: Path, title: str, base, result) -> Path:
     }
     timings = pd.DataFrame(
         [
-            {"run": name, "stages rerun": sum(1 for e in run.folder.manifest.get("stages", {}).values() if not e.get("cached") and not e.get("skipped"))}
+            {
+                "run": name,
+                "stages rerun": sum(
+                    1
+                    for e in run.folder.manifest.get("stages", {}).values()
+                    if not e.get("cached") and not e.get("skipped")
+                ),
+            }
             for name, run in [("baseline", result.baseline)] + [(sc.name, run) for sc, run in result.scenarios]
         ]
     )
