@@ -46,6 +46,7 @@ from econet.demo._base import (
     _polygonize,
     _window,
 )
+from econet.demo.hazards import geohazard_sites, hazards
 from econet.demo.landuse import _paint, _plan_landuse
 from econet.demo.mines import _plan_mines
 from econet.demo.settlements import _plan_city, _plan_roads, _plan_towns, _plan_villages, _townships
@@ -103,6 +104,15 @@ RASTER_INFO: dict[str, tuple[str, str]] = {
     "threat_roads": ("presence, 0/1", "InVEST habitat-quality threat: roads of every class"),
     "threat_mines": ("presence, 0/1", "InVEST habitat-quality threat: open pits, quarries, waste dumps, mine sites"),
     "threat_cropland": ("presence, 0/1", "InVEST habitat-quality threat: cultivated land"),
+    "lithology": (
+        "class code",
+        "lithology: 1 carbonate (limestone, dolomite), 2 clastic (sandstone, claystone), 3 alluvium",
+    ),
+    "rock_desertification": (
+        "index, 0..1",
+        "rock desertification: exposed bedrock on sparsely vegetated carbonate slopes",
+    ),
+    "soil_erosion": ("t/(ha a)", "soil erosion, RUSLE A = R K LS C"),
 }
 
 
@@ -117,6 +127,7 @@ VECTOR_LAYERS = (
     "redline",
     "townships",
     "towns",
+    "geohazards",
 )
 
 
@@ -218,7 +229,7 @@ def _vectors(rng, plan: _Plan, grid: Grid, lc: np.ndarray, population: np.ndarra
             )
         )
     v["towns"] = _gdf(towns)
-    return {k: v[k] for k in VECTOR_LAYERS}
+    return {k: v[k] for k in VECTOR_LAYERS if k in v}
 
 
 def generate_city(size: int = 1500, seed: int = 0, cell_size_m: float = 30.0) -> DemoCity:
@@ -248,6 +259,11 @@ def generate_city(size: int = 1500, seed: int = 0, cell_size_m: float = 30.0) ->
     }
     rasters.update(bands)
     rasters.update(_derived(plan, grid, nz, painted))
+    extra = hazards(grid, nz, painted, rasters)
+    rasters.update(extra)
     rasters = {k: rasters[k] for k in RASTER_INFO}
     vectors = _vectors(vector_rng, plan, grid, lc, rasters["population"])
+    # A fourth stream, spawned after the first three, so the layers above are unchanged.
+    (hazard_rng,) = rng.spawn(1)
+    vectors["geohazards"] = geohazard_sites(hazard_rng, grid, painted, extra["_slope"])
     return DemoCity(grid=grid, rasters=rasters, vectors=vectors, seed=seed, size=size)

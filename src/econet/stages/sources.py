@@ -63,6 +63,9 @@ def write(ctx: Context, src: Sources) -> list[str]:
     if src.steps is not None:
         write_csv(ctx.run.product("sources_selection.csv"), src.steps)
         products.append("sources_selection.csv")
+    if src.weights is not None:
+        write_csv(ctx.run.product("sources_weights.csv"), src.weights)
+        products.append("sources_weights.csv")
     if src.stepping_stones is not None:
         write_vector(ctx.run.product("stepping_stones.gpkg"), {"islets": src.stepping_stones.table})
         products.append("stepping_stones.gpkg")
@@ -96,7 +99,7 @@ def report(ctx: Context, src: Sources) -> ReportSection:
         table.groupby("size_class", sort=False).agg(sources=("id", "size"), area_km2=("area_km2", "sum")).reset_index()
     )
     cols = ["id", "source_type", "size_class", "area_km2", "perimeter_km", "shape", "lsi"]
-    cols += [c for c in table.columns if c.startswith(("mean_", "importance_"))]
+    cols += [c for c in table.columns if c.startswith(("mean_", "importance_")) or c == "level"]
     parts = [
         f"<p>{len(table)} sources, {table['area_km2'].sum():,.2f} km² in all.</p>",
         "<img src='map_sources.png' alt='map of the ecological sources'>",
@@ -107,6 +110,11 @@ def report(ctx: Context, src: Sources) -> ReportSection:
     ]
     if src.steps is not None:
         parts += ["<h3>Selection, step by step</h3>", html_table(src.steps)]
+    if src.weights is not None:
+        parts += ["<h3>Weights of the selection rules</h3>", html_table(src.weights)]
+    if "level" in table.columns:
+        lv = table.groupby("level").agg(sources=("id", "size"), area_km2=("area_km2", "sum")).reset_index()
+        parts += ["<h3>Source levels by connectivity importance (1 = most important)</h3>", html_table(lv)]
     parts += ["<h3>Largest sources</h3>", html_table(table[cols].head(15))]
     if src.stepping_stones is not None:
         st = src.stepping_stones.table
@@ -133,5 +141,7 @@ STAGE = Stage(
         "sources_selection.csv": "patches and area left after each selection rule",
         "services_level.tif": "ecosystem-service importance level 1-5 (when services are a candidate rule)",
         "sensitivity_class.tif": "ecological sensitivity class 1-5 (when sensitivity is a candidate rule)",
+        "connectivity_level.tif": "dPC level of the MSPA cores, 5 = most important (when core_connectivity is a rule)",
+        "sources_weights.csv": "weights of the services / sensitivity rules and how they were obtained (AHP CR, PCA KMO)",
     },
 )
