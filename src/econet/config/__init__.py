@@ -28,10 +28,13 @@ from econet.config.sources import (
     SourcesSection,
 )
 from econet.config.study import SECTIONS, Study, StudyMeta, landscape_of, load_study, parse_study
+from econet.config.zones import ZonesSection, Zoning
 
 __all__ = [
     "AHPSpec",
     "CircuitSection",
+    "ZonesSection",
+    "Zoning",
     "ClassEntry",
     "ConnectivityRule",
     "ConnectivitySection",

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from econet.config.base import PositiveFloat, Ref, Section, Weight, some_weight
-from econet.config.resistance import AHPSpec
+from econet.config.resistance import AHPSpec, FactorSpec
 
 
 class MSPASection(Section):
@@ -97,7 +97,19 @@ class ServicesRule(_WeightedLayers):
 class SensitivityRule(_WeightedLayers):
     """Ecological-sensitivity sources (Chang et al. 2018): S = Σ wᵢ xᵢ of graded factor layers,
     ``classes`` natural-breaks classes, the top ``keep_classes`` minus developed land, patches
-    ≥ ``min_area_km2``."""
+    ≥ ``min_area_km2``. The graded factors are rasters named in the weights, or
+    ``[[sources.sensitivity.factors]]`` graded here as resistance factors are (kinds, grading,
+    breaks, levels: docs/methods/resistance.md), weighted by their names."""
+
+    factors: list[FactorSpec] = []
+
+    @model_validator(mode="after")
+    def _factor_names(self):
+        if self.factors:
+            names = [f.name for f in self.factors]
+            if sorted(names) != sorted(self.layer_names()):
+                raise ValueError(f"the weighted names {self.layer_names()} must be the factors' names {names}")
+        return self
 
     # graded factor layer -> weight (Chang et al. 2018, Tong et al. 2025: AHP)
     classes: int = Field(5, ge=2, le=9)
@@ -196,7 +208,14 @@ class SourcesSection(Section):
         for rule in ("services", "sensitivity"):
             if getattr(self, rule) is not None:
                 r = getattr(self, rule)
-                if r.weighting == "given":
+                if getattr(r, "factors", None):
+                    for i, f in enumerate(r.factors):
+                        where = f"{at}.{rule}.factors.{i}"
+                        if f.kind == "slope" or f.layer:
+                            out.append(Ref(f"{where}.layer", "layer", f.layer or "dem"))
+                        if f.vector:
+                            out.append(Ref(f"{where}.vector", "vector", f.vector))
+                elif r.weighting == "given":
                     out += [Ref(f"{at}.{rule}.weights.{k}", "layer", k) for k in r.weights]
                 else:
                     key = "ahp.factors" if r.weighting == "ahp" else "layers"

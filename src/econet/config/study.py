@@ -24,6 +24,7 @@ from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.resistance import ResistanceSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sources import SourcesSection
+from econet.config.zones import ZonesSection
 from econet.errors import Problem, StudyError
 
 
@@ -53,11 +54,12 @@ SECTIONS: dict[str, type[Section]] = {
     "corridors": CorridorsSection,
     "connectivity": ConnectivitySection,
     "circuit": CircuitSection,
+    "zones": ZonesSection,
     "network": NetworkSection,
     "robustness": RobustnessSection,
     "optimise": OptimiseSection,
 }
-OPTIONAL = ("indicators", "circuit", "optimise")
+OPTIONAL = ("indicators", "circuit", "zones", "optimise")
 
 
 class Study(Section):
@@ -75,6 +77,7 @@ class Study(Section):
     robustness: RobustnessSection = RobustnessSection()
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
+    zones: ZonesSection | None = None  # optional: products by zone, means per pinch point and barrier
     optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
 

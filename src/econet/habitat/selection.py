@@ -164,7 +164,7 @@ def importance_levels(importance: np.ndarray, levels: int) -> np.ndarray:
     if v.size == 0:
         return np.zeros(0, dtype=np.int16)
     bins = natural_breaks(v, levels, sample_size=None)
-    up = grade(v, bins[:-1], np.arange(1, len(bins) + 1), dtype=np.int16)  # 1 = least important
+    up = grade(v, bins[:-1], np.arange(1, len(bins) + 1), nodata=0, dtype=np.int16)  # 1 = least important
     return (len(bins) + 1 - up).astype(np.int16)
 
 

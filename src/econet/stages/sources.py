@@ -5,19 +5,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from econet.errors import EconetError
+from econet.errors import EconetError, LayerError
 from econet.habitat.mspa import MSPAResult
 from econet.habitat.selection import select_sources, stepping_stone_islets
 from econet.habitat.sources import Sources
 from econet.io import write_csv, write_raster, write_vector
 from econet.report import ReportSection
 from econet.report.tables import html_table
+from econet.resistance.build import factor_values, grade_factor
 from econet.stages.base import Context, Stage
 
 
 def compute(ctx: Context, mspa: MSPAResult) -> Sources:
     L, cfg = ctx.landscape, ctx.study.sources
     layers = {ref.name: L.raster(ref.name) for ref in cfg.refs("sources") if ref.kind == "layer"}
+    if cfg.sensitivity is not None and cfg.sensitivity.factors:
+        valid = L.valid_mask()
+        for spec in cfg.sensitivity.factors:
+            values, _ = factor_values(spec, L.raster, L.vector, L.grid, L.landcover_layer, L.classes)
+            try:
+                layers[spec.name], _ = grade_factor(spec, values, valid)
+            except ValueError as exc:
+                raise LayerError(f"sources.sensitivity.factors.{spec.name}", str(exc)) from None
     protected = {v: list(L.vector(v).geometry) for v in cfg.protected}
     include = None
     if cfg.include:
