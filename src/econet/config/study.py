@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import ValidationError, field_validator
+from pydantic import ValidationError
 
 from econet.config.base import PositiveFloat, Ref, Section
 from econet.config.circuit import CircuitSection
@@ -77,15 +77,6 @@ class Study(Section):
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
     optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
-
-    @field_validator("scenarios")
-    @classmethod
-    def _unique_names(cls, v: list[ScenarioSpec]) -> list[ScenarioSpec]:
-        names = [s.name for s in v]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            raise ValueError(f"scenario name(s) {dup} are used twice; each scenario needs its own name")
-        return v
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
@@ -154,7 +145,11 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
             derived = None
     problems, seen = [], set()
     scenarios = data.get("scenarios", [])
-    for i, raw in enumerate(scenarios if isinstance(scenarios, list) else []):
+    scenarios = scenarios if isinstance(scenarios, list) else []
+    names = [s.get("name") for s in scenarios if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    if dup := sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem("scenarios", f"scenario name(s) {dup} are used twice; each needs its own name"))
+    for i, raw in enumerate(scenarios):
         try:
             sections.setdefault("scenarios", []).append(
                 _AtIndex(ScenarioSpec.model_validate(raw, context={"check_files": False}), i)
