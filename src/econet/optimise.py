@@ -122,6 +122,18 @@ def study_scenarios(study: Study, base: Baseline) -> list[Scenario]:
     return out
 
 
+def scenario_names(study: Study) -> list[str]:
+    """The names of the scenarios ``econet optimise`` will run, known before anything runs."""
+    names = [s.name for s in study.scenarios]
+    opt = study.optimise
+    for g in opt.generators if opt is not None else ():
+        if g == "random":
+            names += [f"random_{r:02d}" for r in range(1, opt.random_repeats + 1)]
+        else:
+            names.append(g)
+    return names
+
+
 def generated_scenarios(study: Study, base: Baseline) -> list[Scenario]:
     """The scenarios of the procedures ``[optimise] generators`` names, in that order (random
     repeats after the scenario they imitate)."""
@@ -257,6 +269,9 @@ def optimise_study(
     from econet.io import write_csv
 
     out = Path(out_dir)
+    if only and (unknown := sorted(set(only) - set(scenario_names(study)))):
+        names = scenario_names(study)
+        raise StudyError([Problem("--scenario", f"no scenario named {unknown}; the study has {names}")])
     say = (lambda *a: None) if quiet else _printer()
     say("baseline")
     baseline = run_study(study, out / "baseline", quiet=quiet, study_path=study_path)
@@ -336,6 +351,7 @@ __all__ = [
     "generated_scenarios",
     "optimise_study",
     "priced",
+    "scenario_names",
     "scenario_study",
     "study_scenarios",
 ]

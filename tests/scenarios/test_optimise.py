@@ -133,3 +133,48 @@ def test_a_scenario_without_actions_reproduces_the_baseline_byte_for_byte(tmp_pa
     assert all(e.get("cached") for e in manifest.values() if not e.get("skipped"))
     row = _rows(result)["nothing"]
     assert row["d_ECA_km2"] == 0 and row["d_node_targeted_S_slope"] == 0
+
+
+def _econet(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "econet", *map(str, args)], capture_output=True, text=True)
+
+
+def test_optimise_command_runs_a_study_scenario_and_refuses_what_it_cannot_run(tmp_path):
+    lc = np.full((20, 60), CROP, dtype=np.int32)
+    lc[4:16, 2:14] = FOREST
+    lc[4:16, 46:58] = FOREST
+    path = write_raster(tmp_path / "landcover.tif", lc, _grid(lc.shape), nodata=-1)
+    base = f"""
+[layers.landcover]
+path = "{path}"
+kind = "categorical"
+[sources]
+min_area_km2 = 0.05
+[resistance]
+factors = [{{ name = "landcover", kind = "landcover" }}]
+weights = {{ landcover = 1.0 }}
+[robustness]
+random_repeats = 2
+"""
+    plain = tmp_path / "plain.toml"
+    plain.write_text(base)
+    proc = _econet("optimise", plain, "--out", tmp_path / "o1")
+    assert proc.returncode == 2 and "no scenarios" in proc.stderr and "Traceback" not in proc.stderr
+    x, y = _grid(lc.shape).xy(10, 30)
+    study = tmp_path / "study.toml"
+    study.write_text(
+        base + f'[[scenarios]]\nname = "stone"\n[[scenarios.actions]]\nkind = "stepping_stone"\n'
+        f'at = [{x}, {y}]\nradius_m = 60\nto_class = "forest"\n'
+    )
+    proc = _econet("optimise", study, "--out", tmp_path / "o2", "--scenario", "nope")
+    assert proc.returncode == 2 and "no scenario named ['nope']" in proc.stderr
+    proc = _econet("optimise", study, "--out", tmp_path / "o3", "-q")
+    assert proc.returncode == 0, proc.stderr
+    table = (tmp_path / "o3" / "validation.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in table[1:]] == ["baseline", "stone"]
+    assert (tmp_path / "o3" / "report.html").exists() and (
+        tmp_path / "o3" / "scenarios" / "stone" / "inputs" / "include.tif"
+    ).exists()
