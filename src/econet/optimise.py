@@ -155,7 +155,9 @@ def generated_scenarios(study: Study, base: Baseline) -> list[Scenario]:
             made[name] = sc.fushun_scenarios(base)
         elif name == "priority":
             candidates = pd.concat([base.vector(v) for v in opt.priority_candidates], ignore_index=True)
-            made[name] = sc.priority_scenarios(base, candidates, top=opt.priority_top, to_class=restore_to)
+            made[name] = sc.priority_scenarios(
+                base, candidates, top=opt.priority_top, to_class=restore_to, distance_m=opt.priority_distance_m
+            )
     if "random" in opt.generators:
         like = made[opt.random_like][0]
         made["random"] = [

@@ -99,6 +99,8 @@ class OptimiseSection(Section):
     # Restoration priority (Chang et al. 2018): degraded patches ranked by their dIIC gain.
     priority_candidates: list[str] = []  # vector layers of degraded or subsidence patches
     priority_top: int = Field(3, ge=1)  # patches the "priority" scenario restores
+    # IIC link threshold (m) of the ranking; default the connectivity's (required with least-cost distances)
+    priority_distance_m: PositiveFloat | None = None
     restore_to: int | str = "forest"  # land-cover class restored patches become
     costs: CostTable = CostTable()
 
