@@ -36,13 +36,41 @@ LOWER_TO, INCLUDE, LINKS = "scenario_lower_to", "scenario_include", "scenario_li
 
 
 @dataclass
+class Outcome:
+    """What is kept of a finished run for the validation and the report (the full results stay
+    in its folder): its measures (``econet.scenarios.validation.network_measures``), its source
+    and corridor tables, its attack curves (nodes and corridors), and its manifest's stages."""
+
+    path: Path
+    measures: dict
+    sources: pd.DataFrame
+    corridors: pd.DataFrame
+    curves: pd.DataFrame | None
+    stages: dict
+
+    @classmethod
+    def of(cls, run: StudyRun) -> Outcome:
+        r = run.results
+        rob = r["robustness"]
+        curves = pd.concat([rob.nodes] + ([rob.edges] if rob.edges is not None else []), ignore_index=True)
+        measures = network_measures(
+            r["sources"], r["corridors"], r["connectivity"], r["network"], rob, r.get("summaries")
+        )
+        stages = run.folder.manifest.get("stages", {})
+        return cls(run.path, measures, r["sources"].table, r["corridors"].paths, curves, stages)
+
+
+@dataclass
 class OptimiseRun:
-    """A finished ``econet optimise``: its folder, the baseline run, each scenario with its run,
-    the validation table and the comparison of the optimised scenarios with the random ones."""
+    """A finished ``econet optimise``: its folder, the baseline run and its outcome, each
+    scenario with its outcome (a scenario's full results are in its folder: holding every run's
+    rasters would need memory in proportion to the number of scenarios), the validation table
+    and the comparison of the optimised scenarios with the random ones."""
 
     path: Path
     baseline: StudyRun
-    scenarios: list[tuple[Scenario, StudyRun]] = field(default_factory=list)
+    base: Outcome
+    scenarios: list[tuple[Scenario, Outcome]] = field(default_factory=list)
     validation: pd.DataFrame | None = None
     versus_random: pd.DataFrame | None = None
 
@@ -292,7 +320,7 @@ def optimise_study(
     say(f"{len(scenarios)} scenario(s) made in {time.perf_counter() - t0:.1f} s")
     skip = _NOT_IN_SCENARIOS + (() if circuit else ("circuit",))
     stages = tuple(s for s in STAGES if s.name not in skip)
-    result = OptimiseRun(out, baseline)
+    result = OptimiseRun(out, baseline, Outcome.of(baseline))
     for i, sc in enumerate(scenarios, 1):
         folder = out / "scenarios" / sc.name
         say(f"scenario {i}/{len(scenarios)}: {sc.name} ({len(sc.actions)} actions)")
@@ -308,16 +336,17 @@ def optimise_study(
         for name, table in sc.details.items():
             if isinstance(table, pd.DataFrame):
                 write_csv(folder / f"{sc.generator}_{name}.csv", table)
-        result.scenarios.append((sc, run))
-    rows = {"baseline": {"generator": "", "actions": 0, "restored_ha": 0.0, "cost": 0.0, **_measures(baseline)}}
-    for sc, run in result.scenarios:
+        result.scenarios.append((sc, Outcome.of(run)))
+        del run
+    rows = {"baseline": {"generator": "", "actions": 0, "restored_ha": 0.0, "cost": 0.0, **result.base.measures}}
+    for sc, outcome in result.scenarios:
         restored = len(np.unique(np.concatenate([a.cells for a in sc.actions]))) if sc.actions else 0
         rows[sc.name] = {
             "generator": sc.generator,
             "actions": len(sc.actions),
             "restored_ha": restored * base.grid.cell_area_m2 / 1e4,
             "cost": sc.cost(),
-            **_measures(run),
+            **outcome.measures,
         }
     result.validation = validation_table(rows)
     result.versus_random = against_random(result.validation)
@@ -330,13 +359,6 @@ def optimise_study(
     return result
 
 
-def _measures(run: StudyRun) -> dict:
-    r = run.results
-    return network_measures(
-        r["sources"], r["corridors"], r["connectivity"], r["network"], r["robustness"], r.get("summaries")
-    )
-
-
 def _printer():
     from rich.console import Console
     from rich.markup import escape
@@ -347,6 +369,7 @@ def _printer():
 
 __all__ = [
     "OptimiseRun",
+    "Outcome",
     "action_table",
     "baseline_of",
     "class_code",

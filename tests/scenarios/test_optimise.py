@@ -103,13 +103,12 @@ def test_a_stepping_stone_between_two_sources_halves_their_corridor(tmp_path):
     }
     study, _ = _study(tmp_path, lc, [{"name": "stone", "actions": [action]}])
     result = optimise_study(study, tmp_path / "opt", quiet=True)
-    before = result.baseline.results["corridors"].paths
-    run = dict((sc.name, r) for sc, r in result.scenarios)["stone"]
-    after = run.results["corridors"].paths
-    src = run.results["sources"].table
+    before = result.base.corridors
+    outcome = result.scenarios[0][1]
+    after, src = outcome.corridors, outcome.sources
     assert list(src["added"]) == ["", "", "stepping stone"]
-    cells = run.results["sources"].labels == 3
-    cols = np.flatnonzero(cells.any(axis=0))
+    left, _, right, _ = src.geometry.iloc[2].bounds
+    cols = [round((left - 500000.0) / CELL), round((right - 500000.0) / CELL) - 1]
     # Cores end at columns 12 and 47 (one-cell edges); paths run cell centre to cell centre.
     assert before["length_m"].tolist() == [pytest.approx((47 - 12) * CELL)]
     assert sorted(after["length_m"]) == pytest.approx(sorted([(cols[0] - 12) * CELL, (47 - cols[-1]) * CELL]))
@@ -129,7 +128,7 @@ def test_a_scenario_without_actions_reproduces_the_baseline_byte_for_byte(tmp_pa
     assert len(files) > 20
     for rel in files:
         assert filecmp.cmp(base / rel, same / rel, shallow=False), rel
-    manifest = result.scenarios[0][1].folder.manifest["stages"]
+    manifest = result.scenarios[0][1].stages
     assert all(e.get("cached") for e in manifest.values() if not e.get("skipped"))
     row = _rows(result)["nothing"]
     assert row["d_ECA_km2"] == 0 and row["d_node_targeted_S_slope"] == 0
