@@ -177,7 +177,10 @@ def generated_scenarios(study: Study, base: Baseline) -> list[Scenario]:
             made[name] = sc.seec_scenarios(base, bottom_pct=opt.weak_pct)
         elif name in ("pfo", "ppo"):
             made[name] = [
-                _revegetate(s, restore_to) for s in sc.pattern_scenarios(base, strategy=name, top_pct=opt.top_pct)
+                _revegetate(s, restore_to)
+                for s in sc.pattern_scenarios(
+                    base, strategy=name, top_pct=opt.top_pct, potential_weight=opt.potential_weight
+                )
             ]
         elif name == "fushun":
             made[name] = sc.fushun_scenarios(base)
