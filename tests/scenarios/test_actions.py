@@ -122,6 +122,13 @@ def test_scenario_keys_are_checked_with_every_problem_at_once():
         check_files=False,
     )
     assert ok.scenarios[0].actions[0].resistance == "lowest" and ok.optimise.random_repeats == 20
+    with pytest.raises(StudyError, match="scenarios.0.actions.0.to_class: 'orchard' is not a class"):
+        parse_study(
+            _study(scenarios=[{"name": "s", "actions": [{"kind": "restore", "at": [1, 2], "to_class": "orchard"}]}]),
+            check_files=False,
+        )
+    with pytest.raises(StudyError, match="optimise.restore_to: 999"):
+        parse_study(_study(optimise={"restore_to": 999}), check_files=False)
 
 
 def test_validation_table_gives_changes_and_the_random_mean_and_spread():

@@ -215,6 +215,28 @@ class _AtIndex:
         return []
 
 
+def class_problems(study: Study) -> list[Problem]:
+    """Land-cover classes that scenarios and ``[optimise]`` name (a code or a class name) must be
+    in the study's class table."""
+    classes = study.landcover.resolved()
+    known = {c.code for c in classes} | {c.name.lower() for c in classes}
+    named = [
+        (f"scenarios.{i}.actions.{j}.to_class", a.to_class)
+        for i, s in enumerate(study.scenarios)
+        for j, a in enumerate(s.actions)
+    ]
+    if study.optimise is not None:
+        named.append(("optimise.restore_to", study.optimise.restore_to))
+    return [
+        Problem(
+            key,
+            f"{value!r} is not a class of the land-cover table; use a code or a name of {sorted(c.name for c in classes)}",
+        )
+        for key, value in named
+        if value is not None and (value.lower() if isinstance(value, str) else value) not in known
+    ]
+
+
 def _problem_from(err: dict) -> Problem:
     loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-")) or "(top level)"
     kind = err["type"]
@@ -250,6 +272,8 @@ def parse_study(data: dict, base_dir: str | Path = ".", check_files: bool = True
     except ValidationError as exc:
         problems += [_problem_from(e) for e in exc.errors()]
     problems += reference_problems(data, study)
+    if study is not None:
+        problems += class_problems(study)
     if problems:
         raise StudyError(problems, source)
     return study
