@@ -287,6 +287,29 @@ def action_table(scenario: Scenario, grid) -> pd.DataFrame:
     )
 
 
+def action_layer(scenario: Scenario, grid):
+    """The actions as a GeoDataFrame for GIS: each action's footprint traced from its cells
+    (``action_table``'s columns, one (multi)polygon per action)."""
+    import geopandas as gpd
+    from affine import Affine
+
+    from econet.grid import Grid
+    from econet.habitat.sources import polygonize
+
+    geoms = []
+    for a in scenario.actions:
+        if not len(a.cells):
+            geoms.append(None)
+            continue
+        rows, cols = np.unravel_index(a.cells, grid.shape)
+        r0, c0 = int(rows.min()), int(cols.min())
+        window = np.zeros((int(rows.max()) - r0 + 1, int(cols.max()) - c0 + 1), dtype=np.int32)
+        window[rows - r0, cols - c0] = 1
+        sub = Grid(grid.crs, grid.transform @ Affine.translation(c0, r0), window.shape)
+        geoms.append(polygonize(window, sub, 1)[0])
+    return gpd.GeoDataFrame(action_table(scenario, grid), geometry=geoms, crs=grid.crs)
+
+
 def optimise_study(
     study: Study,
     out_dir,
@@ -299,7 +322,7 @@ def optimise_study(
     """Run the baseline, every scenario (``only``: just those names) and the validation into
     ``out_dir`` (see the module docstring). ``circuit`` also reruns the circuit stage in each
     scenario."""
-    from econet.io import write_csv
+    from econet.io import write_csv, write_vector
 
     out = Path(out_dir)
     if only and (unknown := sorted(set(only) - set(scenario_names(study)))):
@@ -336,6 +359,8 @@ def optimise_study(
             reuse=(out / "baseline",),
         )
         write_csv(folder / "actions.csv", action_table(sc, base.grid))
+        if sc.actions:
+            write_vector(folder / "actions.gpkg", {"actions": action_layer(sc, base.grid)})
         for name, table in sc.details.items():
             if isinstance(table, pd.DataFrame):
                 write_csv(folder / f"{sc.generator}_{name}.csv", table)
@@ -373,6 +398,7 @@ def _printer():
 __all__ = [
     "OptimiseRun",
     "Outcome",
+    "action_layer",
     "action_table",
     "baseline_of",
     "class_code",

@@ -113,6 +113,10 @@ def test_a_stepping_stone_between_two_sources_halves_their_corridor(tmp_path):
     assert before["length_m"].tolist() == [pytest.approx((47 - 12) * CELL)]
     assert sorted(after["length_m"]) == pytest.approx(sorted([(cols[0] - 12) * CELL, (47 - cols[-1]) * CELL]))
     assert len(after) == 2 and after["length_m"].max() < before["length_m"].iloc[0] / 2
+    import geopandas as gpd
+
+    layer = gpd.read_file(tmp_path / "opt" / "scenarios" / "stone" / "actions.gpkg")
+    assert layer["kind"].tolist() == ["stepping_stone"] and layer.geometry.iloc[0].equals(src.geometry.iloc[2])
 
 
 def test_a_scenario_without_actions_reproduces_the_baseline_byte_for_byte(tmp_path):
