@@ -56,7 +56,7 @@ def zone_shares(zones: np.ndarray, features: np.ndarray, cell_area_m2: float, na
     the product's area (%, summing to 100 over the zones) and of the zone's area (%).
 
     ``zones`` holds integer zone codes (0 and negative codes are "no zone": product cells there
-    are counted in a row named ``None`` so that the shares still add up); ``names`` maps a code to
+    are counted in a row named "(no zone)" so that the shares still add up); ``names`` maps a code to
     its name. Yang et al. (Tables 3 and 4) list pinch points and barriers by township this way.
     Returns a pandas DataFrame (zone_code, zone, features, cells, area_ha, share_pct, zone_share_pct).
     """
@@ -83,7 +83,7 @@ def zone_shares(zones: np.ndarray, features: np.ndarray, cell_area_m2: float, na
         rows.append(
             {
                 "zone_code": int(code),
-                "zone": names.get(int(code), str(int(code))) if code > 0 else None,
+                "zone": names.get(int(code), str(int(code))) if code > 0 else "(no zone)",
                 "features": int(count[code]),
                 "cells": int(cells[code]),
                 "area_ha": cells[code] * cell_area_m2 / 1e4,

@@ -11,7 +11,7 @@ import shapely
 
 from econet.grid import Grid
 from econet.resistance.density import point_density_per_km2
-from econet.resistance.weights import ahp, aggregate_judgements, kmo_bartlett
+from econet.resistance.weights import aggregate_judgements, ahp, kmo_bartlett
 
 
 def _exact_sample(r: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
@@ -57,7 +57,9 @@ def test_geometric_mean_of_experts_by_hand():
     expect = np.array([[1, 4, 2], [1 / 4, 1, 1], [1 / 2, 1, 1]])
     assert np.allclose(agg, expect)
     # Three experts: a12 = (2·4·8)^(1/3) = 4.
-    assert aggregate_judgements([[[1, 2], [0.5, 1]], [[1, 4], [0.25, 1]], [[1, 8], [0.125, 1]]])[0, 1] == pytest.approx(4)
+    assert aggregate_judgements([[[1, 2], [0.5, 1]], [[1, 4], [0.25, 1]], [[1, 8], [0.125, 1]]])[0, 1] == pytest.approx(
+        4
+    )
     # One consistent expert twice gives that expert's weights (4:2:1 -> 4/7, 2/7, 1/7).
     w = ahp(aggregate_judgements([e1, e1])).weights
     assert np.allclose(w, [4 / 7, 2 / 7, 1 / 7])

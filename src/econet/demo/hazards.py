@@ -72,7 +72,8 @@ def geohazard_sites(rng, grid: Grid, p: dict, slope: np.ndarray) -> gpd.GeoDataF
     cells = rng.choice(prob.size, size=n, replace=False, p=prob)
     rows, cols = np.divmod(cells, grid.width)
     jitter = rng.uniform(-0.45, 0.45, (n, 2)) * grid.cell_size_m
-    xs, ys = grid.transform * (cols + 0.5, rows + 0.5)
+    t = grid.transform
+    xs, ys = t.c + (cols + 0.5) * t.a, t.f + (rows + 0.5) * t.e
     kinds = np.where(
         p["mine_works"].ravel()[cells],
         "ground_subsidence",
