@@ -52,7 +52,8 @@ def hazards(grid: Grid, nz: _Fields, p: dict, rasters: dict) -> dict:
     steep = np.clip(slope / 25.0, 0, 1)
     rd = np.where(litho == 1, bare * (0.4 + 0.6 * steep), 0.15 * bare * steep)
     rd = np.where(np.isin(lc, (50, 60)), 0.0, rd)
-    rock = np.round(np.clip(_blur(rd.astype(np.float32), 60.0, cell), 0, 1), 3).astype(np.float32)
+    rock = np.clip(_blur(rd.astype(np.float32), 60.0, cell), 0, 1)
+    rock = np.round(np.where(np.isin(lc, (50, 60)), 0.0, rock), 3).astype(np.float32)  # never on water
     c = np.zeros(256, np.float32)
     for code, v in _C_FACTOR.items():
         c[code] = v
