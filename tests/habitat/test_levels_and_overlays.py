@@ -115,3 +115,22 @@ def test_weighting_keys_are_checked():
         )
     with pytest.raises(Exception, match="core_connectivity"):
         SourcesSection(candidates=["core_connectivity"])
+
+
+def test_bad_zones_and_corridor_keys_are_reported_with_their_key():
+    from econet.config import parse_study
+    from econet.errors import StudyError
+
+    doc = {
+        "layers": {"landcover": {"path": "lc.tif", "kind": "categorical"}},
+        "vectors": {"townships": {"path": "city.gpkg"}},
+        "zones": {"by": [{"name": "township", "vector": "townships", "layer": "landcover"}]},
+        "corridors": {"mcr": "energy"},  # names nightlight, ndvi and mndwi, which this study lacks
+        "circuit": {"corridor_classes": 1},
+    }
+    with pytest.raises(StudyError) as err:
+        parse_study(doc, check_files=False)
+    where = {p.where: p.message for p in err.value.problems}
+    assert "give one" in where["zones.by.0"]
+    assert any(k.startswith("corridors.mcr_nightlight") for k in where), where
+    assert "circuit.corridor_classes" in where
