@@ -67,9 +67,25 @@ def user_errors():
     exit code 1 with where to report it. Never a traceback."""
     try:
         yield
-    except (typer.Exit, click.exceptions.ClickException):  # typer's own exits and usage errors
-        raise
-    except StudyError as exc:
+    except KeyboardInterrupt:
+        typer.echo("interrupted; finished stages are kept and a rerun reuses them", err=True)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if _is_click(exc):  # typer's own exits and usage errors: it reports them itself
+            raise
+        raise _report(exc) from None
+
+
+def _is_click(exc: BaseException) -> bool:
+    """typer's exits and usage errors (typer may carry its own copy of click)."""
+    return isinstance(exc, (click.exceptions.ClickException, click.exceptions.Exit)) or any(
+        c.__module__.endswith("click.exceptions") for c in type(exc).__mro__
+    )
+
+
+def _report(exc: Exception) -> typer.Exit:
+    """Print the report of an exception; return the exit to raise (see :func:`user_errors`)."""
+    if isinstance(exc, StudyError):
         from rich.markup import escape
 
         err = console(stderr=True, soft_wrap=True)  # long paths must not be broken mid-line
@@ -77,25 +93,18 @@ def user_errors():
         err.print(f"[bold red]{escape(exc.source)}: {n} problem{'s' if n != 1 else ''}[/bold red]")
         for p in exc.problems:
             err.print(f"  [bold]{escape(p.where)}[/bold]: {escape(p.message)}", highlight=False)
-        raise typer.Exit(2) from None
-    except EconetError as exc:
-        raise _error(str(exc), 2) from None
-    except OSError as exc:
-        message = os_error_message(exc)
-        if message is None:
-            raise _internal(exc) from None
-        raise _error(message, 2) from None
-    except MemoryError:
-        raise _error(
+        return typer.Exit(2)
+    if isinstance(exc, EconetError):
+        return _error(str(exc), 2)
+    if isinstance(exc, OSError) and (message := os_error_message(exc)) is not None:
+        return _error(message, 2)
+    if isinstance(exc, MemoryError):
+        return _error(
             "not enough memory for this grid; set a coarser study.cell_size_m, clip the layers, "
             "or run on a machine with more memory",
             2,
-        ) from None
-    except KeyboardInterrupt:
-        typer.echo("interrupted; finished stages are kept and a rerun reuses them", err=True)
-        raise typer.Exit(130) from None
-    except Exception as exc:  # econet's own fault: say so and where to report it
-        raise _internal(exc) from None
+        )
+    return _internal(exc)  # econet's own fault: say so and where to report it
 
 
 def _internal(exc: BaseException) -> typer.Exit:
