@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import warnings
 
 import click
 import typer
 
-from econet.errors import EconetError, StudyError
+from econet.errors import EconetError, EconetWarning, StudyError
 
 # Where a genuine internal error (exit code 1) is to be reported.
 REPORT_TO = "the econet issue tracker (the repository econet was installed from)"
@@ -64,7 +65,17 @@ def os_error_message(exc: OSError) -> str | None:
 def user_errors():
     """Show a user error (an EconetError, a path or disk problem, memory running out) as a short
     report and exit with code 2; an interruption with 130; anything else is econet's fault:
-    exit code 1 with where to report it. Never a traceback."""
+    exit code 1 with where to report it. Never a traceback. Warnings of what econet repaired or
+    left out (``EconetWarning``) are shown as notes."""
+    shown = warnings.showwarning
+
+    def note(message, category, *args, **kwargs):
+        if issubclass(category, EconetWarning):
+            typer.echo(f"note: {message}", err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    warnings.showwarning = note
     try:
         yield
     except KeyboardInterrupt:
@@ -74,6 +85,8 @@ def user_errors():
         if _is_click(exc):  # typer's own exits and usage errors: it reports them itself
             raise
         raise _report(exc) from None
+    finally:
+        warnings.showwarning = shown
 
 
 def _is_click(exc: BaseException) -> bool:
