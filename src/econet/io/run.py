@@ -88,6 +88,23 @@ def _feed(h, value) -> None:
         h.update(f"{type(value).__name__}{len(value)}".encode())
         for item in value:
             _feed(h, item)
+    elif _is_frame(value):
+        # Column by column: pickling a table of Python objects (repeated strings, geometries)
+        # gives bytes that depend on object identity, so equal tables in two processes would
+        # get different digests and rerun what follows them.
+        h.update(f"{type(value).__name__}{value.shape}".encode())
+        _feed(h, [str(c) for c in value.columns])
+        _feed(h, value.index.tolist())
+        crs = getattr(value, "crs", None) if hasattr(value, "geometry") else None
+        _feed(h, None if crs is None else crs.to_wkt())
+        for name in value.columns:
+            column = value[name]
+            if str(column.dtype) == "geometry":
+                _feed(h, column.to_wkb().tolist())
+            elif column.dtype == object:
+                _feed(h, column.tolist())
+            else:
+                _feed(h, column.to_numpy())
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         h.update(type(value).__qualname__.encode())
         for f in dataclasses.fields(value):
@@ -160,6 +177,12 @@ def _size(n: float) -> str:
             return f"{n:.3g} {unit}"
         n /= 1024
     return f"{n:.3g} PiB"
+
+
+def _is_frame(value) -> bool:
+    """A pandas (or GeoPandas) DataFrame, recognised without importing pandas."""
+    return any(c.__module__.startswith(("pandas.", "geopandas.")) and c.__name__.endswith("DataFrame")
+               for c in type(value).__mro__)
 
 
 def package_versions() -> dict[str, str]:

@@ -39,11 +39,11 @@ def write(ctx: Context, report: Report) -> list[str]:
     from econet import __version__
 
     grid = ctx.landscape.grid
-    # The stages and whether they were reused; their seconds stay in manifest.json, so the same
-    # study gives the same report, byte for byte.
+    # The stages that ran; whether each was reused and its seconds stay in manifest.json, so the
+    # same study gives the same report, byte for byte, however often and wherever it ran.
     timings = pd.DataFrame(
         [
-            {"stage": k, "reused": bool(v.get("cached"))}
+            {"stage": k}
             for k, v in ctx.run.manifest.get("stages", {}).items()
             if not v.get("skipped")
         ]

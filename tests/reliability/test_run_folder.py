@@ -1,0 +1,217 @@
+"""The run folder's guarantees on a small synthetic city: byte-identical reruns whatever the
+thread count, kill -9 at any write followed by a rerun gives the same bytes, a locked folder,
+checksums that catch a damaged product, no stale or temporary files, renaming a study reruns
+only the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from econet.config import load_study
+from econet.pipeline import run_study
+
+HERE = Path(__file__).parent
+# Files whose bytes are compared between runs: every product; the manifest holds timestamps
+# and timings, the cache and the lock are the folder's own.
+OWN = {"manifest.json", ".lock"}
+
+
+def products(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in OWN and ".cache" not in p.parts
+    }
+
+
+def econet(*args, env=None, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "econet", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+
+
+def threads(n: int) -> dict[str, str]:
+    return {k: str(n) for k in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory) -> Path:
+    """A 120 x 120 demo city with few random attacks; returns its study file (``circuit.toml``
+    beside it adds the circuit stage: pinch points, barriers, centrality)."""
+    from econet.demo import generate_city, write_city
+    from econet.presets import demo_study_text
+
+    root = tmp_path_factory.mktemp("city")
+    write_city(generate_city(size=120, seed=0), root / "data")
+    text = demo_study_text(root / "study.toml", root / "data").replace("random_repeats = 100", "random_repeats = 10")
+    study = root / "study.toml"
+    study.write_text(text)
+    (root / "circuit.toml").write_text(text + "\n[circuit]\n")
+    return study
+
+
+@pytest.fixture(scope="module")
+def reference(city, tmp_path_factory) -> dict[str, bytes]:
+    """The products of an uninterrupted run."""
+    out = tmp_path_factory.mktemp("ref") / "run"
+    run_study(load_study(city), out, quiet=True)
+    got = products(out)
+    assert "network_nodes.csv" in got and "report.html" in got
+    return got
+
+
+def test_one_or_two_threads_give_the_same_bytes(city, tmp_path):
+    study = city.with_name("circuit.toml")
+    got = {}
+    for n in (1, 2):
+        out = tmp_path / f"run{n}"
+        proc = econet("run", study, "--out", out, "--quiet", env=threads(n))
+        assert proc.returncode == 0, proc.stderr
+        got[n] = products(out)
+    assert "pinchpoint_current.tif" in got[1] and "network_correlations.csv" in got[1]
+    assert sorted(got[1]) == sorted(got[2])
+    assert [name for name in got[1] if got[1][name] != got[2][name]] == []
+
+
+@pytest.mark.parametrize("n, mode", [(2, "before"), (20, "after"), (45, "before")])
+def test_kill_9_then_rerun_gives_the_same_bytes(city, reference, tmp_path, n, mode):
+    out = tmp_path / "run"
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "_interrupted_run.py"), str(city), str(out), str(n), mode],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **threads(2)},
+    )
+    assert proc.returncode == -9, proc.stderr  # killed where asked, not finished or failed
+    manifest = json.loads((out / "manifest.json").read_text()) if (out / "manifest.json").exists() else {}
+    assert not manifest.get("finished")
+    # What the killed run finished is complete: every product its manifest records has its checksum.
+    for stage in manifest.get("stages", {}).values():
+        for name, digest in stage.get("checksums", {}).items():
+            from econet.io.run import file_sha256
+
+            assert file_sha256(out / name) == digest, name
+    run_study(load_study(city), out, quiet=True)
+    assert not [p.name for p in out.rglob("*.part*")]  # the interrupted write's temporary file is gone
+    got = products(out)
+    assert sorted(got) == sorted(reference)
+    assert [name for name in got if got[name] != reference[name]] == []
+    manifest = json.loads((out / "manifest.json").read_text())
+    reused = [k for k, s in manifest["stages"].items() if s.get("cached")]
+    if n >= 20:
+        assert "mspa" in reused  # finished stages were kept
+
+
+def test_a_second_run_into_a_held_folder_is_refused(city, tmp_path):
+    out, flag = tmp_path / "run", tmp_path / "go"
+    first = subprocess.Popen(
+        [sys.executable, str(HERE / "_interrupted_run.py"), str(city), str(out), "3", "wait", str(flag)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        held = Path(f"{flag}.held")
+        for _ in range(1200):
+            if held.exists() or first.poll() is not None:
+                break
+            import time
+
+            time.sleep(0.05)
+        assert held.exists(), first.communicate()[1]
+        other = city.with_name("other.toml")
+        other.write_text(city.read_text().replace('name = "Synthetic mining city"', 'name = "Other"'))
+        from tests.reliability.test_bad_input import invoke
+
+        second = invoke(["run", other, "--out", out, "--quiet"])
+        assert second.exit_code == 2, second.stderr
+        assert f"run folder {out} is in use by another econet run (process {first.pid})" in " ".join(
+            second.stderr.split()
+        )
+    finally:
+        flag.write_text("go")
+        _, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["finished"] and manifest["study"]["study"]["name"] == "Synthetic mining city"
+    # Once the first run is over, the folder is free again.
+    run_study(load_study(other), out, quiet=True)
+    assert json.loads((out / "manifest.json").read_text())["study"]["study"]["name"] == "Other"
+
+
+def test_damaged_product_is_recomputed_and_renaming_reruns_only_the_report(city, reference, tmp_path):
+    out = tmp_path / "run"
+    run_study(load_study(city), out, quiet=True)
+    resistance = out / "resistance.tif"
+    resistance.write_bytes(resistance.read_bytes()[:1000])  # truncated behind econet's back
+    (out / ".stray.abcd1234.part.tif").write_text("left by a killed write")
+    (out / "resistance_grades" / ".slope.zz_y9x8w.part.tif").write_text("and another")
+    run_study(load_study(city), out, quiet=True)
+    manifest = json.loads((out / "manifest.json").read_text())
+    computed = {k for k, s in manifest["stages"].items() if not s.get("cached") and not s.get("skipped")}
+    assert computed == {"resistance"}  # its result is the same, so nothing downstream reruns
+    assert resistance.read_bytes() == reference["resistance.tif"]
+    assert not list(out.rglob("*.part*"))
+
+    renamed = city.with_name("renamed.toml")
+    renamed.write_text(city.read_text().replace('name = "Synthetic mining city"', 'name = "Renamed"'))
+    run_study(load_study(renamed), out, quiet=True)
+    manifest = json.loads((out / "manifest.json").read_text())
+    computed = {k for k, s in manifest["stages"].items() if not s.get("cached") and not s.get("skipped")}
+    assert computed == {"report"}
+
+
+def test_products_of_a_dropped_stage_are_removed(city, tmp_path):
+    out = tmp_path / "run"
+    run_study(load_study(city.with_name("circuit.toml")), out, quiet=True)
+    assert (out / "pinchpoint_current.tif").exists() and (out / "barriers.gpkg").exists()
+    run_study(load_study(city), out, quiet=True)
+    assert not (out / "pinchpoint_current.tif").exists() and not (out / "barriers.gpkg").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["stages"]["circuit"]["skipped"]
+    listed = {p for s in manifest["stages"].values() for p in s.get("products", [])}
+    on_disk = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    assert on_disk - listed == {"manifest.json", ".lock"}
+
+
+def test_a_failing_stage_leaves_none_of_its_files(city, tmp_path, monkeypatch):
+    from econet.stages import network
+
+    out = tmp_path / "run"
+    run_study(load_study(city), out, quiet=True)
+    before = json.loads((out / "manifest.json").read_text())["stages"]
+    real = network.STAGE.write
+
+    def write_then_fail(ctx, result):
+        real(ctx, result)
+        raise RuntimeError("the disk went away")
+
+    import dataclasses
+
+    from econet import pipeline
+
+    stages = tuple(
+        dataclasses.replace(s, write=write_then_fail) if s.name == "network" else s for s in pipeline.STAGES
+    )
+    changed = city.with_name("changed.toml")
+    changed.write_text(city.read_text().replace('community_seed = 0', 'community_seed = 5'))
+    with pytest.raises(RuntimeError):
+        run_study(load_study(changed), out, quiet=True, stages=stages)
+    assert "network_nodes.csv" in before["network"]["products"]
+    assert [p for p in before["network"]["products"] if (out / p).exists()] == []
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["stages"]["network"]["skipped"] and not manifest["finished"]
+    # Stages after it keep the record of the last run, and are reused if nothing they need changed.
+    assert manifest["stages"]["robustness"]["key"] == before["robustness"]["key"]
+    run_study(load_study(changed), out, quiet=True)
+    assert (out / "network_nodes.csv").exists() and json.loads((out / "manifest.json").read_text())["finished"]
