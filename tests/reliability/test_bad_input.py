@@ -163,7 +163,7 @@ STUDY_CASES = {
     "target crs degrees": (_set("study.target_crs", "EPSG:4326"), "study.target_crs"),
     "cell size zero": (_set("study.cell_size_m", 0), "study.cell_size_m"),
     "cell size negative": (_set("study.cell_size_m", -30), "study.cell_size_m"),
-    "cell size tiny": (_set("study.cell_size_m", 0.0001), "memory"),
+    "cell size tiny": (_set("study.cell_size_m", 0.0001), "of memory"),
     "vector missing": (_set("vectors.roads.path", "{tmp}/roads.gpkg"), "vectors.roads.path"),
     "vector junk": (_set("vectors.roads.path", _tmp("afile")), "vectors.roads"),
     "vector layer name": (_set("vectors.roads.layer", "streets"), "vectors.roads"),
@@ -187,7 +187,7 @@ STUDY_CASES = {
         "'nope'",
     ),
     "weighting method": (_set("resistance.weighting", "delphi"), "resistance.weighting"),
-    "ahp short row": (lambda d: d["resistance"]["ahp"]["matrix"][1].pop(), "resistance.ahp"),
+    "ahp short row": (lambda d: d["resistance"]["ahp"]["matrix"][1].pop(), "must be 5 x 5"),
     "ahp factors": (lambda d: d["resistance"]["ahp"]["factors"].__setitem__(0, "water"), "ahp.factors"),
     "ahp inconsistent": (
         lambda d: d["resistance"]["ahp"]["matrix"][0].__setitem__(4, "1/9")
