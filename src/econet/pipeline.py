@@ -20,8 +20,8 @@ from typing import Any
 from econet import __version__
 from econet.config import Study, data_problems
 from econet.errors import StudyError
-from econet.io.landscape import Landscape, describe
 from econet.io.atomic import recording
+from econet.io.landscape import Landscape, describe
 from econet.io.run import RunFolder, check_room, digest, file_sha256, fingerprint, package_versions
 from econet.stages import STAGES, Context, Stage, landscape_of
 

@@ -200,11 +200,9 @@ def test_a_failing_stage_leaves_none_of_its_files(city, tmp_path, monkeypatch):
 
     from econet import pipeline
 
-    stages = tuple(
-        dataclasses.replace(s, write=write_then_fail) if s.name == "network" else s for s in pipeline.STAGES
-    )
+    stages = tuple(dataclasses.replace(s, write=write_then_fail) if s.name == "network" else s for s in pipeline.STAGES)
     changed = city.with_name("changed.toml")
-    changed.write_text(city.read_text().replace('community_seed = 0', 'community_seed = 5'))
+    changed.write_text(city.read_text().replace("community_seed = 0", "community_seed = 5"))
     with pytest.raises(RuntimeError):
         run_study(load_study(changed), out, quiet=True, stages=stages)
     assert "network_nodes.csv" in before["network"]["products"]

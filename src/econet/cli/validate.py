@@ -26,7 +26,9 @@ def main(
         landscape = landscape_of(s)
         g = landscape.grid
         # Room first: reading the data onto a grid too large for memory is what must not happen.
-        problems = [Problem("study.cell_size_m", p) for p in room_problems(g.height * g.width, out or Path("runs") / study.stem)]
+        problems = [
+            Problem("study.cell_size_m", p) for p in room_problems(g.height * g.width, out or Path("runs") / study.stem)
+        ]
         problems = problems or data_problems(s, landscape)
         if problems:
             raise StudyError(problems, "inputs")

@@ -155,7 +155,7 @@ def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m)
             dst_crs = CRS.from_user_input(target_crs)
         except rasterio.errors.CRSError as exc:
             raise StudyError(
-                [Problem("study.target_crs", f"{target_crs!r} is not a CRS PROJ knows ({exc}); give e.g. \"EPSG:32650\"")]
+                [Problem("study.target_crs", f'{target_crs!r} is not a CRS PROJ knows ({exc}); give e.g. "EPSG:32650"')]
             ) from None
         if not crs_is_projected_metres(dst_crs):
             raise StudyError(

@@ -181,8 +181,10 @@ def _size(n: float) -> str:
 
 def _is_frame(value) -> bool:
     """A pandas (or GeoPandas) DataFrame, recognised without importing pandas."""
-    return any(c.__module__.startswith(("pandas.", "geopandas.")) and c.__name__.endswith("DataFrame")
-               for c in type(value).__mro__)
+    return any(
+        c.__module__.startswith(("pandas.", "geopandas.")) and c.__name__.endswith("DataFrame")
+        for c in type(value).__mro__
+    )
 
 
 def package_versions() -> dict[str, str]:

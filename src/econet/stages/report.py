@@ -42,11 +42,7 @@ def write(ctx: Context, report: Report) -> list[str]:
     # The stages that ran; whether each was reused and its seconds stay in manifest.json, so the
     # same study gives the same report, byte for byte, however often and wherever it ran.
     timings = pd.DataFrame(
-        [
-            {"stage": k}
-            for k, v in ctx.run.manifest.get("stages", {}).items()
-            if not v.get("skipped")
-        ]
+        [{"stage": k} for k, v in ctx.run.manifest.get("stages", {}).items() if not v.get("skipped")]
     )
     subtitle = (
         f"econet {__version__} · grid {grid.width} x {grid.height} cells at {grid.cell_size_m:g} m · "
