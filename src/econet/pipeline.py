@@ -129,7 +129,10 @@ class _Runner:
             if ref.kind == "layer" and ref.name in study.layers or ref.kind == "vector":
                 group = "layers" if ref.kind == "layer" else "vectors"
                 spec = getattr(study, group)[ref.name]
-                inputs[f"{group}.{ref.name}"] = [self.inputs[f"{group}.{ref.name}"]["sha256"], _dump(spec)]
+                # The file's content and settings, not where it lies: a study whose data moved (a
+                # run folder shared with its data) reuses every stage.
+                settings = spec.model_dump(mode="json", exclude={"path"})
+                inputs[f"{group}.{ref.name}"] = [self.inputs[f"{group}.{ref.name}"]["sha256"], settings]
             elif ref.kind == "layer":
                 inputs[f"derived.{ref.name}"] = self.layer_digest(self.made_by[ref.name], ref.name)
             else:

@@ -213,3 +213,19 @@ def test_a_failing_stage_leaves_none_of_its_files(city, tmp_path, monkeypatch):
     assert manifest["stages"]["robustness"]["key"] == before["robustness"]["key"]
     run_study(load_study(changed), out, quiet=True)
     assert (out / "network_nodes.csv").exists() and json.loads((out / "manifest.json").read_text())["finished"]
+
+
+def test_a_copied_run_folder_with_moved_data_reuses_every_stage(city, tmp_path):
+    import shutil
+
+    out = tmp_path / "run"
+    run_study(load_study(city), out, quiet=True)
+    # Another machine: the data and the study in another folder, the run folder copied whole.
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(city.parent / "data", elsewhere / "data")
+    shutil.copy(city, elsewhere / "study.toml")
+    shutil.copytree(out, elsewhere / "run")
+    run_study(load_study(elsewhere / "study.toml"), elsewhere / "run", quiet=True)
+    manifest = json.loads((elsewhere / "run" / "manifest.json").read_text())
+    assert all(s.get("cached") or s.get("skipped") for s in manifest["stages"].values())
+    assert manifest["inputs"]["layers.landcover"]["path"].startswith(str(elsewhere))
