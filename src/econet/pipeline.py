@@ -28,11 +28,13 @@ from econet.stages import STAGES, Context, Stage, landscape_of
 
 @dataclass
 class StudyRun:
-    """A finished run: its folder, the stages that ran in order, and their results by name."""
+    """A finished run: its folder, the stages that ran in order, their results by name and the
+    landscape they ran on (with the derived layers the stages computed)."""
 
     folder: RunFolder
     plan: tuple[Stage, ...]
     results: dict[str, Any] = field(default_factory=dict)
+    landscape: Landscape | None = None
 
     @property
     def path(self) -> Path:
@@ -94,11 +96,9 @@ class _Runner:
     def __init__(self, study: Study, landscape: Landscape, run: RunFolder, plan_: tuple[Stage, ...]):
         self.study, self.landscape, self.run, self.plan = study, landscape, run, plan_
         self.inputs = _input_checksums(study)
-        self.base = {
-            "version": __version__,
-            "grid": study.study.grid_spec(),
-            "template": self.inputs[f"layers.{study.study.template}"]["sha256"],
-        }
+        # The grid itself, not the template file's checksum: an edited land-cover raster on the
+        # same grid (a scenario) reruns only the stages that read land cover.
+        self.base = {"version": __version__, "grid": landscape.grid.to_dict()}
         self.made_by = producers(study, plan_)
         self.results: dict[str, Any] = {}
         self.keys: dict[str, str] = {}
@@ -161,9 +161,12 @@ def run_study(
     quiet: bool = False,
     study_path: str | None = None,
     stages: tuple[Stage, ...] = STAGES,
+    reuse: tuple = (),
     check_data: bool = True,
 ) -> StudyRun:
-    """Run every stage the study asks for, reusing cached stages whose key did not change."""
+    """Run every stage the study asks for, reusing cached stages whose key did not change, in
+    this folder or in the run folders ``reuse`` names (their products are linked here).
+    ``check_data``: first read the data as ``econet validate`` does (see ``data_problems``)."""
     landscape = landscape_of(study)  # checks every layer before any heavy work
     check_room(landscape.grid.height * landscape.grid.width, out_dir)
     if check_data:  # what validate checks: the data itself, before any stage starts
@@ -171,12 +174,13 @@ def run_study(
         if problems:
             raise StudyError(problems, "inputs")
     folder = RunFolder(out_dir)
+    others = [RunFolder(p) for p in reuse]
     order = plan(study, stages)
     with folder.lock():  # a second run into this folder is refused while this one lasts
-        return _run(study, landscape, folder, order, stages, quiet, study_path)
+        return _run(study, landscape, folder, others, order, stages, quiet, study_path)
 
 
-def _run(study, landscape, folder: RunFolder, order, stages, quiet, study_path) -> StudyRun:
+def _run(study, landscape, folder: RunFolder, others, order, stages, quiet, study_path) -> StudyRun:
     from econet.report.progress import StageProgress
 
     runner = _Runner(study, landscape, folder, order)
@@ -201,9 +205,13 @@ def _run(study, landscape, folder: RunFolder, order, stages, quiet, study_path) 
             runner.keys[stage.name] = key
             t0 = time.perf_counter()
             cached = folder.cached(stage.name, key)
-            if cached is not None:
-                result = cached
-                entry = dict(previous[stage.name], cached=True)
+            found = None if cached is None else (cached, folder.previous["stages"][stage.name])
+            for other in others if found is None else ():
+                if (found := folder.adopt(other, stage.name, key)) is not None:
+                    break
+            if found is not None:
+                result = found[0]
+                entry = dict(found[1], cached=True)
                 progress.done(stage.title, 0.0, cached=True)
             else:
                 progress.start(stage.title)
@@ -236,7 +244,7 @@ def _run(study, landscape, folder: RunFolder, order, stages, quiet, study_path) 
     # resistance factor removed) would describe another study: remove them.
     kept = {p for e in log.values() for p in e.get("products", [])}
     folder.remove({p for e in previous.values() for p in e.get("products", [])} - kept)
-    return StudyRun(folder, order, runner.results)
+    return StudyRun(folder, order, runner.results, landscape)
 
 
 def _compute(stage: Stage, ctx: Context, runner: _Runner, folder: RunFolder, log: dict):

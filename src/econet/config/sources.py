@@ -116,6 +116,9 @@ class SourcesSection(Section):
     size_classes_km2: list[PositiveFloat] = [7.0, 4.0, 1.0]  # super-large / large / medium / small
     keep_size_classes: list[Literal["super-large", "large", "medium", "small"]] | None = None
     mean_of: list[str] = []  # raster layers averaged over each source in the patch table
+    # A raster whose non-zero cells become sources whatever the rules (1 = a new source,
+    # 2 = a stepping stone): patches added by a restoration scenario (docs/methods/scenarios.md).
+    include: str | None = None
     services: ServicesRule | None = None
     sensitivity: SensitivityRule | None = None
     connectivity: ConnectivityRule | None = None
@@ -137,6 +140,8 @@ class SourcesSection(Section):
                 out += [Ref(f"{at}.{rule}.weights.{k}", "layer", k) for k in getattr(self, rule).weights]
         out += [Ref(f"{at}.mean_of", "layer", k) for k in self.mean_of]
         out += [Ref(f"{at}.protected", "vector", k) for k in self.protected]
+        if self.include:
+            out.append(Ref(f"{at}.include", "layer", self.include))
         return out
 
 

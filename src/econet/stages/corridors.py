@@ -19,7 +19,8 @@ def compute(ctx: Context, sources: Sources, resistance: Resistance) -> Corridors
     cfg, L = ctx.study.corridors, ctx.landscape
     roads = L.vector(cfg.roads) if cfg.roads else None
     mines = L.vector(cfg.mines) if cfg.mines else None
-    return corridor_network(resistance.surface, sources, L.grid, cfg, roads, mines)
+    links = L.vector(cfg.add_links) if cfg.add_links else None
+    return corridor_network(resistance.surface, sources, L.grid, cfg, roads, mines, links)
 
 
 def write(ctx: Context, res: Corridors) -> list[str]:

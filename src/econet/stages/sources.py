@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from econet.errors import EconetError
@@ -18,8 +19,14 @@ def compute(ctx: Context, mspa: MSPAResult) -> Sources:
     L, cfg = ctx.landscape, ctx.study.sources
     layers = {ref.name: L.raster(ref.name) for ref in cfg.refs("sources") if ref.kind == "layer"}
     protected = {v: list(L.vector(v).geometry) for v in cfg.protected}
+    include = None
+    if cfg.include:
+        values = layers[cfg.include]
+        include = np.where(np.isfinite(values) & (values > 0), np.rint(values), 0).astype(np.uint8)
     try:
-        src = select_sources(cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.valid_mask())
+        src = select_sources(
+            cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.valid_mask(), include
+        )
     except ValueError as exc:
         raise EconetError(f"sources: {exc}") from None
     if len(src) == 0:
