@@ -9,9 +9,11 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from econet.config import load_study
 from econet.pipeline import run_study
@@ -28,6 +30,13 @@ def products(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name not in OWN and ".cache" not in p.parts
     }
+
+
+def edited(study: Path, old: str, new: str) -> str:
+    """The study's text with one setting changed (which must be there)."""
+    text = study.read_text()
+    assert old in text, old
+    return text.replace(old, new)
 
 
 def econet(*args, env=None, cwd=None):
@@ -53,31 +62,52 @@ def city(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("city")
     write_city(generate_city(size=120, seed=0), root / "data")
-    text = demo_study_text(root / "study.toml", root / "data").replace("random_repeats = 100", "random_repeats = 10")
+    d = tomllib.loads(demo_study_text(root / "study.toml", root / "data"))
+    d["robustness"].update(random_repeats=10, edge_attacks=False)
+    d["indicators"]["models"] = ["spectral", "rsei", "carbon_sink"]  # a derived-layer stage, quickly
+    d.setdefault("circuit", {})
+    (root / "circuit.toml").write_text(tomli_w.dumps(d))
+    d.pop("circuit")
     study = root / "study.toml"
-    study.write_text(text)
-    (root / "circuit.toml").write_text(text + "\n[circuit]\n")
+    study.write_text(tomli_w.dumps(d))
     return study
 
 
 @pytest.fixture(scope="module")
-def reference(city, tmp_path_factory) -> dict[str, bytes]:
-    """The products of an uninterrupted run."""
+def finished(city, tmp_path_factory) -> Path:
+    """A run folder of an uninterrupted run (tests copy it before changing it)."""
     out = tmp_path_factory.mktemp("ref") / "run"
     run_study(load_study(city), out, quiet=True)
-    got = products(out)
-    assert "network_nodes.csv" in got and "report.html" in got
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(finished) -> dict[str, bytes]:
+    """The products of an uninterrupted run."""
+    got = products(finished)
+    assert "network_nodes.csv" in got and "report.html" in got and "indicator_rsei.tif" in got
     return got
 
 
-def test_one_or_two_threads_give_the_same_bytes(city, tmp_path):
-    study = city.with_name("circuit.toml")
-    got = {}
+def copy_of(folder: Path, to: Path) -> Path:
+    import shutil
+
+    shutil.copytree(folder, to)
+    return to
+
+
+@pytest.fixture(scope="module")
+def circuit_runs(city, tmp_path_factory) -> dict[int, Path]:
+    """Run folders of the study with the circuit stage, run on 1 and on 2 threads."""
+    root = tmp_path_factory.mktemp("threads")
     for n in (1, 2):
-        out = tmp_path / f"run{n}"
-        proc = econet("run", study, "--out", out, "--quiet", env=threads(n))
+        proc = econet("run", city.with_name("circuit.toml"), "--out", root / f"run{n}", "--quiet", env=threads(n))
         assert proc.returncode == 0, proc.stderr
-        got[n] = products(out)
+    return {n: root / f"run{n}" for n in (1, 2)}
+
+
+def test_one_or_two_threads_give_the_same_bytes(circuit_runs):
+    got = {n: products(folder) for n, folder in circuit_runs.items()}
     assert "pinchpoint_current.tif" in got[1] and "network_correlations.csv" in got[1]
     assert sorted(got[1]) == sorted(got[2])
     assert [name for name in got[1] if got[1][name] != got[2][name]] == []
@@ -95,6 +125,7 @@ def test_kill_9_then_rerun_gives_the_same_bytes(city, reference, tmp_path, n, mo
     assert proc.returncode == -9, proc.stderr  # killed where asked, not finished or failed
     manifest = json.loads((out / "manifest.json").read_text()) if (out / "manifest.json").exists() else {}
     assert not manifest.get("finished")
+    finished = {k for k, s in manifest.get("stages", {}).items() if "key" in s}
     # What the killed run finished is complete: every product its manifest records has its checksum.
     for stage in manifest.get("stages", {}).values():
         for name, digest in stage.get("checksums", {}).items():
@@ -107,9 +138,9 @@ def test_kill_9_then_rerun_gives_the_same_bytes(city, reference, tmp_path, n, mo
     assert sorted(got) == sorted(reference)
     assert [name for name in got if got[name] != reference[name]] == []
     manifest = json.loads((out / "manifest.json").read_text())
-    reused = [k for k, s in manifest["stages"].items() if s.get("cached")]
-    if n >= 20:
-        assert "mspa" in reused  # finished stages were kept
+    reused = {k for k, s in manifest["stages"].items() if s.get("cached")}
+    assert finished <= reused  # what the killed run finished is kept and reused
+    assert bool(finished) == (n >= 20)
 
 
 def test_a_second_run_into_a_held_folder_is_refused(city, tmp_path):
@@ -130,7 +161,7 @@ def test_a_second_run_into_a_held_folder_is_refused(city, tmp_path):
             time.sleep(0.05)
         assert held.exists(), first.communicate()[1]
         other = city.with_name("other.toml")
-        other.write_text(city.read_text().replace('name = "Synthetic mining city"', 'name = "Other"'))
+        other.write_text(edited(city, 'name = "Synthetic mining city"', 'name = "Other"'))
         from tests.reliability.test_bad_input import invoke
 
         second = invoke(["run", other, "--out", out, "--quiet"])
@@ -149,9 +180,8 @@ def test_a_second_run_into_a_held_folder_is_refused(city, tmp_path):
     assert json.loads((out / "manifest.json").read_text())["study"]["study"]["name"] == "Other"
 
 
-def test_damaged_product_is_recomputed_and_renaming_reruns_only_the_report(city, reference, tmp_path):
-    out = tmp_path / "run"
-    run_study(load_study(city), out, quiet=True)
+def test_damaged_product_is_recomputed_and_renaming_reruns_only_the_report(city, finished, reference, tmp_path):
+    out = copy_of(finished, tmp_path / "run")
     resistance = out / "resistance.tif"
     resistance.write_bytes(resistance.read_bytes()[:1000])  # truncated behind econet's back
     (out / ".stray.abcd1234.part.tif").write_text("left by a killed write")
@@ -164,16 +194,15 @@ def test_damaged_product_is_recomputed_and_renaming_reruns_only_the_report(city,
     assert not list(out.rglob("*.part*"))
 
     renamed = city.with_name("renamed.toml")
-    renamed.write_text(city.read_text().replace('name = "Synthetic mining city"', 'name = "Renamed"'))
+    renamed.write_text(edited(city, 'name = "Synthetic mining city"', 'name = "Renamed"'))
     run_study(load_study(renamed), out, quiet=True)
     manifest = json.loads((out / "manifest.json").read_text())
     computed = {k for k, s in manifest["stages"].items() if not s.get("cached") and not s.get("skipped")}
     assert computed == {"report"}
 
 
-def test_products_of_a_dropped_stage_are_removed(city, tmp_path):
-    out = tmp_path / "run"
-    run_study(load_study(city.with_name("circuit.toml")), out, quiet=True)
+def test_products_of_a_dropped_stage_are_removed(city, circuit_runs, tmp_path):
+    out = copy_of(circuit_runs[2], tmp_path / "run")
     assert (out / "pinchpoint_current.tif").exists() and (out / "barriers.gpkg").exists()
     run_study(load_study(city), out, quiet=True)
     assert not (out / "pinchpoint_current.tif").exists() and not (out / "barriers.gpkg").exists()
@@ -184,11 +213,10 @@ def test_products_of_a_dropped_stage_are_removed(city, tmp_path):
     assert on_disk - listed == {"manifest.json", ".lock"}
 
 
-def test_a_failing_stage_leaves_none_of_its_files(city, tmp_path, monkeypatch):
+def test_a_failing_stage_leaves_none_of_its_files(city, finished, tmp_path):
     from econet.stages import network
 
-    out = tmp_path / "run"
-    run_study(load_study(city), out, quiet=True)
+    out = copy_of(finished, tmp_path / "run")
     before = json.loads((out / "manifest.json").read_text())["stages"]
     real = network.STAGE.write
 
@@ -202,7 +230,7 @@ def test_a_failing_stage_leaves_none_of_its_files(city, tmp_path, monkeypatch):
 
     stages = tuple(dataclasses.replace(s, write=write_then_fail) if s.name == "network" else s for s in pipeline.STAGES)
     changed = city.with_name("changed.toml")
-    changed.write_text(city.read_text().replace("community_seed = 0", "community_seed = 5"))
+    changed.write_text(edited(city, "community_seed = 0", "community_seed = 5"))
     with pytest.raises(RuntimeError):
         run_study(load_study(changed), out, quiet=True, stages=stages)
     assert "network_nodes.csv" in before["network"]["products"]
@@ -215,11 +243,10 @@ def test_a_failing_stage_leaves_none_of_its_files(city, tmp_path, monkeypatch):
     assert (out / "network_nodes.csv").exists() and json.loads((out / "manifest.json").read_text())["finished"]
 
 
-def test_a_copied_run_folder_with_moved_data_reuses_every_stage(city, tmp_path):
+def test_a_copied_run_folder_with_moved_data_reuses_every_stage(city, finished, tmp_path):
     import shutil
 
-    out = tmp_path / "run"
-    run_study(load_study(city), out, quiet=True)
+    out = finished
     # Another machine: the data and the study in another folder, the run folder copied whole.
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(city.parent / "data", elsewhere / "data")

@@ -61,7 +61,7 @@ study = st.fixed_dictionaries(
 ) | st.dictionaries(key, value, max_size=6)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(study)
 def test_any_study_is_a_study_or_a_study_error(data):
     try:
@@ -70,7 +70,7 @@ def test_any_study_is_a_study_or_a_study_error(data):
         assert exc.problems and all(p.where and p.message for p in exc.problems)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(study)
 def test_any_study_file_is_validated_without_raising_anything_else(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("fuzz") / "study.toml"
@@ -86,7 +86,7 @@ def test_any_study_file_is_validated_without_raising_anything_else(tmp_path_fact
         pass
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=200))
 def test_any_bytes_are_a_study_error_at_worst(tmp_path_factory, raw):
     path = tmp_path_factory.mktemp("fuzz") / "study.toml"
