@@ -229,13 +229,15 @@ class RunFolder:
         fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             if not _try_lock(fd):
-                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+                os.lseek(fd, 0, os.SEEK_SET)
+                holder = os.read(fd, 64).decode(errors="replace").strip() or "unknown"
                 raise EconetError(
                     f"run folder {self.path} is in use by another econet run (process {holder}); "
                     "wait for it to finish, or give another --out"
                 )
             os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, f"{os.getpid()}\n".encode())
             self.previous = self._read_manifest()
             self.manifest = dict(self.previous)
             self.clean_partial()
