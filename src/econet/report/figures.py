@@ -116,6 +116,24 @@ def raster_map(grid, data, path, title: str, cmap="viridis", label: str = "", di
     _save(fig, path)
 
 
+def corridor_map(grid, data, path, title: str, cmap="inferno", outlines=None, outline_label: str = "") -> None:
+    """A raster that lives in the corridors (current, barrier scores), on a colour scale from 0
+    to the 99th percentile of its positive cells, so that a few cells do not flatten the rest;
+    ``outlines`` (polygons, e.g. the pinch points) are drawn on top."""
+    fig, ax = plt.subplots(figsize=(8, 7))
+    v = np.asarray(data, dtype=np.float64)
+    pos = v[np.isfinite(v) & (v > 0)]
+    top = float(np.percentile(pos, 99)) if pos.size else 1.0
+    shown = np.ma.masked_invalid(np.where(v > 0, v, np.nan))
+    im = ax.imshow(shown, extent=_extent(grid), cmap=cmap, vmin=0, vmax=top or 1.0, interpolation="nearest")
+    fig.colorbar(im, ax=ax, shrink=0.7, label="0 to the 99th percentile of the corridor cells", extend="max")
+    if outlines is not None and len(outlines):
+        outlines.boundary.plot(ax=ax, color="#00b0f0", linewidth=0.8)
+        ax.legend(handles=[plt.Line2D([], [], color="#00b0f0", label=outline_label)], loc="upper right", fontsize=8)
+    _km_axes(ax, title)
+    _save(fig, path)
+
+
 def robustness_figure(curves, path) -> None:
     """R = C/(N - N_r) and S = C/N against the fraction of nodes removed, per strategy."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
