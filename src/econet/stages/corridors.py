@@ -4,6 +4,7 @@ later consumer (pinch points, barriers, summaries) takes from its result."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from econet.corridors.network import Corridors, corridor_network
@@ -73,7 +74,15 @@ def report(ctx: Context, res: Corridors) -> ReportSection:
             }
         ]
     )
-    return ReportSection("Corridors", [html_table(stats)], headline={"corridors": n})
+    parts = [html_table(stats)]
+    if n == 0:
+        why = (
+            "there is only one source"
+            if int(np.count_nonzero(np.unique(res.allocation))) <= 1
+            else f"every candidate pair was dropped ({len(res.dropped)} in corridors_dropped.csv, with the reason)"
+        )
+        parts.insert(0, f"<p>No corridor: {why}. The network has no links; its tables are empty.</p>")
+    return ReportSection("Corridors", parts, headline={"corridors": n})
 
 
 STAGE = Stage(
