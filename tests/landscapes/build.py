@@ -35,7 +35,9 @@ def cropland(n=100) -> np.ndarray:
     return np.full((n, n), CROP, dtype=np.int16)
 
 
-def study_text(lc_path: str, *, dem_path: str | None = None, extra: str = "", study: str = "", sources: str = "") -> str:
+def study_text(
+    lc_path: str, *, dem_path: str | None = None, extra: str = "", study: str = "", sources: str = ""
+) -> str:
     """A small study: GlobeLand30 classes, sources >= 0.5 km2, land cover (and slope) resistance,
     quick robustness. ``extra`` is appended as it is (more sections)."""
     dem = f'[layers.dem]\npath = "{dem_path}"\nkind = "continuous"\n' if dem_path else ""

@@ -226,13 +226,14 @@ def parse_study(data: dict, base_dir: str | Path = ".", check_files: bool = True
     return study
 
 
-def landscape_of(study: Study):
+def landscape_of(study: Study, check_coverage: bool = True):
     """The study's landscape (``econet.io.landscape.Landscape``): every input checked, the
-    template grid built, no pixel read yet."""
+    template grid built. With ``check_coverage`` the layers that resistance factors read must
+    have a value on every cell of the study area (:func:`coverage_problems`), which reads them."""
     from econet.io.landscape import open_landscape  # rasterio and pyogrio: only when a study runs
 
     meta = study.study
-    return open_landscape(
+    landscape = open_landscape(
         study.layers,
         study.vectors,
         template=meta.template,
@@ -241,6 +242,40 @@ def landscape_of(study: Study):
         target_crs=meta.target_crs,
         cell_size_m=meta.cell_size_m,
     )
+    if check_coverage:
+        problems = coverage_problems(study, landscape)
+        if problems:
+            raise StudyError(problems, "inputs")
+    return landscape
+
+
+def coverage_problems(study: Study, landscape) -> list[Problem]:
+    """Input layers that a resistance factor reads with ``missing = "error"`` must have a value
+    on every cell of the study area (the cells with land cover): a DEM that stops short of the
+    land cover would otherwise stop the run after MSPA. Each such layer is reported once, with
+    the uncovered area and the factors that read it."""
+    readers: dict[str, list[str]] = {}
+    for spec in study.resistance.resolved_factors():
+        if spec.missing != "error" or spec.kind not in ("raster", "slope", "categorical", "landcover"):
+            continue
+        layer = spec.layer or ("dem" if spec.kind == "slope" else study.landcover.layer)
+        if layer in study.layers and layer != study.landcover.layer:
+            readers.setdefault(layer, []).append(spec.name)
+    problems = []
+    cell_km2 = landscape.grid.cell_area_m2 / 1e6
+    for layer, factors in readers.items():
+        n = landscape.uncovered(layer)
+        if n:
+            keys = ", ".join(f"resistance.factors.{f}" for f in factors)
+            problems.append(
+                Problem(
+                    f"layers.{layer}",
+                    f"does not cover the study area: {n} cell(s), {n * cell_km2:.4g} km², with land cover have "
+                    f"no value in it (read by {keys}); extend the layer over the land cover, or set missing = "
+                    "'highest', 'lowest' or 'impassable' for the factor",
+                )
+            )
+    return problems
 
 
 def load_study(path: str | Path, check_files: bool = True) -> Study:
@@ -260,6 +295,7 @@ __all__ = [
     "SECTIONS",
     "Study",
     "StudyMeta",
+    "coverage_problems",
     "landscape_of",
     "load_study",
     "parse_study",

@@ -83,6 +83,12 @@ class Landscape:
         """Cells with land cover: everything else is missing data for every stage."""
         return self.landcover() != CLASS_NODATA
 
+    def uncovered(self, name: str) -> int:
+        """Cells of the study area (cells with land cover) where layer ``name`` has no value."""
+        values = self.raster(name)
+        missing = values == CLASS_NODATA if np.issubdtype(values.dtype, np.integer) else ~np.isfinite(values)
+        return int(np.count_nonzero(missing & self.valid_mask()))
+
     def check_classes(self) -> None:
         """Every land-cover code in the data must be in the class table."""
         codes = np.unique(self.landcover())
