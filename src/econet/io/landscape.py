@@ -71,6 +71,8 @@ class Landscape:
             if spec is None:
                 raise LayerError(name, f"no such vector layer; the study has {sorted(self.vectors)}")
             gdf = read_vector(spec.path, name, layer=spec.layer)
+            if gdf.crs is None and getattr(spec, "crs", None):
+                gdf = gdf.set_crs(CRS.from_user_input(spec.crs).to_wkt())
             if gdf.crs is None:
                 raise LayerError(name, "has no CRS; define its projection (a .prj file or the GeoPackage's SRS)")
             self._vectors[name] = gdf.to_crs(self.grid.crs)
@@ -124,20 +126,18 @@ def open_landscape(
                     problems.append(
                         Problem(f"layers.{name}.band", f"file has {src.count} band(s); pick 1..{src.count}")
                     )
-                if src.crs is None:
-                    problems.append(
-                        Problem(
-                            f"layers.{name}", f"{spec.path} has no CRS; assign one in QGIS or with gdal_edit.py -a_srs"
-                        )
-                    )
-                headers[name] = (src.crs, src.transform, src.shape, src.bounds)
+                crs, problem = _layer_crs(f"layers.{name}", spec, src.crs)
+                if problem is not None:
+                    problems.append(problem)
+                headers[name] = (crs, src.transform, src.shape, src.bounds)
         except rasterio.errors.RasterioIOError as exc:
             problems.append(Problem(f"layers.{name}.path", f"cannot read {spec.path} as a raster ({exc})"))
     for name, spec in vectors.items():
         try:
             info = pyogrio.read_info(spec.path, layer=spec.layer)
-            if info.get("crs") is None:
-                problems.append(Problem(f"vectors.{name}", f"{spec.path} has no CRS; define its projection"))
+            _, problem = _layer_crs(f"vectors.{name}", spec, info.get("crs"))
+            if problem is not None:
+                problems.append(problem)
         except Exception as exc:  # pyogrio raises several types for unreadable data
             problems.append(Problem(f"vectors.{name}.path", f"cannot read {spec.path} as a vector layer ({exc})"))
     if problems:
@@ -154,6 +154,28 @@ def open_landscape(
     return Landscape(grid, layers, vectors, landcover_layer, tuple(classes))
 
 
+def _layer_crs(key: str, spec, file_crs) -> tuple[CRS | None, Problem | None]:
+    """The CRS of an input: the file's, or the study's ``crs`` key for a file without one."""
+    given = getattr(spec, "crs", None)
+    if given is None:
+        if file_crs is None:
+            return None, Problem(
+                key, f"{spec.path} has no CRS; give it with {key}.crs (e.g. \"EPSG:32650\") or assign one in the file"
+            )
+        return CRS.from_user_input(file_crs), None
+    try:
+        crs = CRS.from_user_input(given)
+    except rasterio.errors.CRSError as exc:
+        return None, Problem(f"{key}.crs", f"is not a CRS rasterio can read ({exc}); give e.g. \"EPSG:32650\" or a WKT")
+    if file_crs is not None and CRS.from_user_input(file_crs) != crs:
+        return None, Problem(
+            f"{key}.crs",
+            f"the file already has a CRS ({CRS.from_user_input(file_crs).to_string()[:60]}); crs only assigns a CRS "
+            "to a file without one: remove the key, or reproject the file",
+        )
+    return crs, None
+
+
 def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m) -> Grid:
     if target_crs:
         dst_crs = CRS.from_user_input(target_crs)
@@ -168,6 +190,12 @@ def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m)
             )
     else:
         if not crs_is_projected_metres(crs):
+            if not crs.is_projected and not crs.is_geographic:  # a local grid in feet, say
+                raise LayerError(
+                    name,
+                    f"is in a local CRS that is not in metres ({crs.to_string()[:80]}); a local CRS cannot be "
+                    "reprojected: scale its coordinates to metres (a local CRS in metres is accepted as it is)",
+                )
             raise LayerError(
                 name,
                 f"is in {crs.to_string()}, not a projected CRS in metres; analysis needs metres. "
@@ -189,8 +217,8 @@ def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m)
 
 
 def _overlaps(crs, bounds, grid: Grid) -> bool:
-    try:
-        b = transform_bounds(crs, grid.crs, *bounds)
+    try:  # the same CRS (a local one has no transformation, not even to itself)
+        b = bounds if CRS.from_user_input(crs) == grid.crs else transform_bounds(crs, grid.crs, *bounds)
     except Exception:
         return False
     g = grid.bounds
@@ -200,7 +228,7 @@ def _overlaps(crs, bounds, grid: Grid) -> bool:
 def _load_aligned(name: str, spec, grid: Grid) -> np.ndarray:
     with rasterio.open(spec.path) as src:
         data = src.read(spec.band)
-        crs, transform = src.crs, src.transform
+        crs, transform = src.crs or CRS.from_user_input(spec.crs), src.transform
         nodata = spec.nodata if spec.nodata is not None else src.nodata
     if spec.kind == "categorical":
         return _align_categorical(name, data, crs, transform, nodata, grid)
