@@ -10,6 +10,8 @@ from econet.config import parse_study
 from econet.errors import StudyError
 
 BASE = """
+[landcover]
+table = "globeland30"
 [layers.landcover]
 path = "lc.tif"
 kind = "categorical"

@@ -158,7 +158,10 @@ def test_raleigh_rsei_refused_without_lst_then_explicit(tmp_path):
 
 
 def test_config_checks():
-    base = {"layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "d"}}}
+    base = {
+        "layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "d"}},
+        "landcover": {"table": "globeland30"},
+    }
     with pytest.raises(StudyError, match="threats"):
         parse_study({**base, "indicators": {"models": ["habitat_quality"]}}, check_files=False)
     with pytest.raises(StudyError, match="indicators.models"):

@@ -160,13 +160,13 @@ def _layer_crs(key: str, spec, file_crs) -> tuple[CRS | None, Problem | None]:
     if given is None:
         if file_crs is None:
             return None, Problem(
-                key, f"{spec.path} has no CRS; give it with {key}.crs (e.g. \"EPSG:32650\") or assign one in the file"
+                key, f'{spec.path} has no CRS; give it with {key}.crs (e.g. "EPSG:32650") or assign one in the file'
             )
         return CRS.from_user_input(file_crs), None
     try:
         crs = CRS.from_user_input(given)
     except rasterio.errors.CRSError as exc:
-        return None, Problem(f"{key}.crs", f"is not a CRS rasterio can read ({exc}); give e.g. \"EPSG:32650\" or a WKT")
+        return None, Problem(f"{key}.crs", f'is not a CRS rasterio can read ({exc}); give e.g. "EPSG:32650" or a WKT')
     if file_crs is not None and CRS.from_user_input(file_crs) != crs:
         return None, Problem(
             f"{key}.crs",
