@@ -205,6 +205,17 @@ class _LandscapeRecorder:
         self.landcover()
         return self._l.valid_mask()
 
+    def habitat_mask(self):
+        self.landcover()
+        return self._l.habitat_mask()
+
+    def area_mask(self):  # the study area is part of every stage's key (the grid)
+        return self._l.area_mask()
+
+    def study_area_km2(self):
+        self.landcover()
+        return self._l.study_area_km2()
+
     def check_classes(self):
         self.landcover()
         self._log.add(("section", "landcover"))

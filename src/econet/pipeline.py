@@ -96,6 +96,8 @@ class _Runner:
             "grid": study.study.grid_spec(),
             "template": self.inputs[f"layers.{study.study.template}"]["sha256"],
         }
+        if study.study.area is not None:  # the study area shapes every stage's cells
+            self.base["area"] = self.inputs[f"vectors.{study.study.area}"]["sha256"]
         self.made_by = producers(study, plan_)
         self.results: dict[str, Any] = {}
         self.keys: dict[str, str] = {}

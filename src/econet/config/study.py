@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from econet.config.base import PositiveFloat, Ref, Section
 from econet.config.circuit import CircuitSection
@@ -27,19 +28,34 @@ from econet.errors import Problem, StudyError
 
 
 class StudyMeta(Section):
-    """``[study]``: the study's name and the template grid every layer is aligned to."""
+    """``[study]``: the study's name, the template grid every layer is aligned to, and the study
+    area: cells outside ``area`` are not habitat, and cells farther than ``buffer_m`` outside it
+    do not take part at all (the buffer keeps corridors from being cut at the area's edge)."""
 
     name: str = "study"
     target_crs: str | None = None  # e.g. "EPSG:4548"; required when inputs are geographic
     template: str = "landcover"  # the raster layer whose grid every other layer is aligned to
     cell_size_m: PositiveFloat | None = None  # resample the template to this cell size
+    area: str | None = None  # a polygon vector layer: the study area (A_L of PC and IIC)
+    buffer_m: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0  # corridors may leave the area by this
 
     def refs(self, at: str) -> list[Ref]:
-        return [Ref(f"{at}.template", "layer", self.template)]
+        out = [Ref(f"{at}.template", "layer", self.template)]
+        return out + ([Ref(f"{at}.area", "vector", self.area)] if self.area else [])
+
+    def problems(self, at: str) -> list[Problem]:
+        if self.buffer_m > 0 and self.area is None:
+            return [Problem(f"{at}.buffer_m", "a buffer needs a study area: set study.area to a polygon layer")]
+        return []
 
     def grid_spec(self) -> dict:
-        """What defines the template grid (everything here but the name)."""
-        return self.model_dump(mode="json", exclude={"name"})
+        """What defines the template grid and the study area (everything here but the name; the
+        area keys only when set, so that a study without one keeps its cache keys)."""
+        spec = self.model_dump(mode="json", exclude={"name"})
+        if self.area is None:
+            spec.pop("area")
+            spec.pop("buffer_m")
+        return spec
 
 
 # Section name -> schema, in the order of the study file; None-able sections are optional stages.
@@ -241,6 +257,8 @@ def landscape_of(study: Study, check_coverage: bool = True):
         classes=study.landcover.resolved(),
         target_crs=meta.target_crs,
         cell_size_m=meta.cell_size_m,
+        area=meta.area,
+        buffer_m=meta.buffer_m,
     )
     if check_coverage:
         problems = coverage_problems(study, landscape)

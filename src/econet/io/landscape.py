@@ -44,9 +44,12 @@ class Landscape:
     vectors: Mapping[str, Any]
     landcover_layer: str
     classes: tuple[LandCoverClass, ...]
+    area: str | None = None  # vector layer of the study area (polygons)
+    buffer_m: float = 0.0
     derived: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _rasters: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _vectors: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
+    _masks: dict[float, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def layer_names(self) -> list[str]:
@@ -61,8 +64,42 @@ class Landscape:
                     return self.derived[name]
                 known = sorted(self.layers) + sorted(set(self.derived) - set(self.layers))
                 raise LayerError(name, f"no such raster layer; the study has {known}")
-            self._rasters[name] = _load_aligned(name, self.layers[name], self.grid)
+            data = _load_aligned(name, self.layers[name], self.grid)
+            if name == self.landcover_layer and self.area is not None:
+                # beyond the study area and its buffer nothing takes part: no land cover there
+                data[~self._inside(self.buffer_m)] = CLASS_NODATA
+            self._rasters[name] = data
         return self._rasters[name]
+
+    def _inside(self, buffer_m: float) -> np.ndarray:
+        """Cells whose centre is inside the study area grown by ``buffer_m`` metres."""
+        if buffer_m not in self._masks:
+            from econet.rasterops import rasterize
+
+            polygons = self.vector(self.area).geometry
+            polygons = polygons[polygons.geom_type.isin(["Polygon", "MultiPolygon"])]
+            if len(polygons) == 0:
+                raise LayerError(self.area, "is the study area (study.area) but holds no polygon")
+            shape = polygons.union_all()
+            if buffer_m > 0:
+                shape = shape.buffer(buffer_m)
+            self._masks[buffer_m] = rasterize([(shape, 1)], self.grid).astype(bool)
+        return self._masks[buffer_m]
+
+    def area_mask(self) -> np.ndarray | None:
+        """Cells inside the study area (``study.area``), or None when the study has none."""
+        return None if self.area is None else self._inside(0.0)
+
+    def habitat_mask(self) -> np.ndarray:
+        """Cells that may be habitat: cells with land cover inside the study area (the buffer
+        around it carries corridors but holds no source)."""
+        inside = self.area_mask()
+        return self.valid_mask() if inside is None else self.valid_mask() & inside
+
+    def study_area_km2(self) -> float:
+        """The study area A_L: the cells with land cover inside ``study.area`` (all cells with
+        land cover without one), in km²."""
+        return float(np.count_nonzero(self.habitat_mask())) * self.grid.cell_area_m2 / 1e6
 
     def vector(self, name: str) -> gpd.GeoDataFrame:
         """The vector layer ``name`` reprojected to the template CRS."""
@@ -113,6 +150,8 @@ def open_landscape(
     classes: tuple[LandCoverClass, ...],
     target_crs: str | None = None,
     cell_size_m: float | None = None,
+    area: str | None = None,
+    buffer_m: float = 0.0,
 ) -> Landscape:
     """Check every input layer and build the template grid from the ``template`` layer
     (reprojected to ``target_crs`` and resampled to ``cell_size_m`` when given); no pixel is read
@@ -151,7 +190,7 @@ def open_landscape(
             problems.append(Problem(f"layers.{name}", "does not overlap the template grid; check its CRS and extent"))
     if problems:
         raise StudyError(problems, "inputs")
-    return Landscape(grid, layers, vectors, landcover_layer, tuple(classes))
+    return Landscape(grid, layers, vectors, landcover_layer, tuple(classes), area, buffer_m)
 
 
 def _layer_crs(key: str, spec, file_crs) -> tuple[CRS | None, Problem | None]:

@@ -19,7 +19,7 @@ def compute(ctx: Context, mspa: MSPAResult) -> Sources:
     layers = {ref.name: L.raster(ref.name) for ref in cfg.refs("sources") if ref.kind == "layer"}
     protected = {v: list(L.vector(v).geometry) for v in cfg.protected}
     try:
-        src = select_sources(cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.valid_mask())
+        src = select_sources(cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.habitat_mask())
     except ValueError as exc:
         raise EconetError(f"sources: {exc}") from None
     if len(src) == 0:
