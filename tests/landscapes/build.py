@@ -67,6 +67,7 @@ edge_attacks = true
 
 
 def write_study(folder: Path, lc: np.ndarray, *, dem: np.ndarray | None = None, **kw) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     lc_path = write_tif(folder / "landcover.tif", lc, nodata=kw.pop("lc_nodata", None), crs=kw.pop("crs", "EPSG:32650"))
     dem_path = write_tif(folder / "dem.tif", dem.astype(np.float32), nodata=-9999.0) if dem is not None else None
     path = folder / "study.toml"

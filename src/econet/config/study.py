@@ -261,10 +261,29 @@ def landscape_of(study: Study, check_coverage: bool = True):
         buffer_m=meta.buffer_m,
     )
     if check_coverage:
-        problems = coverage_problems(study, landscape)
+        problems = scale_problems(study, landscape.grid) + coverage_problems(study, landscape)
         if problems:
             raise StudyError(problems, "inputs")
     return landscape
+
+
+def scale_problems(study: Study, grid) -> list[Problem]:
+    """Defaults that cannot fit the study's grid must be given: Chang et al.'s (2018) corridor
+    widths (400/200/100 m, for a city region) on cells wider than the local width."""
+    cfg = study.corridors
+    given = cfg.model_fields_set
+    keys = ("regional_width_m", "subregional_width_m", "local_width_m")
+    narrow = [k for k in keys if k not in given and getattr(cfg, k) < grid.cell_size_m]
+    if not narrow:
+        return []
+    return [
+        Problem(
+            f"corridors.{narrow[0]}",
+            f"the default corridor widths (Chang et al. 2018: 400/200/100 m, for a city region) are narrower than "
+            f"the {grid.cell_size_m:g} m cells of this study; set corridors.regional_width_m, subregional_width_m "
+            "and local_width_m for its scale (e.g. 2, 1.5 and 1 cells or wider)",
+        )
+    ]
 
 
 def coverage_problems(study: Study, landscape) -> list[Problem]:
@@ -314,6 +333,7 @@ __all__ = [
     "Study",
     "StudyMeta",
     "coverage_problems",
+    "scale_problems",
     "landscape_of",
     "load_study",
     "parse_study",

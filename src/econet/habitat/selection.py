@@ -253,14 +253,16 @@ def select_sources(
     mean_of = {k: layers[k] for k in cfg.mean_of}
     table = patch_table(labels, landcover, grid, classes, mean_of)
     names = SIZE_CLASS_NAMES
-    table["size_class"] = size_classes(table["area_km2"].to_numpy(), cfg.size_classes_km2, names)
+    table["size_class"] = size_classes(table["area_km2"].to_numpy(), cfg.size_thresholds_km2(), names)
     if cfg.keep_size_classes is not None:
         keep = table["size_class"].isin(cfg.keep_size_classes).to_numpy()
         labels, table = _subset(labels, table, keep)
         log("size classes kept", labels, ", ".join(cfg.keep_size_classes))
     if cfg.connectivity is not None and len(table):
         r = cfg.connectivity
-        a_l = (r.landscape_area_km2 or grid.area_km2) * 1e6
+        # A_L: the study area (the cells that may be habitat), not the grid's rectangle
+        area_km2 = grid.area_km2 if valid is None else np.count_nonzero(valid) * grid.cell_area_m2 / 1e6
+        a_l = (r.landscape_area_km2 or area_km2) * 1e6
         importance = connectivity_importance(
             table.geometry.to_numpy(), table["area_km2"].to_numpy() * 1e6, r.index, r.distance_m, r.probability, a_l
         )
