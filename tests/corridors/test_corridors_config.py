@@ -17,7 +17,11 @@ def test_defaults_and_options():
     assert c.pairs == "allocation_adjacency" and c.drop_through_sources and c.width_cost is None
     assert (c.regional_width_m, c.subregional_width_m, c.local_width_m) == (400.0, 200.0, 100.0)
     s = parse_study(
-        {"layers": LAYERS, "landcover": LC, "corridors": {"pairs": "all", "n_nearest": 3, "max_euclid_m": 5000, "width_cost": 2000}},
+        {
+            "layers": LAYERS,
+            "landcover": LC,
+            "corridors": {"pairs": "all", "n_nearest": 3, "max_euclid_m": 5000, "width_cost": 2000},
+        },
         check_files=False,
     )
     assert s.corridors.pairs == "all" and s.corridors.n_nearest == 3

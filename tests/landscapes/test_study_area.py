@@ -38,7 +38,9 @@ def u_shaped(tmp_path, buffer_m: float):
     )
     area.to_file(tmp_path / "area.gpkg", layer="area")
     study = f'area = "area"\nbuffer_m = {buffer_m}\n[vectors.area]\npath = "{(tmp_path / "area.gpkg").as_posix()}"\n'
-    path = write_study(tmp_path, lc, study=study, extra="[connectivity]\ndistance_m = 1000\n[corridors]\ncap_by_dispersal = false\n")
+    path = write_study(
+        tmp_path, lc, study=study, extra="[connectivity]\ndistance_m = 1000\n[corridors]\ncap_by_dispersal = false\n"
+    )
     return run_study(load_study(path), tmp_path / "run", quiet=True)
 
 
