@@ -118,6 +118,13 @@ class SourcesSection(Section):
     size_classes_km2: list[PositiveFloat] | None = None
     keep_size_classes: list[Literal["super-large", "large", "medium", "small"]] | None = None
     mean_of: list[str] = []  # raster layers averaged over each source in the patch table
+    # open sea: drop wetland-water sources of at least this area that touch the edge of the data
+    exclude_edge_water_km2: PositiveFloat | None = None
+    # a vector layer of mines: cells inside those whose mine_status_field is in producing_status
+    # are not habitat (a producing pit or dump is not a source, whatever the land cover says)
+    exclude_mines: str | None = None
+    mine_status_field: str = "status"
+    producing_status: list[str] = ["producing"]
     services: ServicesRule | None = None
     sensitivity: SensitivityRule | None = None
     connectivity: ConnectivityRule | None = None
@@ -145,6 +152,8 @@ class SourcesSection(Section):
                 out += [Ref(f"{at}.{rule}.weights.{k}", "layer", k) for k in getattr(self, rule).weights]
         out += [Ref(f"{at}.mean_of", "layer", k) for k in self.mean_of]
         out += [Ref(f"{at}.protected", "vector", k) for k in self.protected]
+        if self.exclude_mines:
+            out.append(Ref(f"{at}.exclude_mines", "vector", self.exclude_mines))
         return out
 
 

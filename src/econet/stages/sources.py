@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from econet.errors import EconetError
+from econet.errors import EconetError, LayerError
 from econet.habitat.mspa import MSPAResult
 from econet.habitat.selection import select_sources, stepping_stone_islets
 from econet.habitat.sources import Sources
@@ -18,8 +18,21 @@ def compute(ctx: Context, mspa: MSPAResult) -> Sources:
     L, cfg = ctx.landscape, ctx.study.sources
     layers = {ref.name: L.raster(ref.name) for ref in cfg.refs("sources") if ref.kind == "layer"}
     protected = {v: list(L.vector(v).geometry) for v in cfg.protected}
+    excluded = {}
+    if cfg.exclude_mines:
+        mines = L.vector(cfg.exclude_mines)
+        if cfg.mine_status_field not in mines.columns:
+            raise LayerError(
+                cfg.exclude_mines,
+                f"sources.mine_status_field names attribute '{cfg.mine_status_field}'; the layer has "
+                f"{[c for c in mines.columns if c != 'geometry']}",
+            )
+        producing = mines[mines[cfg.mine_status_field].astype(str).isin(cfg.producing_status)]
+        excluded[f"producing mines ({cfg.exclude_mines})"] = list(producing.geometry)
     try:
-        src = select_sources(cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.habitat_mask())
+        src = select_sources(
+            cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.habitat_mask(), excluded
+        )
     except ValueError as exc:
         raise EconetError(f"sources: {exc}") from None
     if len(src) == 0:
