@@ -68,3 +68,18 @@ def test_edge_lines_without_corridors():
     net = EcoNetwork.from_tables(sources, corridors)
     assert len(net.edge_lines()) == 0 and list(net.edge_table().columns) == ["source", "target"]
     assert net.node_table()["id"].tolist() == [1]
+
+
+def test_no_source(tmp_path):
+    lc = cropland(60)
+    lc[10:20, 10:20] = FOREST  # 0.09 km²: below sources.min_area_km2 = 0.5
+    out = _run(tmp_path, lc, extra="[corridors]\nwidth_cost = 1000\n[circuit]\n")
+    assert len(pd.read_csv(out / "sources.csv")) == 0 and len(pd.read_csv(out / "corridors.csv")) == 0
+    assert len(pd.read_csv(out / "network_nodes.csv")) == 0
+    overall = pd.read_csv(out / "connectivity_overall.csv").iloc[0]
+    assert overall["PC"] == 0 and overall["ECA_km2"] == 0
+    g = nx.read_graphml(out / "network.graphml")
+    assert g.number_of_nodes() == 0
+    report = (out / "report.html").read_text()
+    assert "No source: no patch is left after the rule 'patches ≥ min_area_km2'" in report
+    assert "No source: the network is empty" in report

@@ -35,14 +35,8 @@ def compute(ctx: Context, mspa: MSPAResult) -> Sources:
         )
     except ValueError as exc:
         raise EconetError(f"sources: {exc}") from None
-    if len(src) == 0:
-        raise EconetError(
-            f"no patch passes the source rules (sources.min_area_km2 = {cfg.min_area_km2}"
-            + (", sources.connectivity" if cfg.connectivity else "")
-            + "); lower the thresholds or check the habitat classes (landcover table 'habitat' column). "
-            + "Patches left after each rule: "
-            + "; ".join(f"{r.step}: {r.patches}" for r in src.steps.itertuples())
-        )
+    # No source is a result, not an error: the run completes with empty tables, and the report
+    # says which rule left none (the selection log).
     if cfg.islets is not None:
         r = cfg.islets
         src.stepping_stones = stepping_stone_islets(
@@ -103,7 +97,15 @@ def report(ctx: Context, src: Sources) -> ReportSection:
     )
     cols = ["id", "source_type", "size_class", "area_km2", "perimeter_km", "shape", "lsi"]
     cols += [c for c in table.columns if c.startswith(("mean_", "importance_"))]
+    none = ""
+    if len(table) == 0 and src.steps is not None and len(src.steps):
+        gone = next((r.step for r in src.steps.itertuples() if r.patches == 0), src.steps["step"].iloc[-1])
+        none = (
+            f"<p>No source: no patch is left after the rule '{gone}' (see the steps below). Lower the "
+            "thresholds (sources.min_area_km2, ...) or check the habitat classes; every later table is empty.</p>"
+        )
     parts = [
+        none,
         f"<p>{len(table)} sources, {table['area_km2'].sum():,.2f} km² in all.</p>",
         "<img src='map_sources.png' alt='map of the ecological sources'>",
         "<h3>By type</h3>",
