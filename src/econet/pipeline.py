@@ -25,11 +25,13 @@ from econet.stages import STAGES, Context, Stage, landscape_of
 
 @dataclass
 class StudyRun:
-    """A finished run: its folder, the stages that ran in order, and their results by name."""
+    """A finished run: its folder, the stages that ran in order, their results by name and the
+    landscape they ran on (with the derived layers the stages computed)."""
 
     folder: RunFolder
     plan: tuple[Stage, ...]
     results: dict[str, Any] = field(default_factory=dict)
+    landscape: Landscape | None = None
 
     @property
     def path(self) -> Path:
@@ -91,13 +93,15 @@ class _Runner:
     def __init__(self, study: Study, landscape: Landscape, run: RunFolder, plan_: tuple[Stage, ...]):
         self.study, self.landscape, self.run, self.plan = study, landscape, run, plan_
         self.inputs = _input_checksums(study)
-        self.base = {
-            "version": __version__,
-            "grid": study.study.grid_spec(),
-            "template": self.inputs[f"layers.{study.study.template}"]["sha256"],
-        }
+        # The grid itself, not the template file's checksum: an edited land-cover raster on the
+        # same grid (a scenario) reruns only the stages that read land cover.
+        self.base = {"version": __version__, "grid": landscape.grid.to_dict()}
         if study.study.area is not None:  # the study area shapes every stage's cells
-            self.base["area"] = self.inputs[f"vectors.{study.study.area}"]["sha256"]
+            self.base["area"] = [
+                self.inputs[f"vectors.{study.study.area}"]["sha256"],
+                study.study.area,
+                study.study.buffer_m,
+            ]
         self.made_by = producers(study, plan_)
         self.results: dict[str, Any] = {}
         self.keys: dict[str, str] = {}
@@ -157,12 +161,15 @@ def run_study(
     quiet: bool = False,
     study_path: str | None = None,
     stages: tuple[Stage, ...] = STAGES,
+    reuse: tuple = (),
 ) -> StudyRun:
-    """Run every stage the study asks for, reusing cached stages whose key did not change."""
+    """Run every stage the study asks for, reusing cached stages whose key did not change, in
+    this folder or in the run folders ``reuse`` names (their products are linked here)."""
     from econet.report.progress import StageProgress
 
     landscape = landscape_of(study)  # checks every layer before any heavy work
     folder = RunFolder(out_dir)
+    others = [RunFolder(p) for p in reuse]
     order = plan(study, stages)
     runner = _Runner(study, landscape, folder, order)
     ctx = Context(study, landscape, folder, order)
@@ -178,9 +185,13 @@ def run_study(
             runner.keys[stage.name] = key
             t0 = time.perf_counter()
             cached = folder.cached(stage.name, key)
-            if cached is not None:
-                result = cached
-                entry = dict(folder.previous["stages"][stage.name], cached=True)
+            found = None if cached is None else (cached, folder.previous["stages"][stage.name])
+            for other in others if found is None else ():
+                if (found := folder.adopt(other, stage.name, key)) is not None:
+                    break
+            if found is not None:
+                result = found[0]
+                entry = dict(found[1], cached=True)
                 progress.done(stage.title, 0.0, cached=True)
             else:
                 progress.start(stage.title)
@@ -198,7 +209,7 @@ def run_study(
             # Save after every stage so an interrupted run still reuses what it finished.
             folder.save_manifest(manifest(finished=False))
     folder.save_manifest(manifest(finished=True))
-    return StudyRun(folder, order, runner.results)
+    return StudyRun(folder, order, runner.results, landscape)
 
 
 def _input_checksums(study: Study) -> dict[str, dict]:

@@ -39,6 +39,9 @@ class CorridorsSection(Section):
     mines: str | None = None  # vector layer for mine breakpoints and open-pit fracture surfaces
     mine_method_field: str = "method"
     open_pit: str = "open_pit"  # value of mine_method_field that marks open pits
+    # A line layer: each line links the two sources under its ends, whatever the pair rule and
+    # the cost limits (corridors added by a scenario, or drawn by hand).
+    add_links: str | None = None
 
     def tier_widths_m(self) -> dict[str, float]:
         """Buffer width (m) of each corridor tier."""
@@ -49,7 +52,8 @@ class CorridorsSection(Section):
         }
 
     def refs(self, at: str) -> list[Ref]:
-        return [Ref(f"{at}.{key}", "vector", name) for key in ("roads", "mines") if (name := getattr(self, key))]
+        keys = ("roads", "mines", "add_links")
+        return [Ref(f"{at}.{key}", "vector", name) for key in keys if (name := getattr(self, key))]
 
 
 __all__ = ["CorridorsSection"]

@@ -180,6 +180,10 @@ class ResistanceSection(Section):
     weights_seed: int = 0
     slope: SlopeFactor | None = None
     corrections: list[CorrectionSpec] = []
+    # A raster of resistances (same scale as the surface): where it holds a finite value lower
+    # than the surface's, the surface takes it. Restoration scenarios use it for restored
+    # barriers, crossing structures and upgraded corridors (docs/methods/scenarios.md).
+    lower_to: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -269,6 +273,8 @@ class ResistanceSection(Section):
             if f.vector:
                 out.append(Ref(f"{where}.vector", "vector", f.vector))
         out += [Ref(f"{at}.corrections.{i}.layer", "layer", c.layer) for i, c in enumerate(self.corrections)]
+        if self.lower_to:
+            out.append(Ref(f"{at}.lower_to", "layer", self.lower_to))
         return out
 
 

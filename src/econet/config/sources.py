@@ -118,6 +118,9 @@ class SourcesSection(Section):
     size_classes_km2: list[PositiveFloat] | None = None
     keep_size_classes: list[Literal["super-large", "large", "medium", "small"]] | None = None
     mean_of: list[str] = []  # raster layers averaged over each source in the patch table
+    # A raster whose non-zero cells become sources whatever the rules (1 = a new source,
+    # 2 = a stepping stone): patches added by a restoration scenario (docs/methods/scenarios.md).
+    include: str | None = None
     # open sea: drop wetland-water sources of at least this area that touch the edge of the data
     exclude_edge_water_km2: PositiveFloat | None = None
     # a vector layer of mines: cells inside those whose mine_status_field is in producing_status
@@ -152,6 +155,8 @@ class SourcesSection(Section):
                 out += [Ref(f"{at}.{rule}.weights.{k}", "layer", k) for k in getattr(self, rule).weights]
         out += [Ref(f"{at}.mean_of", "layer", k) for k in self.mean_of]
         out += [Ref(f"{at}.protected", "vector", k) for k in self.protected]
+        if self.include:
+            out.append(Ref(f"{at}.include", "layer", self.include))
         if self.exclude_mines:
             out.append(Ref(f"{at}.exclude_mines", "vector", self.exclude_mines))
         return out

@@ -23,6 +23,7 @@ from econet.config.landcover import LandCoverSection
 from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.resistance import ResistanceSection
+from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sources import SourcesSection
 from econet.errors import Problem, StudyError
 
@@ -70,8 +71,9 @@ SECTIONS: dict[str, type[Section]] = {
     "circuit": CircuitSection,
     "network": NetworkSection,
     "robustness": RobustnessSection,
+    "optimise": OptimiseSection,
 }
-OPTIONAL = ("indicators", "circuit")
+OPTIONAL = ("indicators", "circuit", "optimise")
 
 
 class Study(Section):
@@ -89,6 +91,8 @@ class Study(Section):
     robustness: RobustnessSection = RobustnessSection()
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
+    optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
+    scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
@@ -156,6 +160,18 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
         except (ValidationError, TypeError):
             derived = None
     problems, seen = [], set()
+    scenarios = data.get("scenarios", [])
+    scenarios = scenarios if isinstance(scenarios, list) else []
+    names = [s.get("name") for s in scenarios if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    if dup := sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem("scenarios", f"scenario name(s) {dup} are used twice; each needs its own name"))
+    for i, raw in enumerate(scenarios):
+        try:
+            sections.setdefault("scenarios", []).append(
+                _AtIndex(ScenarioSpec.model_validate(raw, context={"check_files": False}), i)
+            )
+        except (ValidationError, TypeError):
+            continue
     for name, nodes in sections.items():
         problems += [p for node in nodes for p in node.problems(name)]
         for ref in (r for node in nodes for r in node.refs(name)):
@@ -202,6 +218,41 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
     return problems
 
 
+class _AtIndex:
+    """A scenario of the ``[[scenarios]]`` list, with its index in the keys of its references."""
+
+    def __init__(self, spec: ScenarioSpec, index: int):
+        self.spec, self.index = spec, index
+
+    def refs(self, at: str):
+        return self.spec.refs(f"{at}.{self.index}")
+
+    def problems(self, at: str):
+        return []
+
+
+def class_problems(study: Study) -> list[Problem]:
+    """Land-cover classes that scenarios and ``[optimise]`` name (a code or a class name) must be
+    in the study's class table."""
+    classes = study.landcover.resolved()
+    known = {c.code for c in classes} | {c.name.lower() for c in classes}
+    named = [
+        (f"scenarios.{i}.actions.{j}.to_class", a.to_class)
+        for i, s in enumerate(study.scenarios)
+        for j, a in enumerate(s.actions)
+    ]
+    if study.optimise is not None:
+        named.append(("optimise.restore_to", study.optimise.restore_to))
+    return [
+        Problem(
+            key,
+            f"{value!r} is not a class of the land-cover table; use a code or a name of {sorted(c.name for c in classes)}",
+        )
+        for key, value in named
+        if value is not None and (value.lower() if isinstance(value, str) else value) not in known
+    ]
+
+
 def _problem_from(err: dict) -> Problem:
     loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-")) or "(top level)"
     kind = err["type"]
@@ -237,6 +288,8 @@ def parse_study(data: dict, base_dir: str | Path = ".", check_files: bool = True
     except ValidationError as exc:
         problems += [_problem_from(e) for e in exc.errors()]
     problems += reference_problems(data, study)
+    if study is not None:
+        problems += class_problems(study)
     if problems:
         raise StudyError(problems, source)
     return study

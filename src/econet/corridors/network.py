@@ -19,6 +19,7 @@ import pandas as pd
 from econet.corridors.breakpoints import breakpoints, fracture_surfaces
 from econet.corridors.costdistance import SourceCost, cost_distance
 from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resistance
+from econet.corridors.pairs import link_pairs
 from econet.corridors.paths import link_sources
 from econet.corridors.widths import tier_polygons, width_tiers
 
@@ -57,11 +58,13 @@ class Corridors:
         return [(int(a), int(b)) for a, b in zip(self.paths["from_id"], self.paths["to_id"])]
 
 
-def corridor_network(surface, sources, grid, cfg, roads=None, mines=None) -> Corridors:
+def corridor_network(surface, sources, grid, cfg, roads=None, mines=None, links=None) -> Corridors:
     """The corridor network between ``sources`` (``Sources``: label raster and patch table) over a
     resistance ``surface`` on ``grid``. ``cfg`` holds the corridor parameters (a
     ``econet.config.CorridorsSection``); ``roads`` and ``mines`` (GeoDataFrames in the grid's
-    CRS) give breakpoints and fracture surfaces."""
+    CRS) give breakpoints and fracture surfaces; ``links`` (lines) name source pairs to link
+    whatever the pair rule (``econet.corridors.pairs.link_pairs``)."""
+    extra, unusable = link_pairs([] if links is None else list(links.geometry), sources.labels, grid)
     cd = cost_distance(surface, sources.labels, grid.cell_size_m)
     link = link_sources(
         surface,
@@ -75,7 +78,12 @@ def corridor_network(surface, sources, grid, cfg, roads=None, mines=None) -> Cor
         n_nearest=cfg.n_nearest,
         drop_through_sources=cfg.drop_through_sources,
         width_cost=cfg.width_cost,
+        extra_pairs=extra,
     )
+    if unusable:
+        link.dropped = pd.concat(
+            [link.dropped, pd.DataFrame(unusable, columns=["from_id", "to_id", "reason"])], ignore_index=True
+        )
     ids = sources.table["id"].to_numpy().astype(int)
     area = pd.Series(sources.table["area_km2"].to_numpy() * 1e6, index=ids)
     mean_res = pd.Series(source_mean_resistance(surface, sources.labels, ids), index=ids)

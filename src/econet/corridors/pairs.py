@@ -84,3 +84,25 @@ def keep_nearest(table: pd.DataFrame, n: int, by: str = "cost") -> pd.Series:
 
 
 __all__ = ["PairRule", "candidate_pairs", "euclidean_zones", "keep_nearest", "partners_of", "zone_adjacency"]
+
+
+def link_pairs(lines, source_labels: np.ndarray, grid) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """The source pairs that ``lines`` (shapely lines in the grid's CRS) ask to link: the
+    sources under each line's first and last points. Returns the pairs (a < b) and, for lines
+    that cannot be used, (0, 0, reason) rows for the dropped table."""
+    pairs, problems = [], []
+    h, w = source_labels.shape
+    for i, line in enumerate(lines):
+        coords = [] if line is None or line.is_empty else list(line.coords)
+        if len(coords) < 2:
+            problems.append((0, 0, f"link {i + 1} is not a line with two ends"))
+            continue
+        (x0, y0), (x1, y1) = coords[0][:2], coords[-1][:2]
+        rows, cols = grid.rowcol([x0, x1], [y0, y1])
+        inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
+        ids = [int(source_labels[r, c]) if ok else 0 for r, c, ok in zip(rows, cols, inside)]
+        if 0 in ids or ids[0] == ids[1]:
+            problems.append((ids[0], ids[1], f"link {i + 1}: its ends are not in two different sources"))
+            continue
+        pairs.append((min(ids), max(ids)))
+    return pairs, problems

@@ -57,6 +57,7 @@ def link_sources(
     n_nearest: int | None = None,
     drop_through_sources: bool = True,
     width_cost: float | None = None,
+    extra_pairs=(),
     threads: int = DEFAULT_THREADS,
 ) -> Linkage:
     """Least-cost paths, and with ``width_cost`` the corridor mosaic, between source pairs.
@@ -64,15 +65,20 @@ def link_sources(
     ``sources`` needs ``id`` and polygon geometry (for the edge-to-edge Euclidean distance).
     ``allocation`` (the multi-source cost allocation) is needed for cost-allocation adjacency.
     Searches are bounded: each stops once its partners are reached plus the corridor width, and
-    at ``max_cost`` plus the width; they are kept in ``Linkage.searches``.
+    at ``max_cost`` plus the width; they are kept in ``Linkage.searches``. ``extra_pairs`` are
+    linked whatever the pair rule, ``max_euclid_m``, ``n_nearest`` and a third source on the
+    path (a corridor a scenario adds); ``max_cost`` still bounds them.
     """
     cand = candidate_pairs(pairs, source_labels, allocation)
+    forced = {(min(a, b), max(a, b)) for a, b in extra_pairs if a != b}
+    if forced:
+        cand = sorted(set(cand) | forced)
     euclid = _edge_distances(sources, cand)
     dropped = []
     if max_euclid_m is not None:
-        far = [p for p in cand if euclid[p] > max_euclid_m]
+        far = [p for p in cand if euclid[p] > max_euclid_m and p not in forced]
         dropped += [(a, b, "farther than max_euclid_m") for a, b in far]
-        cand = [p for p in cand if euclid[p] <= max_euclid_m]
+        cand = [p for p in cand if euclid[p] <= max_euclid_m or p in forced]
     margin = float(width_cost or 0.0)
     cap = None if max_cost is None else float(max_cost) + margin
     searches = pair_searches(
@@ -91,7 +97,7 @@ def link_sources(
         cells = sc.paths[b]
         on = source_labels[cells[:, 0], cells[:, 1]]
         third = np.setdiff1d(np.unique(on[on > 0]), [a, b])
-        if drop_through_sources and third.size:
+        if drop_through_sources and third.size and (a, b) not in forced:
             dropped.append((a, b, f"path crosses source {int(third[0])}"))
             continue
         steps = np.abs(np.diff(cells, axis=0)).sum(axis=1)
@@ -102,7 +108,8 @@ def link_sources(
     table = pd.DataFrame(rows, columns=["from_id", "to_id", "length_m", "cost", "euclid_m"])
     keep = np.ones(len(table), bool)
     if n_nearest is not None and len(table):
-        keep = keep_nearest(table, n_nearest, by="cost").to_numpy()
+        keep = keep_nearest(table, n_nearest, by="cost").to_numpy().copy()
+        keep |= np.array([(int(a), int(b)) in forced for a, b in zip(table.from_id, table.to_id)], dtype=bool)
         for _, r in table[~keep].iterrows():
             dropped.append((int(r.from_id), int(r.to_id), f"not among the {n_nearest} nearest"))
     table = table[keep].reset_index(drop=True)

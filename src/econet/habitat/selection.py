@@ -10,6 +10,7 @@ preprint). ``select_sources`` below composes them in that order from the study's
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -194,6 +195,7 @@ def select_sources(
     layers: dict[str, np.ndarray] | None = None,
     protected: dict[str, list] | None = None,
     valid: np.ndarray | None = None,
+    include: np.ndarray | None = None,
     excluded: dict[str, list] | None = None,
 ) -> Sources:
     """Apply the study's source rules (``cfg`` is a ``config.SourcesSection``) in order:
@@ -203,7 +205,9 @@ def select_sources(
     land cover) never become source cells, even under a protected polygon; nor do cells under
     the polygons of ``excluded`` (name -> polygons: producing mines). With
     ``cfg.exclude_edge_water_km2``, wetland-water sources at least that large that touch the edge
-    of the data (the grid's border or a cell outside ``valid``) are dropped as open sea."""
+    of the data (the grid's border or a cell outside ``valid``) are dropped as open sea.
+    ``include`` (non-zero cells) adds patches after every rule, whatever their area or
+    importance: see :func:`add_patches`."""
     layers = layers or {}
     steps: list[dict] = []
     rasters: dict[str, np.ndarray] = {}
@@ -288,6 +292,11 @@ def select_sources(
         table[column] = importance
         labels, table = _subset(labels, table, importance > r.min_importance_pct)
         log(f"{r.index} > {r.min_importance_pct:g} %", labels, f"d = {r.distance_m:g} m")
+    if include is not None:
+        labels, table = add_patches(
+            labels, table, include, landcover, grid, classes, mean_of, conn, valid, cfg.size_thresholds_km2()
+        )
+        log("patches added", labels, f"{int((table['added'] != '').sum())} patch(es) from the include layer")
     return Sources(table.reset_index(drop=True), labels, steps=pd.DataFrame(steps), rasters=rasters)
 
 
@@ -302,6 +311,35 @@ def _touching_edge(labels: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
         zone |= binary_dilation(~valid, structure=np.ones((3, 3), dtype=bool))
     ids = np.unique(labels[zone])
     return ids[ids > 0]
+
+
+def add_patches(
+    labels, table, include, landcover, grid, classes, layers=None, connectivity=8, valid=None, size_thresholds_km2=None
+):
+    """Sources plus the patches of ``include`` (non-zero cells that are not sources yet: 1 a new
+    source, 2 a stepping stone), each connected patch a new source numbered after the existing
+    ones, so existing ids stay as they were. The table gains ``added`` ("", "source" or
+    "stepping stone"). A patch that touches an existing source stays a source of its own: the
+    two are linked by a corridor of (nearly) zero length."""
+    code = np.where(labels > 0, 0, np.asarray(include)).astype(np.uint8)
+    if valid is not None:
+        code[~valid] = 0
+    new, k = label_patches(code > 0, connectivity)
+    n = int(labels.max())
+    table = table.copy()
+    table["added"] = ""
+    if k == 0:
+        return labels, table
+    out = np.where(new > 0, new + n, labels).astype(np.int32)
+    extra = patch_table(new, landcover, grid, classes, layers)
+    extra["id"] = extra["id"] + n
+    kind = np.zeros(k + 1, dtype=np.uint8)
+    np.maximum.at(kind, new.ravel(), code.ravel())
+    extra["added"] = np.where(kind[1:] == 2, "stepping stone", "source")
+    if size_thresholds_km2 is not None:
+        extra["size_class"] = size_classes(extra["area_km2"].to_numpy(), size_thresholds_km2)
+    table = pd.concat([table, extra], ignore_index=True)
+    return out, gpd.GeoDataFrame(table, geometry="geometry", crs=grid.crs)
 
 
 def _subset(labels: np.ndarray, table, keep: np.ndarray):
@@ -329,6 +367,7 @@ def stepping_stone_islets(mspa_result, landcover, grid, classes, connectivity=8,
 
 __all__ = [
     "SIZE_CLASS_NAMES",
+    "add_patches",
     "select_sources",
     "stepping_stone_islets",
     "block_mean",

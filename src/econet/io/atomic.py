@@ -35,6 +35,20 @@ def atomic_path(path: str | os.PathLike):
                 leftover.unlink()
 
 
+def link_or_copy(src, dst) -> Path:
+    """Put the file ``src`` at ``dst`` atomically: a hard link where the file system allows it
+    (no bytes copied; later atomic rewrites of either path leave the other as it was), else a
+    copy."""
+    import shutil
+
+    with atomic_path(dst) as tmp:
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)
+    return Path(dst)
+
+
 def write_text(path, text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")

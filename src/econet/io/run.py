@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from econet.io.atomic import atomic_path, write_json
+from econet.io.atomic import atomic_path, link_or_copy, write_json
 
 MANIFEST = "manifest.json"
 CACHE_DIR = ".cache"
@@ -135,6 +135,19 @@ class RunFolder:
         except Exception:  # a cache from another version is simply recomputed
             return None
         return result if stored_key == key else None
+
+    def adopt(self, other: RunFolder, stage: str, key: str):
+        """Reuse ``other``'s result of ``stage`` for ``key`` (another run folder of the same
+        study, such as a scenario's baseline): its products and cache entry are linked into this
+        folder. Returns (result, manifest entry), or None when ``other`` has no such result."""
+        result = other.cached(stage, key)
+        if result is None:
+            return None
+        entry = dict(other.previous["stages"][stage])
+        for rel in entry.get("products", []):
+            link_or_copy(other.path / rel, self.path / rel)
+        link_or_copy(other.path / CACHE_DIR / f"{stage}.pkl", self.path / CACHE_DIR / f"{stage}.pkl")
+        return result, entry
 
     def store(self, stage: str, key: str, result) -> None:
         with atomic_path(self.path / CACHE_DIR / f"{stage}.pkl") as tmp:

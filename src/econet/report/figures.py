@@ -152,3 +152,69 @@ def robustness_figure(curves, path) -> None:
         ax.legend(fontsize=8)
     fig.suptitle("Network robustness under node attack")
     _save(fig, path)
+
+
+def scenario_map(grid, landcover, classes, before, after, restored, path, title: str) -> None:
+    """The baseline network beside a scenario's: land cover (faded), sources and corridors;
+    on the scenario's side the restored cells (``restored``, boolean), the sources it added and
+    the corridors that are new. ``before`` and ``after`` are (sources, corridors) GeoDataFrames."""
+    fig, axes = plt.subplots(1, 2, figsize=(13, 6.4), sharex=True, sharey=True)
+    rgb, _ = landcover_rgb(landcover, classes)
+    # Source ids change when restoration changes the patches, so new corridors are found by
+    # geometry: less than half of their length runs along a baseline corridor.
+    near = before[1].geometry.buffer(3 * grid.cell_size_m).union_all() if len(before[1]) else None
+    for ax, (sources, corridors), name in zip(axes, (before, after), ("baseline", title)):
+        ax.imshow(rgb, extent=_extent(grid), alpha=0.35, interpolation="nearest")
+        added = sources["added"].fillna("").astype(bool) if "added" in sources else np.zeros(len(sources), bool)
+        if len(sources):
+            sources[~added].plot(ax=ax, color="#1b7837", edgecolor="black", linewidth=0.3, zorder=3)
+        if len(corridors):
+            corridors.plot(ax=ax, color="#d7301f", linewidth=1.0, zorder=4)
+        if ax is axes[1]:
+            if restored is not None and restored.any():
+                overlay = np.zeros(restored.shape + (4,), dtype=float)
+                overlay[restored] = (1.0, 0.55, 0.0, 0.55)
+                ax.imshow(overlay, extent=_extent(grid), interpolation="nearest", zorder=5)
+            if added.any():
+                sources[added].plot(ax=ax, color="#c51b7d", edgecolor="black", linewidth=0.5, zorder=6)
+            if len(corridors):
+                new = [
+                    near is None or g.length == 0 or g.intersection(near).length < 0.5 * g.length
+                    for g in corridors.geometry
+                ]
+                if any(new):
+                    corridors[np.asarray(new)].plot(ax=ax, color="#2166ac", linewidth=2.0, zorder=7)
+        _km_axes(ax, name)
+    legend = [
+        Patch(color="#1b7837", label="source"),
+        Patch(color="#c51b7d", label="source or stepping stone added"),
+        Patch(color=(1.0, 0.55, 0.0), label="cells restored or lowered"),
+        plt.Line2D([], [], color="#d7301f", label="corridor"),
+        plt.Line2D([], [], color="#2166ac", lw=2, label="new corridor"),
+    ]
+    fig.legend(handles=legend, loc="lower center", ncol=5, fontsize=8, frameon=False)
+    _save(fig, path)
+
+
+def attack_overlay(curves: dict, path, panels) -> None:
+    """Robustness curves of several networks overlaid: ``curves`` maps a label to a curve table
+    (``removed_fraction`` and the metric columns, one ``strategy`` and ``element`` per panel
+    selection); ``panels`` lists (title, element, strategy prefix, metric)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.8), squeeze=False)
+    for ax, (title, element, strategy, metric) in zip(axes[0], panels):
+        for i, (label, table) in enumerate(curves.items()):
+            if table is None or metric not in table:
+                continue
+            part = table[(table["element"] == element) & table["strategy"].str.startswith(strategy)]
+            if len(part):
+                style = {"color": "black", "lw": 2.0} if i == 0 else {"lw": 1.2}
+                if str(label).startswith("random"):
+                    style = {"color": "grey", "lw": 1.2, "ls": "--"}
+                ax.plot(part["removed_fraction"], part[metric], label=label, **style)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(f"fraction of {element}s removed")
+        ax.set_ylim(0, 1.05)
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("share of the network")
+    axes[0][0].legend(fontsize=7, loc="upper right")
+    _save(fig, path)

@@ -273,6 +273,20 @@ def build_resistance(
                 "combine": corr.mode,
             }
         )
+    lower_to = getattr(cfg, "lower_to", None)
+    if lower_to:
+        target = raster(lower_to)
+        lowered = valid & np.isfinite(target) & np.isfinite(surface) & (target < surface)
+        surface[lowered] = target[lowered]
+        rows.append(
+            {
+                "factor": "lower_to",
+                "kind": "restoration",
+                "source": f"layer {lower_to}",
+                "method": f"lowered to the layer's value on {int(lowered.sum())} cell(s)",
+                "combine": "min",
+            }
+        )
     surface[~valid] = np.nan
     bad = int(np.count_nonzero(valid & np.isfinite(surface) & (surface <= 0)))
     if bad:

@@ -46,7 +46,8 @@ def compute(ctx: Context, sources: Sources, resistance: Resistance) -> Corridors
     mines = L.vector(cfg.mines) if cfg.mines else None
     cap, note = dispersal_cap(cfg, conn, resistance.surface)
     run_cfg = cfg if cap is None else cfg.model_copy(update={"max_cost": cap})
-    res = corridor_network(resistance.surface, sources, L.grid, run_cfg, roads, mines)
+    links = L.vector(cfg.add_links) if cfg.add_links else None
+    res = corridor_network(resistance.surface, sources, L.grid, run_cfg, roads, mines, links)
     if note:
         res.notes.append(note)
     paths = res.paths

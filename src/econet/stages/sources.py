@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from econet.errors import EconetError, LayerError
@@ -29,9 +30,13 @@ def compute(ctx: Context, mspa: MSPAResult) -> Sources:
             )
         producing = mines[mines[cfg.mine_status_field].astype(str).isin(cfg.producing_status)]
         excluded[f"producing mines ({cfg.exclude_mines})"] = list(producing.geometry)
+    include = None
+    if cfg.include:
+        values = layers[cfg.include]
+        include = np.where(np.isfinite(values) & (values > 0), np.rint(values), 0).astype(np.uint8)
     try:
         src = select_sources(
-            cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.habitat_mask(), excluded
+            cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.habitat_mask(), include, excluded
         )
     except ValueError as exc:
         raise EconetError(f"sources: {exc}") from None
