@@ -66,16 +66,16 @@ def test_a_corridor_longer_than_the_dispersal_distance_is_noted(tmp_path):
 
 def test_default_widths_narrower_than_a_cell_are_required(tmp_path):
     lc = cropland(40)
-    lc_path = write_tif(tmp_path / "lc.tif", lc, cell=200.0)
+    lc_path = write_tif(tmp_path / "lc.tif", lc, cell=400.0)
     path = tmp_path / "study.toml"
     path.write_text(study_text(lc_path))
     with pytest.raises(
-        StudyError, match=r"corridors.local_width_m: the default corridor widths .* narrower than the 200 m"
+        StudyError, match=r"corridors.local_width_m: the default corridor widths .* narrower than half the 400 m"
     ):
         landscape_of(load_study(path))
     path.write_text(
         study_text(
-            lc_path, extra="[corridors]\nlocal_width_m = 400\nsubregional_width_m = 600\nregional_width_m = 800\n"
+            lc_path, extra="[corridors]\nlocal_width_m = 800\nsubregional_width_m = 1200\nregional_width_m = 1600\n"
         )
     )
-    assert landscape_of(load_study(path)).grid.cell_size_m == 200.0
+    assert landscape_of(load_study(path)).grid.cell_size_m == 400.0

@@ -322,18 +322,19 @@ def landscape_of(study: Study, check_coverage: bool = True):
 
 def scale_problems(study: Study, grid) -> list[Problem]:
     """Defaults that cannot fit the study's grid must be given: Chang et al.'s (2018) corridor
-    widths (400/200/100 m, for a city region) on cells wider than the local width."""
+    widths (400/200/100 m, for a city region) on cells more than twice as wide as the local width
+    (a path buffered by less than half a cell covers hardly any cell centre beside the path's)."""
     cfg = study.corridors
     given = cfg.model_fields_set
     keys = ("regional_width_m", "subregional_width_m", "local_width_m")
-    narrow = [k for k in keys if k not in given and getattr(cfg, k) < grid.cell_size_m]
+    narrow = [k for k in keys if k not in given and getattr(cfg, k) < 0.5 * grid.cell_size_m]
     if not narrow:
         return []
     return [
         Problem(
             f"corridors.{narrow[0]}",
             f"the default corridor widths (Chang et al. 2018: 400/200/100 m, for a city region) are narrower than "
-            f"the {grid.cell_size_m:g} m cells of this study; set corridors.regional_width_m, subregional_width_m "
+            f"half the {grid.cell_size_m:g} m cells of this study; set corridors.regional_width_m, subregional_width_m "
             "and local_width_m for its scale (e.g. 2, 1.5 and 1 cells or wider)",
         )
     ]
