@@ -67,9 +67,11 @@ EDITS = [
         {"corridors", "circuit", "report"},
     ),
     (
-        "a connectivity parameter",
+        # the corridors stage reads [connectivity] (the dispersal distance caps the corridors when
+        # max_cost is not given); with the demo's own max_cost its paths stay the same
+        "a connectivity parameter: the corridors recheck their cap, their paths do not change",
         ("\ndistance_m = 12500", "\ndistance_m = 10000"),
-        {"connectivity", "network", "robustness", "report"},
+        {"connectivity", "corridors", "network", "robustness", "report"},
     ),
     (
         "an indicator read by a source rule (RSEI): sources' table changes, their cells and the paths do not",
