@@ -33,6 +33,7 @@ max_distance_m = 2000
 weight = 0.8
 """
 
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from econet.config import landscape_of, load_study
-from econet.errors import StudyError
+from econet.config import data_problems, landscape_of, load_study
 from econet.pipeline import run_study
 from tests.landscapes.build import BUILT, FOREST, cropland, study_text, write_study, write_tif
 
@@ -69,13 +68,14 @@ def test_default_widths_narrower_than_a_cell_are_required(tmp_path):
     lc_path = write_tif(tmp_path / "lc.tif", lc, cell=400.0)
     path = tmp_path / "study.toml"
     path.write_text(study_text(lc_path))
-    with pytest.raises(
-        StudyError, match=r"corridors.local_width_m: the default corridor widths .* narrower than half the 400 m"
-    ):
-        landscape_of(load_study(path))
+    study = load_study(path)
+    (problem,) = data_problems(study, landscape_of(study))
+    assert problem.where == "corridors.local_width_m"
+    assert "the default corridor widths (Chang et al. 2018" in problem.message and "half the 400 m" in problem.message
     path.write_text(
         study_text(
             lc_path, extra="[corridors]\nlocal_width_m = 800\nsubregional_width_m = 1200\nregional_width_m = 1600\n"
         )
     )
-    assert landscape_of(load_study(path)).grid.cell_size_m == 400.0
+    study = load_study(path)
+    assert data_problems(study, landscape_of(study)) == []

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from econet.cli import app
-from econet.config import landscape_of, load_study
+from econet.config import data_problems, landscape_of, load_study
 from econet.errors import StudyError
 from econet.pipeline import run_study
 from tests.landscapes.build import FOREST, cropland, write_study
@@ -34,8 +34,8 @@ def test_reserve_with_nodata_outside_runs(tmp_path):
     lc, dem, inside = reserve()
     path = write_study(tmp_path, lc, dem=dem, lc_nodata=NODATA)
     study = load_study(path)
-    landscape = landscape_of(study)  # the DEM covers every cell with land cover: no problem
-    assert landscape.uncovered("dem") == 0
+    landscape = landscape_of(study)
+    assert landscape.uncovered("dem") == 0 and data_problems(study, landscape) == []  # the DEM covers the reserve
     run = run_study(study, tmp_path / "run", quiet=True)
     res = run.results["resistance"]
     # every cell of the reserve has a resistance (the slope of edge cells included), none outside
@@ -51,10 +51,17 @@ def test_dem_short_by_one_row_is_reported_before_the_run(tmp_path):
     yy, _ = np.mgrid[:59, :60]
     path = write_study(tmp_path, lc, dem=100 + 0.3 * yy)  # 59 rows: the last row of land cover has no height
     study = load_study(path)
-    with pytest.raises(StudyError) as err:
-        landscape_of(study)
-    text = str(err.value)
-    assert "layers.dem" in text and "60 cell(s), 0.054 km²" in text and "resistance.factors.slope" in text
-    result = CliRunner().invoke(app, ["validate", str(path)])
+    problems = data_problems(study, landscape_of(study))
+    assert [p.where for p in problems] == ["layers.dem"]
+    text = problems[0].message
+    assert (
+        "does not cover the study area" in text
+        and "60 cell(s), 0.054 km²" in text
+        and "resistance.factors.slope" in text
+    )
+    with pytest.raises(StudyError, match="layers.dem: does not cover the study area"):
+        run_study(study, tmp_path / "run", quiet=True)  # before any stage: nothing is computed
+    assert not (tmp_path / "run" / "mspa.tif").exists()
+    result = CliRunner().invoke(app, ["validate", str(path), "--out", str(tmp_path / "v")])
     assert result.exit_code == 2 and "does not cover the study area" in result.output
     assert "Traceback" not in result.output

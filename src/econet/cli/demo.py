@@ -30,6 +30,9 @@ def main(
         err.print("[red]error:[/red] --size must be at least 100 cells")
         raise typer.Exit(2)
     with user_errors():
+        from econet.io.run import check_room
+
+        check_room(size * size, out)  # the city's layers and the run, before minutes of work
         data, study_path = out / "data", out / "study.toml"
         t0 = time.perf_counter()
         with err.status(f"generating the mining city ({size} x {size} cells, seed {seed})"):

@@ -30,6 +30,11 @@ def main(
         if study.exists() and not force:
             raise EconetError(f"{study} exists; pass --force to overwrite it or give another path")
         if not (data / "layers" / "landcover.tif").exists():
+            if size < 100:
+                raise EconetError(f"--size must be at least 100 cells, got {size}")
+            from econet.io.run import check_room
+
+            check_room(size * size, data)
             from econet.demo import generate_city, write_city
 
             out.print(f"generating demo layers ({size} x {size} cells, seed {seed}) in {data}")

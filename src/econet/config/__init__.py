@@ -27,7 +27,7 @@ from econet.config.sources import (
     ServicesRule,
     SourcesSection,
 )
-from econet.config.study import SECTIONS, Study, StudyMeta, landscape_of, load_study, parse_study
+from econet.config.study import SECTIONS, Study, StudyMeta, data_problems, landscape_of, load_study, parse_study
 
 __all__ = [
     "AHPSpec",
@@ -57,6 +57,7 @@ __all__ = [
     "StudyMeta",
     "ThreatEntry",
     "VectorLayer",
+    "data_problems",
     "landscape_of",
     "load_study",
     "parse_study",

@@ -244,6 +244,13 @@ class ResistanceSection(Section):
                 lacking = sorted(set(weighted) - set(self.weights))
                 if lacking:
                     raise ValueError(f"no weight for factor(s) {lacking}; add them to weights")
+            else:
+                unknown = sorted(set(self.weights) - {"landcover", "slope"})
+                if unknown:
+                    raise ValueError(
+                        f"weights name {unknown}, which are not factors; without [[resistance.factors]] the "
+                        "factors are 'landcover' and 'slope' (check the spelling, or list your factors)"
+                    )
         elif self.weighting == "ahp":
             if self.ahp is None:
                 raise ValueError("weighting = 'ahp' needs [resistance.ahp] with factors and matrix")

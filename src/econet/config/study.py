@@ -295,10 +295,9 @@ def parse_study(data: dict, base_dir: str | Path = ".", check_files: bool = True
     return study
 
 
-def landscape_of(study: Study, check_coverage: bool = True):
+def landscape_of(study: Study):
     """The study's landscape (``econet.io.landscape.Landscape``): every input checked, the
-    template grid built. With ``check_coverage`` the layers that resistance factors read must
-    have a value on every cell of the study area (:func:`coverage_problems`), which reads them."""
+    template grid built, no pixel read yet."""
     from econet.io.landscape import open_landscape  # rasterio and pyogrio: only when a study runs
 
     meta = study.study
@@ -313,10 +312,6 @@ def landscape_of(study: Study, check_coverage: bool = True):
         area=meta.area,
         buffer_m=meta.buffer_m,
     )
-    if check_coverage:
-        problems = scale_problems(study, landscape.grid) + coverage_problems(study, landscape)
-        if problems:
-            raise StudyError(problems, "inputs")
     return landscape
 
 
@@ -369,15 +364,55 @@ def coverage_problems(study: Study, landscape) -> list[Problem]:
     return problems
 
 
+def data_problems(study: Study, landscape) -> list[Problem]:
+    """What a run would meet in the data itself (``econet validate`` and ``econet run`` check it
+    before any stage): unreadable or nodata-only layers, land cover without data or with codes
+    missing from the class table, and raster factors used as resistances as they are (grading
+    = 'none') holding values <= 0."""
+    from econet.io.landscape import inspect_layers
+
+    problems = inspect_layers(landscape)
+    if problems:
+        return problems
+    # defaults that cannot fit the grid, and factor layers that leave cells of the study area bare
+    problems = scale_problems(study, landscape.grid) + coverage_problems(study, landscape)
+    import numpy as np
+
+    factors = study.resistance.resolved_factors()
+    for i, f in enumerate(factors):
+        if f.method != "none" or f.kind != "raster" or f.layer not in study.layers:
+            continue
+        values = landscape.raster(f.layer)
+        bad = int(np.count_nonzero(landscape.valid_mask() & np.isfinite(values) & (values <= 0)))
+        if bad:
+            where = f"resistance.factors.{i}" if study.resistance.factors else "resistance"
+            problems.append(
+                Problem(
+                    f"{where}.grading",
+                    f"{bad} cell(s) of layer '{f.layer}' are <= 0 and grading = 'none' uses the values as "
+                    "resistances, which must be > 0; grade the layer (breaks and levels) or fix its values",
+                )
+            )
+    return problems
+
+
 def load_study(path: str | Path, check_files: bool = True) -> Study:
     """Read and validate a study TOML file. Relative paths are taken from the file's folder."""
     path = Path(path)
     if not path.exists():
         raise StudyError([Problem(str(path), "study file not found; create one with `econet init`")], str(path))
+    if path.is_dir():
+        raise StudyError([Problem(str(path), "is a folder; give the study's .toml file")], str(path))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise StudyError([Problem("(syntax)", f"not valid TOML: {exc}")], str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise StudyError(
+            [Problem("(encoding)", f"not UTF-8 text (byte {exc.start}); save the study file as UTF-8")], str(path)
+        ) from None
+    except OSError as exc:
+        raise StudyError([Problem(str(path), f"cannot read the study file: {exc.strerror}")], str(path)) from None
     return parse_study(data, base_dir=path.parent, check_files=check_files, source=str(path))
 
 
@@ -388,6 +423,7 @@ __all__ = [
     "StudyMeta",
     "coverage_problems",
     "scale_problems",
+    "data_problems",
     "landscape_of",
     "load_study",
     "parse_study",

@@ -90,6 +90,12 @@ def ahp_checked(matrix, names: list[str], max_cr: float = 0.1) -> AHPResult:
     """:func:`ahp`, raising ValueError when CR >= ``max_cr`` with the most inconsistent judgements."""
     if len(names) != len(matrix):
         raise ValueError(f"{len(names)} factor names for a {len(matrix)} x {len(matrix)} matrix")
+    short = [i + 1 for i, row in enumerate(matrix) if len(row) != len(matrix)]
+    if short:
+        raise ValueError(
+            f"the matrix must be {len(matrix)} x {len(matrix)} (one row and one column per factor); "
+            f"row(s) {short} have another length"
+        )
     res = ahp(matrix)
     if res.cr >= max_cr:
         a = np.array([[parse_judgement(x) for x in row] for row in matrix])
