@@ -53,6 +53,7 @@ def test_every_problem_reported_at_once(tmp_path):
         "connectivity.probability",
         "resistance.weights",
         "robustness.random_repeats",
+        "landcover.table",
     }
     assert "unknown key" in problems["study.templat"]
     assert "file not found" in problems["layers.dem.path"] and "missing_dem.tif" in problems["layers.dem.path"]
@@ -95,6 +96,7 @@ def test_edge_width_metres_rounds_to_pixels():
     s = parse_study(
         {
             "layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "y"}},
+            "landcover": {"table": "globeland30"},
             "sources": {"mspa": {"edge_width_m": 100}},
         },
         check_files=False,
@@ -104,16 +106,21 @@ def test_edge_width_metres_rounds_to_pixels():
     assert s.sources.mspa.edge_width_pixels(500.0) == 1  # never below one cell
 
 
-def test_inline_classes_override_table():
-    s = parse_study(
-        {
-            "layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "y"}},
-            "landcover": {"classes": [{"code": 90, "name": "bare", "habitat": False, "resistance": 8}]},
-        },
-        check_files=False,
-    )
+def test_class_table_is_exactly_what_the_study_says():
+    layers = {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "y"}}
+    bare = {"code": 90, "name": "bare", "habitat": False, "resistance": 8}
+    # inline classes alone: the user's table, no built-in code merged in
+    s = parse_study({"layers": layers, "landcover": {"classes": [bare]}}, check_files=False)
+    assert [c.code for c in s.landcover.resolved()] == [90]
+    # a named table with inline classes: they replace or add codes
+    s = parse_study({"layers": layers, "landcover": {"table": "globeland30", "classes": [bare]}}, check_files=False)
     classes = {c.code: c for c in s.landcover.resolved()}
     assert classes[90].resistance == 8 and classes[20].resistance == 1
+    # neither: no table is assumed
+    with pytest.raises(StudyError) as err:
+        parse_study({"layers": layers}, check_files=False)
+    assert [p.where for p in err.value.problems] == ["landcover.table"]
+    assert "no table is assumed" in err.value.problems[0].message
 
 
 def test_toml_syntax_error(tmp_path):
@@ -127,7 +134,7 @@ def test_validate_command_exit_code_and_no_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "econet", "validate", str(path)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert "9 problems" in proc.stderr
+    assert "10 problems" in proc.stderr and "landcover.table" in proc.stderr
     assert "resistance.weights" in proc.stderr
 
 
@@ -140,7 +147,10 @@ def test_validate_command_ok(raleigh_study):
 
 
 def test_moved_keys_and_the_circuit_cutoff_are_reported_with_the_rest():
-    base = {"layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "d"}}}
+    base = {
+        "layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "d"}},
+        "landcover": {"table": "globeland30"},
+    }
     with pytest.raises(StudyError) as err:
         parse_study(
             {

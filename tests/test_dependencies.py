@@ -68,9 +68,11 @@ EDITS = [
         {"corridors", "circuit", "zones", "report"},
     ),
     (
-        "a connectivity parameter",
+        # the corridors stage reads [connectivity] (the dispersal distance caps the corridors when
+        # max_cost is not given); with the demo's own max_cost its paths stay the same
+        "a connectivity parameter: the corridors recheck their cap, their paths do not change",
         ("\ndistance_m = 12500", "\ndistance_m = 10000"),
-        {"connectivity", "network", "robustness", "report"},
+        {"connectivity", "corridors", "network", "robustness", "report"},
     ),
     (
         "an indicator read by a source rule (RSEI): sources' table changes, their cells and the paths do not",
@@ -207,6 +209,17 @@ class _LandscapeRecorder:
     def valid_mask(self):
         self.landcover()
         return self._l.valid_mask()
+
+    def habitat_mask(self):
+        self.landcover()
+        return self._l.habitat_mask()
+
+    def area_mask(self):  # the study area is part of every stage's key (the grid)
+        return self._l.area_mask()
+
+    def study_area_km2(self):
+        self.landcover()
+        return self._l.study_area_km2()
 
     def check_classes(self):
         self.landcover()

@@ -71,6 +71,7 @@ def _study(lc_path, extra=None, **meta):
     doc = {
         "study": meta,
         "layers": {"landcover": {"path": lc_path, "kind": "categorical"}},
+        "landcover": {"table": "globeland30"},
         "resistance": {"weights": {"landcover": 1.0}},
     }
     if extra:
@@ -146,6 +147,7 @@ def test_vectors_reprojected_to_template(tmp_path):
     study = parse_study(
         {
             "layers": {"landcover": {"path": lc, "kind": "categorical"}},
+            "landcover": {"table": "globeland30"},
             "vectors": {"pts": {"path": str(tmp_path / "pts.gpkg"), "layer": "pts"}},
             "resistance": {"weights": {"landcover": 1.0}},
         }

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from econet.rasterops import minmax, slope_deg, weighted_overlay
+from tests.conftest import FIXTURES
 
 NAN = np.nan
 
@@ -63,18 +64,32 @@ def test_weighted_overlay_errors_are_named():
 
 
 def test_slope_of_a_ramp_by_hand():
-    # z = 10 m per 10 m column: dz/dx = 1, 45° inside. The edge columns see a padded copy of
-    # themselves on one side, so Horn's difference halves: atan(0.5).
+    # z = 10 m per 10 m column: dz/dx = 1, 45° on the edges too: beyond the grid the ramp is
+    # extrapolated (2 z0 - z1), as gdaldem -compute_edges does; but in the first and last rows
+    # gdaldem repeats the edge column sideways, so the four corners see half the difference.
     dem = np.tile(10.0 * np.arange(4), (3, 1))
     s = slope_deg(dem, 10.0)
     assert s.dtype == np.float32
-    np.testing.assert_allclose(s[:, 1:3], 45.0, rtol=1e-6)
-    np.testing.assert_allclose(s[:, [0, 3]], np.degrees(np.arctan(0.5)), rtol=1e-6)
-    # A NaN cell spoils its eight neighbours; Horn's stencil leaves the centre out, so the
-    # cell itself keeps its slope.
+    corners = (np.array([0, 0, 2, 2]), np.array([0, 3, 0, 3]))
+    np.testing.assert_allclose(s[corners], np.degrees(np.arctan(0.5)), rtol=1e-6)
+    s[corners] = 45.0
+    np.testing.assert_allclose(s, 45.0, rtol=1e-6)
+    # A NaN cell stays NaN; its neighbours take the centre's value in its place, so each of
+    # them still has a slope (a nodata neighbour does not spread).
     dem[1, 1] = NAN
     s = slope_deg(dem, 10.0)
-    ring = np.ones((3, 3), bool)
-    ring[1, 1] = False
-    assert np.isnan(s[0:3, 0:3][ring]).all() and s[1, 1] == pytest.approx(45.0)
-    assert np.isfinite(s[:, 3]).all()
+    assert np.isnan(s[1, 1]) and np.isfinite(s).sum() == s.size - 1
+    # (1, 2): west neighbours a, d, g = 10, NaN -> 20 (the centre), 10; east 30, 30, 30:
+    # dz/dx = ((30 + 2 * 30 + 30) - (10 + 2 * 20 + 10)) / 80
+    assert s[1, 2] == pytest.approx(np.degrees(np.arctan(60 / 80)), rel=1e-6)
+
+
+def test_slope_matches_gdaldem_compute_edges():
+    """GDAL 3.6.2's gdaldem slope -compute_edges on a DEM with holes inside, on an edge and
+    in a corner (tests/fixtures/gdaldem/PROVENANCE.md)."""
+    f = np.load(FIXTURES / "gdaldem" / "slope_compute_edges.npz")
+    dem = np.where(f["dem"] == -9999, NAN, f["dem"])
+    s = slope_deg(dem, 30.0)
+    assert np.array_equal(np.isnan(s), np.isnan(f["slope"]))
+    np.testing.assert_allclose(s, f["slope"], atol=1e-4, equal_nan=True)
+    assert np.isnan(s).sum() == 1 + 1 + 6  # the holes only: every cell with a height has a slope

@@ -99,6 +99,12 @@ class _Runner:
         # The grid itself, not the template file's checksum: an edited land-cover raster on the
         # same grid (a scenario) reruns only the stages that read land cover.
         self.base = {"version": __version__, "grid": landscape.grid.to_dict()}
+        if study.study.area is not None:  # the study area shapes every stage's cells
+            self.base["area"] = [
+                self.inputs[f"vectors.{study.study.area}"]["sha256"],
+                study.study.area,
+                study.study.buffer_m,
+            ]
         self.made_by = producers(study, plan_)
         self.results: dict[str, Any] = {}
         self.keys: dict[str, str] = {}

@@ -141,18 +141,44 @@ def rasterize(shapes, grid, *, all_touched: bool = False, dtype=np.uint8, fill=0
 
 def slope_deg(dem: np.ndarray, cell_size_m: float) -> np.ndarray:
     """Slope in degrees (float32) of a DEM in metres on square cells of ``cell_size_m`` metres, by
-    Horn's (1981) 3x3 method, as ArcGIS Slope and GDAL gdaldem compute it.
+    Horn's (1981) 3x3 method, as ArcGIS Slope and GDAL 3.6 ``gdaldem slope -compute_edges``
+    compute it.
 
-    Edge cells reuse their nearest neighbours (edge padding); NaN cells propagate to their
-    neighbourhood.
+    Every cell with a value gets a slope, also on the grid's and the data's edges (a study area
+    clipped out of a larger DEM has a nodata neighbour all round): as gdaldem does with
+    ``-compute_edges``, a neighbour beyond the grid is extrapolated linearly from the two cells
+    inside (2 z0 - z1), and a neighbour that is NaN takes the centre cell's value. A NaN cell
+    stays NaN.
     """
-    z = np.pad(np.asarray(dem, dtype=np.float64), 1, mode="edge")
-    a, b, c = z[:-2, :-2], z[:-2, 1:-1], z[:-2, 2:]
-    d, f = z[1:-1, :-2], z[1:-1, 2:]
-    g, h, i = z[2:, :-2], z[2:, 1:-1], z[2:, 2:]
+    z0 = np.asarray(dem, dtype=np.float64)
+    if min(z0.shape) < 2:  # too small to extrapolate: repeat the cells
+        return _horn(np.pad(z0, 1, mode="edge"), cell_size_m)
+    # beyond the grid: linear extrapolation (odd reflection, 2 z0 - z1) ...
+    out = _horn(np.pad(z0, 1, mode="reflect", reflect_type="odd"), cell_size_m)
+    # ... except in the first and last rows, where gdaldem repeats the edge column sideways
+    rows = np.pad(np.pad(z0, ((1, 1), (0, 0)), mode="reflect", reflect_type="odd"), ((0, 0), (1, 1)), mode="edge")
+    out[0] = _horn(rows[0:3], cell_size_m)[0]
+    out[-1] = _horn(rows[-3:], cell_size_m)[0]
+    return out
+
+
+def _horn(z: np.ndarray, cell_size_m: float) -> np.ndarray:
+    """Horn's slope (degrees, float32) of the inner cells of a grid padded by one cell; a NaN
+    neighbour takes the centre's value (gdaldem -compute_edges), a NaN centre gives NaN."""
+    centre = z[1:-1, 1:-1]
+
+    def at(r: int, c: int) -> np.ndarray:
+        w = z[r : r + centre.shape[0], c : c + centre.shape[1]]
+        return np.where(np.isnan(w), centre, w)
+
+    a, b, c = at(0, 0), at(0, 1), at(0, 2)
+    d, f = at(1, 0), at(1, 2)
+    g, h, i = at(2, 0), at(2, 1), at(2, 2)
     dzdx = ((c + 2 * f + i) - (a + 2 * d + g)) / (8 * cell_size_m)
     dzdy = ((g + 2 * h + i) - (a + 2 * b + c)) / (8 * cell_size_m)
-    return np.degrees(np.arctan(np.hypot(dzdx, dzdy))).astype(np.float32)
+    out = np.degrees(np.arctan(np.hypot(dzdx, dzdy)))
+    out[np.isnan(centre)] = np.nan  # Horn's stencil leaves the centre out: a hole stays a hole
+    return out.astype(np.float32)
 
 
 __all__: list[str] = ["minmax", "nodata_mask", "nodata_to_nan", "rasterize", "slope_deg", "weighted_overlay"]

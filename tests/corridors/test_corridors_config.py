@@ -8,15 +8,20 @@ from econet.config import parse_study
 from econet.errors import StudyError
 
 LAYERS = {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "y"}}
+LC = {"table": "globeland30"}
 
 
 def test_defaults_and_options():
-    s = parse_study({"layers": LAYERS}, check_files=False)
+    s = parse_study({"layers": LAYERS, "landcover": LC}, check_files=False)
     c = s.corridors
     assert c.pairs == "allocation_adjacency" and c.drop_through_sources and c.width_cost is None
     assert (c.regional_width_m, c.subregional_width_m, c.local_width_m) == (400.0, 200.0, 100.0)
     s = parse_study(
-        {"layers": LAYERS, "corridors": {"pairs": "all", "n_nearest": 3, "max_euclid_m": 5000, "width_cost": 2000}},
+        {
+            "layers": LAYERS,
+            "landcover": LC,
+            "corridors": {"pairs": "all", "n_nearest": 3, "max_euclid_m": 5000, "width_cost": 2000},
+        },
         check_files=False,
     )
     assert s.corridors.pairs == "all" and s.corridors.n_nearest == 3

@@ -76,11 +76,15 @@ def test_size_classes_default_thresholds():
 
 def test_keep_size_classes_rule():
     m = cores((60, 60), (0, 30, 0, 25), (35, 60, 0, 17), (35, 45, 30, 40))  # 7.5, 4.25, 1 km²
-    src = run({"min_area_km2": 0.5, "keep_size_classes": ["super-large", "medium"]}, m)
+    rule = {"min_area_km2": 0.5, "size_classes_km2": [7, 4, 1], "keep_size_classes": ["super-large", "medium"]}
+    src = run(rule, m)
     assert src.table["size_class"].tolist() == ["super-large", "medium"]
     assert src.table["id"].tolist() == [1, 2]
     assert (src.labels[0:30, 0:25] == 1).all() and (src.labels[35:45, 30:40] == 2).all()
     assert (src.labels[35:60, 0:17] == 0).all()
+    # by default the thresholds follow min_area_km2: 3.5 / 2 / 0.5 km², so 4.25 km² is super-large
+    src = run({"min_area_km2": 0.5}, m)
+    assert src.table["size_class"].tolist() == ["super-large", "super-large", "medium"]
 
 
 # ---- connectivity importance -------------------------------------------------------------------

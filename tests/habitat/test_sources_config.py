@@ -10,6 +10,8 @@ from econet.config import parse_study
 from econet.errors import StudyError
 
 BASE = """
+[landcover]
+table = "globeland30"
 [layers.landcover]
 path = "lc.tif"
 kind = "categorical"
@@ -52,7 +54,9 @@ max_lsi = 2.0
     src = s.sources
     assert src.candidates == ["mspa_core"] and src.protected == ["redline"] and src.merge_within_m == 500
     assert src.connectivity.index == "dPC" and src.connectivity.distance_m == 5000
-    assert src.size_classes_km2 == [7.0, 4.0, 1.0] and src.islets.max_lsi == 2.0
+    assert src.size_classes_km2 is None and src.islets.max_lsi == 2.0
+    # the size classes follow the study's scale: 7, 4 and 1 times the minimum source area
+    assert src.size_thresholds_km2() == [7.0 * src.min_area_km2, 4.0 * src.min_area_km2, src.min_area_km2]
 
 
 def test_seed_001_services_rule_defaults():

@@ -60,7 +60,8 @@ def test_ls_factor_by_hand():
 
 def test_sediment_on_a_tilted_plane():
     # A plane falling east at 10 % (3 m per 30 m cell): flow runs east along the rows. Horn's
-    # slope halves on the western edge column (edge cells reuse themselves); the last column,
+    # slope is 10 % on the western edge column too (beyond the grid the plane is extrapolated, as
+    # gdaldem -compute_edges does); the last column,
     # with no lower neighbour, drains along the edge to an outlet. Streams drain > 4 cells.
     n = 8
     dem = np.tile(np.arange(n, 0, -1, dtype=np.float32) * 3.0, (n, 1))
@@ -72,9 +73,9 @@ def test_sediment_on_a_tilted_plane():
     ls = ls_factor(np.array([[10.0]]), np.array([[3.0]]), 30.0, 122.0)[0, 0]
     assert res.rkls[3, 2] == pytest.approx(ls * 100 * 0.03, rel=1e-4)
     assert res.usle[3, 2] == pytest.approx(0.1 * res.rkls[3, 2], rel=1e-5)
-    # IC: D_up = W̄ S̄ sqrt(A) with W = 0.1 and S̄ the mean of 0.05, 0.1, 0.1 (upstream cells);
+    # IC: D_up = W̄ S̄ sqrt(A) with W = 0.1 and S̄ the mean of 0.1, 0.1, 0.1 (upstream cells);
     # D_dn sums 1/(W S) over cells (3, 2) and (3, 3), the stream starting at (3, 4).
-    d_up = 0.1 * (0.25 / 3) * math.sqrt(3 * 900)
+    d_up = 0.1 * 0.1 * math.sqrt(3 * 900)
     d_dn = 2 / (0.1 * 0.1)
     sdr = 0.8 / (1 + math.exp((0.5 - math.log10(d_up / d_dn)) / 2.0))
     assert res.sdr[3, 2] == pytest.approx(sdr, rel=1e-4)

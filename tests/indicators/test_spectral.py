@@ -87,3 +87,28 @@ def test_lst_given_raster():
         sp.lst(px(10.0), kind="radiance")
     with pytest.raises(EconetError, match="unknown thermal kind"):
         sp.lst(px(10.0), kind="fahrenheit")
+
+
+def test_reflectance_check_and_scale():
+    from econet.errors import LayerError
+    from econet.indicators.spectral import reflectance
+
+    valid = np.ones((10, 10), dtype=bool)
+    refl = np.linspace(0.01, 0.6, 100).reshape(10, 10)
+    np.testing.assert_allclose(reflectance(refl, valid, "indicators.bands.nir"), refl, rtol=1e-6)
+    # Landsat Collection 2 Level-2 integers: 0.0000275 x DN - 0.2 gives the reflectance back
+    dn = np.rint((refl + 0.2) / 0.0000275)
+    back = reflectance(dn, valid, "indicators.bands.nir", 0.0000275, -0.2)
+    np.testing.assert_allclose(back, refl, atol=2e-5)  # the integers quantise by 0.0000275
+    with pytest.raises(
+        LayerError, match=r"indicators.bands.nir'?: does not look like surface reflectance.*band_offset.nir = -0.2"
+    ):
+        reflectance(dn, valid, "indicators.bands.nir")
+    with pytest.raises(LayerError, match="percent: set indicators.band_scale.red = 0.01"):
+        reflectance(refl * 100, valid, "indicators.bands.red")
+    # cells outside the study area do not count: a sea of nodata-as-10000 outside is no problem
+    outside = refl.copy()
+    outside[:, :2] = 10000
+    mask = valid.copy()
+    mask[:, :2] = False
+    assert reflectance(outside, mask, "indicators.bands.red").shape == (10, 10)

@@ -10,7 +10,7 @@ import rasterio
 from econet.config import load_study, parse_study
 from econet.demo.city import generate_city
 from econet.demo.write import write_city
-from econet.errors import StudyError
+from econet.errors import EconetError, StudyError
 from econet.indicators import spectral
 from econet.indicators.rsei import rsei
 from econet.pipeline import run_study
@@ -32,6 +32,7 @@ layer = "threat_mines"
 max_distance_m = 2000
 weight = 0.8
 """
+
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
@@ -127,12 +128,29 @@ def _raleigh_study(tmp_path, extra: str):
     return path
 
 
+# The Raleigh bands are digital numbers 0-255, not reflectance; a scale of 1/255 stands in for
+# the calibration the data set lacks (the indices are ratios, the wetness is not).
+DN_SCALE = (
+    "band_scale = {" + ", ".join(f"{b} = 0.00392" for b in ("blue", "green", "red", "nir", "swir1", "swir2")) + "}\n"
+)
+
+
+def test_raleigh_digital_numbers_are_not_taken_for_reflectance(tmp_path):
+    raw = _raleigh_study(
+        tmp_path, '[indicators]\nmodels = ["spectral", "rsei"]\nsensor = "landsat7"\nrsei_without_lst = true\n'
+    )
+    with pytest.raises(EconetError, match=r"indicators.bands.blue'?: does not look like surface reflectance") as err:
+        run_study(load_study(raw), tmp_path / "run", quiet=True)
+    assert "look like digital numbers: calibrate them" in str(err.value) and "band_scale.blue" in str(err.value)
+
+
 def test_raleigh_rsei_refused_without_lst_then_explicit(tmp_path):
-    refused = _raleigh_study(tmp_path, '[indicators]\nmodels = ["spectral", "rsei"]\nsensor = "landsat7"\n')
+    refused = _raleigh_study(tmp_path, '[indicators]\nmodels = ["spectral", "rsei"]\nsensor = "landsat7"\n' + DN_SCALE)
     with pytest.raises(StudyError, match="rsei_without_lst"):
         run_study(load_study(refused), tmp_path / "run1", quiet=True)
     ok = _raleigh_study(
-        tmp_path, '[indicators]\nmodels = ["spectral", "rsei"]\nsensor = "landsat7"\nrsei_without_lst = true\n'
+        tmp_path,
+        '[indicators]\nmodels = ["spectral", "rsei"]\nsensor = "landsat7"\nrsei_without_lst = true\n' + DN_SCALE,
     )
     run = run_study(load_study(ok), tmp_path / "run2", quiet=True).path
     loadings = pd.read_csv(run / "rsei_loadings.csv").set_index("row")
@@ -142,7 +160,10 @@ def test_raleigh_rsei_refused_without_lst_then_explicit(tmp_path):
 
 
 def test_config_checks():
-    base = {"layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "d"}}}
+    base = {
+        "layers": {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "d"}},
+        "landcover": {"table": "globeland30"},
+    }
     with pytest.raises(StudyError, match="threats"):
         parse_study({**base, "indicators": {"models": ["habitat_quality"]}}, check_files=False)
     with pytest.raises(StudyError, match="indicators.models"):

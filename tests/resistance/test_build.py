@@ -30,6 +30,7 @@ def _study(resistance: dict, layers=LAYERS, vectors=VECTORS):
             k: {"path": f"{k}.tif", "kind": "categorical" if k == "landcover" else "continuous"} for k in layers
         },
         "vectors": {k: {"path": "city.gpkg", "layer": k} for k in vectors},
+        "landcover": {"table": "globeland30"},
         "resistance": resistance,
     }
     return parse_study(doc, check_files=False)

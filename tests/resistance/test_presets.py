@@ -17,6 +17,7 @@ def _factors(preset: str) -> dict:
     doc = {
         "layers": {k: {"path": "x.tif", "kind": "categorical" if k == "landcover" else "continuous"} for k in LAYERS},
         "vectors": {k: {"path": "x.gpkg"} for k in VECTORS},
+        "landcover": {"table": "globeland30"},
         "resistance": {"preset": preset},
     }
     return {f.name: f for f in parse_study(doc, check_files=False).resistance.factors}

@@ -88,7 +88,11 @@ def test_link_pairs_reads_the_sources_under_each_lines_ends():
 
 
 def _study(**extra):
-    return {"layers": {"landcover": {"path": "lc.tif", "kind": "categorical"}, "dem": {"path": "dem.tif"}}, **extra}
+    return {
+        "layers": {"landcover": {"path": "lc.tif", "kind": "categorical"}, "dem": {"path": "dem.tif"}},
+        "landcover": {"table": "globeland30"},
+        **extra,
+    }
 
 
 def test_scenario_keys_are_checked_with_every_problem_at_once():

@@ -30,6 +30,7 @@ def _study(tmp_path: Path, landcover: np.ndarray, scenarios: list, **connectivit
     data = {
         "study": {"name": "constructed"},
         "layers": {"landcover": {"path": str(path), "kind": "categorical"}},
+        "landcover": {"table": "globeland30"},
         "sources": {"min_area_km2": 0.05, "mspa": {"edge_width_px": 1}},
         "resistance": {
             "factors": [{"name": "landcover", "kind": "landcover"}],
@@ -154,6 +155,8 @@ def test_optimise_command_runs_a_study_scenario_and_refuses_what_it_cannot_run(t
 [layers.landcover]
 path = "{path}"
 kind = "categorical"
+[landcover]
+table = "globeland30"
 [sources]
 min_area_km2 = 0.05
 [resistance]

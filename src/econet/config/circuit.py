@@ -16,6 +16,8 @@ class CircuitSection(Section):
 
     pinchpoint_mode: Literal["pairwise", "all_to_one"] = "pairwise"
     classes: int = Field(4, ge=2, le=10)  # natural-breaks classes; the top one is kept (Yang et al.: 4)
+    # what the classes grade: the current, or the current x resistance overlay (Yang et al.)
+    pinchpoint_by: Literal["current", "current_x_resistance"] = "current"
     barrier_radii_m: list[PositiveFloat] = [90.0, 180.0]  # empty: no Barrier Mapper
     barrier_combine: Literal["max", "sum"] = "max"
     four_neighbours: bool = False  # Circuitscape default: 8 neighbours

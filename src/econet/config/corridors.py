@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -17,11 +17,18 @@ class CorridorsSection(Section):
 
     # Candidate pairs: cheapest-source zones touch, nearest-source zones touch, or all pairs.
     pairs: Literal["allocation_adjacency", "euclidean_adjacency", "all"] = "allocation_adjacency"
-    max_cost: PositiveFloat | None = None  # drop corridors costlier than this (resistance x m)
+    # drop corridors costlier than this (resistance x m); default: the dispersal distance of PC
+    # (connectivity.distance_m) times the study's median resistance, unless cap_by_dispersal = false
+    max_cost: PositiveFloat | None = None
+    cap_by_dispersal: bool = True
     max_euclid_m: PositiveFloat | None = None  # drop pairs whose edges are farther apart (m)
     n_nearest: int | None = Field(None, ge=1)  # keep each source's N cheapest neighbours
     drop_through_sources: bool = True  # drop a pair whose least-cost path crosses a third source
     width_cost: PositiveFloat | None = None  # NLCC corridors truncated at this CWD (resistance x m)
+    # links shorter than this (m) cross a road or a strip between two pieces of one habitat block:
+    # class "crossing", not a corridor of the gravity model (a motorway with verges, 50-150 m, plus
+    # the MSPA edge cells on both sides between the two cores); 0: none
+    crossing_max_m: Annotated[float, Field(ge=0)] = 250.0
     regional_width_m: PositiveFloat = 400.0  # Chang et al. (2018): 300-500 m
     subregional_width_m: PositiveFloat = 200.0  # Chang et al. (2018): 100-300 m
     local_width_m: PositiveFloat = 100.0  # Chang et al. (2018): 100 m

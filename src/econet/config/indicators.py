@@ -54,6 +54,10 @@ class IndicatorsSection(Section):
         "swir1": "swir1",
         "swir2": "swir2",
     }
+    # reflectance = value x scale + offset, per band (default 1 and 0); bands are checked to look
+    # like reflectance (Landsat C2 L2: scale 0.0000275, offset -0.2; Sentinel-2 L2A: scale 0.0001)
+    band_scale: dict[Literal["blue", "green", "red", "nir", "swir1", "swir2"], float] = {}
+    band_offset: dict[Literal["blue", "green", "red", "nir", "swir1", "swir2"], float] = {}
     lst_layer: str | None = None  # an LST raster, or the thermal band (see lst_kind)
     # celsius / kelvin: a given LST raster; brightness_k / radiance: the thermal band, corrected
     # with an emissivity from NDVI (Sobrino's thresholds) and the sensor's constants.

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from econet.config.base import PositiveFloat, Ref, Section
+from econet.errors import Problem
 from econet.landcover import CLASS_TABLES, LandCoverClass
 
 
@@ -24,16 +25,27 @@ class ClassEntry(Section):
 
 
 class LandCoverSection(Section):
-    """Which layer is land cover and its class table (a named table, and/or classes inline)."""
+    """Which layer is land cover and its class table: exactly what the study says, a built-in
+    table only when ``table`` names it (with ``[[landcover.classes]]`` replacing or adding
+    codes), or the inline classes alone. A code in the data that the table lacks is an error."""
 
     layer: str = "landcover"
-    table: Literal["globeland30", "nc_landclass96"] | None = "globeland30"
+    table: Literal["globeland30", "nc_landclass96"] | None = None
     classes: list[ClassEntry] = []
 
-    @model_validator(mode="after")
-    def _some_classes(self):
+    def problems(self, at: str) -> list[Problem]:
         if self.table is None and not self.classes:
-            raise ValueError('no classes: set table = "globeland30" or list [[landcover.classes]]')
+            return [
+                Problem(
+                    f"{at}.table",
+                    'no class table: name a built-in one (table = "globeland30" or "nc_landclass96") or list '
+                    "your classes as [[landcover.classes]]; no table is assumed",
+                )
+            ]
+        return []
+
+    @model_validator(mode="after")
+    def _unique_codes(self):
         codes = [c.code for c in self.classes]
         if len(codes) != len(set(codes)):
             raise ValueError("a class code is listed twice in [[landcover.classes]]; list each code once")

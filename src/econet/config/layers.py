@@ -15,17 +15,22 @@ from econet.config.base import FileInput
 
 class RasterLayer(FileInput):
     """A raster input: its band, its resampling kind and, optionally, a nodata value that
-    overrides the file's own."""
+    overrides the file's own and the CRS of a file that has none."""
 
     kind: Literal["categorical", "continuous"] = "continuous"
     band: int = Field(1, ge=1)
     nodata: float | None = None
+    # the CRS of a file without one ("EPSG:32650", a WKT string or a .prj's text); a file whose
+    # own CRS differs is an error (reproject it instead)
+    crs: str | None = None
 
 
 class VectorLayer(FileInput):
-    """A vector input (any OGR format); ``layer`` picks one layer of a multi-layer file."""
+    """A vector input (any OGR format); ``layer`` picks one layer of a multi-layer file, ``crs``
+    gives the CRS of a layer that has none."""
 
     layer: str | None = None
+    crs: str | None = None
 
 
 __all__ = ["RasterLayer", "VectorLayer"]

@@ -133,7 +133,7 @@ class ConnectivityRule(Section):
     min_importance_pct: float = Field(1.0, ge=0)
     distance_m: PositiveFloat = 5000.0
     probability: Annotated[float, Field(gt=0, lt=1)] = 0.5  # dPC only
-    landscape_area_km2: PositiveFloat | None = None  # A_L; default the study extent
+    landscape_area_km2: PositiveFloat | None = None  # A_L; default the study area (cells that may be habitat)
     levels: int | None = Field(None, ge=2, le=9)  # grade the kept sources by importance
 
 
@@ -182,12 +182,21 @@ class SourcesSection(Section):
     patch_connectivity: Literal[4, 8] = 8
     protected: list[str] = []  # vector layers (redline, reserves) whose polygons become source cells
     merge_within_m: Annotated[float, Field(ge=0)] = 0.0
-    size_classes_km2: list[PositiveFloat] = [7.0, 4.0, 1.0]  # super-large / large / medium / small
+    # super-large / large / medium / small thresholds; default 7, 4 and 1 times min_area_km2 (Feng
+    # et al. 2024: 7/4/1 km² with sources >= 1 km²), so that they follow the study's scale
+    size_classes_km2: list[PositiveFloat] | None = None
     keep_size_classes: list[Literal["super-large", "large", "medium", "small"]] | None = None
     mean_of: list[str] = []  # raster layers averaged over each source in the patch table
     # A raster whose non-zero cells become sources whatever the rules (1 = a new source,
     # 2 = a stepping stone): patches added by a restoration scenario (docs/methods/scenarios.md).
     include: str | None = None
+    # open sea: drop wetland-water sources of at least this area that touch the edge of the data
+    exclude_edge_water_km2: PositiveFloat | None = None
+    # a vector layer of mines: cells inside those whose mine_status_field is in producing_status
+    # are not habitat (a producing pit or dump is not a source, whatever the land cover says)
+    exclude_mines: str | None = None
+    mine_status_field: str = "status"
+    producing_status: list[str] = ["producing"]
     services: ServicesRule | None = None
     sensitivity: SensitivityRule | None = None
     connectivity: ConnectivityRule | None = None
@@ -199,9 +208,15 @@ class SourcesSection(Section):
         for rule in ("services", "sensitivity", "core_connectivity"):
             if rule in self.candidates and getattr(self, rule) is None:
                 raise ValueError(f'candidates lists "{rule}" but [sources.{rule}] is missing; add it')
-        if len(set(self.size_classes_km2)) != 3:
+        if self.size_classes_km2 is not None and len(set(self.size_classes_km2)) != 3:
             raise ValueError("size_classes_km2 needs three different thresholds, e.g. [7, 4, 1]")
         return self
+
+    def size_thresholds_km2(self) -> list[float]:
+        """The size-class thresholds: as given, or 7, 4 and 1 times ``min_area_km2``."""
+        if self.size_classes_km2 is not None:
+            return list(self.size_classes_km2)
+        return [7.0 * self.min_area_km2, 4.0 * self.min_area_km2, self.min_area_km2]
 
     def refs(self, at: str) -> list[Ref]:
         out = []
@@ -224,6 +239,8 @@ class SourcesSection(Section):
         out += [Ref(f"{at}.protected", "vector", k) for k in self.protected]
         if self.include:
             out.append(Ref(f"{at}.include", "layer", self.include))
+        if self.exclude_mines:
+            out.append(Ref(f"{at}.exclude_mines", "vector", self.exclude_mines))
         return out
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from econet.config.base import PositiveFloat, Ref, Section
 from econet.config.circuit import CircuitSection
@@ -29,19 +30,34 @@ from econet.errors import Problem, StudyError
 
 
 class StudyMeta(Section):
-    """``[study]``: the study's name and the template grid every layer is aligned to."""
+    """``[study]``: the study's name, the template grid every layer is aligned to, and the study
+    area: cells outside ``area`` are not habitat, and cells farther than ``buffer_m`` outside it
+    do not take part at all (the buffer keeps corridors from being cut at the area's edge)."""
 
     name: str = "study"
     target_crs: str | None = None  # e.g. "EPSG:4548"; required when inputs are geographic
     template: str = "landcover"  # the raster layer whose grid every other layer is aligned to
     cell_size_m: PositiveFloat | None = None  # resample the template to this cell size
+    area: str | None = None  # a polygon vector layer: the study area (A_L of PC and IIC)
+    buffer_m: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0  # corridors may leave the area by this
 
     def refs(self, at: str) -> list[Ref]:
-        return [Ref(f"{at}.template", "layer", self.template)]
+        out = [Ref(f"{at}.template", "layer", self.template)]
+        return out + ([Ref(f"{at}.area", "vector", self.area)] if self.area else [])
+
+    def problems(self, at: str) -> list[Problem]:
+        if self.buffer_m > 0 and self.area is None:
+            return [Problem(f"{at}.buffer_m", "a buffer needs a study area: set study.area to a polygon layer")]
+        return []
 
     def grid_spec(self) -> dict:
-        """What defines the template grid (everything here but the name)."""
-        return self.model_dump(mode="json", exclude={"name"})
+        """What defines the template grid and the study area (everything here but the name; the
+        area keys only when set, so that a study without one keeps its cache keys)."""
+        spec = self.model_dump(mode="json", exclude={"name"})
+        if self.area is None:
+            spec.pop("area")
+            spec.pop("buffer_m")
+        return spec
 
 
 # Section name -> schema, in the order of the study file; None-able sections are optional stages.
@@ -288,7 +304,7 @@ def landscape_of(study: Study):
     from econet.io.landscape import open_landscape  # rasterio and pyogrio: only when a study runs
 
     meta = study.study
-    return open_landscape(
+    landscape = open_landscape(
         study.layers,
         study.vectors,
         template=meta.template,
@@ -296,7 +312,59 @@ def landscape_of(study: Study):
         classes=study.landcover.resolved(),
         target_crs=meta.target_crs,
         cell_size_m=meta.cell_size_m,
+        area=meta.area,
+        buffer_m=meta.buffer_m,
     )
+    return landscape
+
+
+def scale_problems(study: Study, grid) -> list[Problem]:
+    """Defaults that cannot fit the study's grid must be given: Chang et al.'s (2018) corridor
+    widths (400/200/100 m, for a city region) on cells more than twice as wide as the local width
+    (a path buffered by less than half a cell covers hardly any cell centre beside the path's)."""
+    cfg = study.corridors
+    given = cfg.model_fields_set
+    keys = ("regional_width_m", "subregional_width_m", "local_width_m")
+    narrow = [k for k in keys if k not in given and getattr(cfg, k) < 0.5 * grid.cell_size_m]
+    if not narrow:
+        return []
+    return [
+        Problem(
+            f"corridors.{narrow[0]}",
+            f"the default corridor widths (Chang et al. 2018: 400/200/100 m, for a city region) are narrower than "
+            f"half the {grid.cell_size_m:g} m cells of this study; set corridors.regional_width_m, subregional_width_m "
+            "and local_width_m for its scale (e.g. 2, 1.5 and 1 cells or wider)",
+        )
+    ]
+
+
+def coverage_problems(study: Study, landscape) -> list[Problem]:
+    """Input layers that a resistance factor reads with ``missing = "error"`` must have a value
+    on every cell of the study area (the cells with land cover): a DEM that stops short of the
+    land cover would otherwise stop the run after MSPA. Each such layer is reported once, with
+    the uncovered area and the factors that read it."""
+    readers: dict[str, list[str]] = {}
+    for spec in study.resistance.resolved_factors():
+        if spec.missing != "error" or spec.kind not in ("raster", "slope", "categorical", "landcover"):
+            continue
+        layer = spec.layer or ("dem" if spec.kind == "slope" else study.landcover.layer)
+        if layer in study.layers and layer != study.landcover.layer:
+            readers.setdefault(layer, []).append(spec.name)
+    problems = []
+    cell_km2 = landscape.grid.cell_area_m2 / 1e6
+    for layer, factors in readers.items():
+        n = landscape.uncovered(layer)
+        if n:
+            keys = ", ".join(f"resistance.factors.{f}" for f in factors)
+            problems.append(
+                Problem(
+                    f"layers.{layer}",
+                    f"does not cover the study area: {n} cell(s), {n * cell_km2:.4g} km², with land cover have "
+                    f"no value in it (read by {keys}); extend the layer over the land cover, or set missing = "
+                    "'highest', 'lowest' or 'impassable' for the factor",
+                )
+            )
+    return problems
 
 
 def data_problems(study: Study, landscape) -> list[Problem]:
@@ -309,6 +377,8 @@ def data_problems(study: Study, landscape) -> list[Problem]:
     problems = inspect_layers(landscape)
     if problems:
         return problems
+    # defaults that cannot fit the grid, and factor layers that leave cells of the study area bare
+    problems = scale_problems(study, landscape.grid) + coverage_problems(study, landscape)
     import numpy as np
 
     factors = study.resistance.resolved_factors()
@@ -354,6 +424,8 @@ __all__ = [
     "SECTIONS",
     "Study",
     "StudyMeta",
+    "coverage_problems",
+    "scale_problems",
     "data_problems",
     "landscape_of",
     "load_study",

@@ -29,11 +29,19 @@ def source_mean_resistance(resistance: np.ndarray, source_labels: np.ndarray, id
 
 
 def gravity(
-    paths: pd.DataFrame, area_m2: pd.Series, mean_resistance: pd.Series, area_unit: AreaUnit = "m2"
+    paths: pd.DataFrame,
+    area_m2: pd.Series,
+    mean_resistance: pd.Series,
+    area_unit: AreaUnit = "m2",
+    crossing: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """G per corridor and its class. ``paths`` has from_id, to_id, cost (L); ``area_m2`` and
     ``mean_resistance`` are indexed by source id. The area unit enters through ln(S): with m²
-    (the default, as ArcGIS reports areas) every source of at least two square metres counts."""
+    (the default, as ArcGIS reports areas) every source of at least two square metres counts.
+    ``crossing`` flags links that only cross a road or a strip between two pieces of one habitat
+    block: their class is "crossing" and the mean that divides important from general corridors
+    is taken over the others (a 120 m crossing has a huge G, which would make it, and only it,
+    "important")."""
     s = area_m2 * _PER_M2[area_unit]
     small = s[s <= 1.0]
     if len(small):
@@ -51,8 +59,9 @@ def gravity(
         / (length**2 * mean_resistance.loc[a].to_numpy() * mean_resistance.loc[b].to_numpy())
     )
     out = pd.DataFrame({"from_id": a, "to_id": b, "gravity": g})
-    threshold = g.mean() if len(g) else np.nan
-    out["class"] = np.where(g > threshold, "important", "general")
+    cross = np.zeros(len(g), dtype=bool) if crossing is None else np.asarray(crossing, dtype=bool)
+    threshold = g[~cross].mean() if (~cross).any() else np.nan
+    out["class"] = np.where(cross, "crossing", np.where(g > threshold, "important", "general"))
     return out
 
 

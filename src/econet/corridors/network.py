@@ -10,7 +10,7 @@ barriers, scenario re-scoring).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -51,6 +51,7 @@ class Corridors:
     searches: dict[int, SourceCost]
     width_cost: float | None = None
     energy_factors: dict[int, float] | None = None  # modified MCR: k_j per source (mean 1)
+    notes: list[str] = field(default_factory=list)  # what the run should say about its defaults
 
     @property
     def pairs(self) -> list[tuple[int, int]]:
@@ -103,7 +104,8 @@ def corridor_network(
     area = pd.Series(sources.table["area_km2"].to_numpy() * 1e6, index=ids)
     mean_res = pd.Series(source_mean_resistance(surface, sources.labels, ids), index=ids)
     lines = link.paths
-    grav = gravity(lines, area, mean_res, cfg.gravity_area_unit)
+    crossing = lines["length_m"].to_numpy(dtype=float) < getattr(cfg, "crossing_max_m", 0.0)
+    grav = gravity(lines, area, mean_res, cfg.gravity_area_unit, crossing=crossing)
     lines["gravity"] = grav["gravity"].to_numpy()
     lines["class"] = grav["class"].to_numpy()
     lines["tier"] = width_tiers(grav)

@@ -3,7 +3,7 @@
 
 Tiers follow the corridors' gravity: important corridors (G above the mean) are regional;
 of the general ones, those with G at or above their median are sub-regional and the rest
-local. Each corridor's polygon is its least-cost path buffered by half its tier's width.
+local; crossings (links shorter than ``corridors.crossing_max_m``) are local. Each corridor's polygon is its least-cost path buffered by half its tier's width.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ TIERS = ("regional", "sub-regional", "local")
 def width_tiers(gravity_table: pd.DataFrame) -> np.ndarray:
     """Tier name per corridor from its gravity and class (see the module docstring)."""
     g = gravity_table["gravity"].to_numpy(dtype=float)
-    important = gravity_table["class"].to_numpy() == "important"
-    general = g[~important]
+    cls = gravity_table["class"].to_numpy()
+    important = cls == "important"
+    general = g[cls == "general"]
     median = np.median(general) if general.size else np.inf
-    return np.where(important, TIERS[0], np.where(g >= median, TIERS[1], TIERS[2]))
+    tiers = np.where(important, TIERS[0], np.where(g >= median, TIERS[1], TIERS[2]))
+    return np.where(cls == "crossing", TIERS[2], tiers)  # a crossing is a local link
 
 
 def tier_polygons(paths: gpd.GeoDataFrame, tiers, widths_m: dict[str, float]) -> gpd.GeoDataFrame:

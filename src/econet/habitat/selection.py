@@ -256,14 +256,18 @@ def select_sources(
     protected: dict[str, list] | None = None,
     valid: np.ndarray | None = None,
     include: np.ndarray | None = None,
+    excluded: dict[str, list] | None = None,
 ) -> Sources:
     """Apply the study's source rules (``cfg`` is a ``config.SourcesSection``) in order:
     candidate cells, union with protected polygons, patches, merge, minimum area, size classes,
     connectivity importance. ``layers`` holds every raster the rules and ``mean_of`` name;
     ``protected`` maps a vector layer name to its polygons; cells outside ``valid`` (missing
-    land cover) never become source cells, even under a protected polygon. ``include`` (non-zero
-    cells) adds patches after every rule, whatever their area or importance: see
-    :func:`add_patches`."""
+    land cover) never become source cells, even under a protected polygon; nor do cells under
+    the polygons of ``excluded`` (name -> polygons: producing mines). With
+    ``cfg.exclude_edge_water_km2``, wetland-water sources at least that large that touch the edge
+    of the data (the grid's border or a cell outside ``valid``) are dropped as open sea.
+    ``include`` (non-zero cells) adds patches after every rule, whatever their area or
+    importance: see :func:`add_patches`."""
     layers = layers or {}
     steps: list[dict] = []
     rasters: dict[str, np.ndarray] = {}
@@ -337,6 +341,11 @@ def select_sources(
         log(f"union with {name}", mask)
     if valid is not None:
         mask &= valid
+    for name, geoms in (excluded or {}).items():
+        inside = rasterize_polygons(geoms, grid)
+        removed = int(np.count_nonzero(mask & inside))
+        mask &= ~inside
+        log(f"cells inside {name} removed", mask, f"{removed * grid.cell_area_m2 / 1e6:.4g} km² removed")
     labels, n = label_patches(mask, conn)
     if cfg.merge_within_m > 0 and n:
         labels = merge_within(labels, polygonize(labels, grid, n), cfg.merge_within_m)
@@ -345,15 +354,26 @@ def select_sources(
     log("patches ≥ min_area_km2", labels, f"{cfg.min_area_km2:g} km²")
     mean_of = {k: layers[k] for k in cfg.mean_of}
     table = patch_table(labels, landcover, grid, classes, mean_of)
+    if getattr(cfg, "exclude_edge_water_km2", None) and len(table):
+        touching = _touching_edge(labels, valid)
+        sea = (
+            (table["source_type"] == "wetland-water").to_numpy()
+            & (table["area_km2"] >= cfg.exclude_edge_water_km2).to_numpy()
+            & np.isin(table["id"].to_numpy(), touching)
+        )
+        labels, table = _subset(labels, table, ~sea)
+        log("open water at the edge dropped", labels, f"{int(sea.sum())} ≥ {cfg.exclude_edge_water_km2:g} km²")
     names = SIZE_CLASS_NAMES
-    table["size_class"] = size_classes(table["area_km2"].to_numpy(), cfg.size_classes_km2, names)
+    table["size_class"] = size_classes(table["area_km2"].to_numpy(), cfg.size_thresholds_km2(), names)
     if cfg.keep_size_classes is not None:
         keep = table["size_class"].isin(cfg.keep_size_classes).to_numpy()
         labels, table = _subset(labels, table, keep)
         log("size classes kept", labels, ", ".join(cfg.keep_size_classes))
     if cfg.connectivity is not None and len(table):
         r = cfg.connectivity
-        a_l = (r.landscape_area_km2 or grid.area_km2) * 1e6
+        # A_L: the study area (the cells that may be habitat), not the grid's rectangle
+        area_km2 = grid.area_km2 if valid is None else np.count_nonzero(valid) * grid.cell_area_m2 / 1e6
+        a_l = (r.landscape_area_km2 or area_km2) * 1e6
         importance = connectivity_importance(
             table.geometry.to_numpy(), table["area_km2"].to_numpy() * 1e6, r.index, r.distance_m, r.probability, a_l
         )
@@ -365,11 +385,24 @@ def select_sources(
             table["level"] = importance_levels(table[column].to_numpy(), r.levels)
     if include is not None:
         labels, table = add_patches(
-            labels, table, include, landcover, grid, classes, mean_of, conn, valid, cfg.size_classes_km2
+            labels, table, include, landcover, grid, classes, mean_of, conn, valid, cfg.size_thresholds_km2()
         )
         log("patches added", labels, f"{int((table['added'] != '').sum())} patch(es) from the include layer")
     weights = pd.concat(weight_tables, ignore_index=True) if weight_tables else None
     return Sources(table.reset_index(drop=True), labels, steps=pd.DataFrame(steps), rasters=rasters, weights=weights)
+
+
+def _touching_edge(labels: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
+    """Ids of the patches with a cell on the grid's border or next to a cell without data."""
+    from scipy.ndimage import binary_dilation
+
+    zone = np.zeros(labels.shape, dtype=bool)
+    zone[[0, -1], :] = True
+    zone[:, [0, -1]] = True
+    if valid is not None:
+        zone |= binary_dilation(~valid, structure=np.ones((3, 3), dtype=bool))
+    ids = np.unique(labels[zone])
+    return ids[ids > 0]
 
 
 def add_patches(

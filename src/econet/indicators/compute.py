@@ -103,7 +103,13 @@ def compute_indicators(
         return landcover_values(lc, column(table, name))
 
     if models & _SPECTRAL_MODELS:
-        b = {k: layer(v) for k, v in cfg.bands.items() if f"bands.{k}" in cfg.layer_keys()}
+        b = {
+            k: spectral.reflectance(
+                layer(v), valid, f"indicators.bands.{k}", cfg.band_scale.get(k, 1.0), cfg.band_offset.get(k, 0.0)
+            )
+            for k, v in cfg.bands.items()
+            if f"bands.{k}" in cfg.layer_keys()
+        }
         out["ndvi"] = spectral.ndvi(b["nir"], b["red"])
         if models & {"spectral", "rsei"}:
             out["mndwi"] = spectral.mndwi(b["green"], b["swir1"])

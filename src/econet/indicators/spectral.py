@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from econet.errors import EconetError
+from econet.errors import EconetError, LayerError
 
 # Tasselled-cap wetness coefficients for (blue, green, red, nir, swir1, swir2), by sensor:
 # Landsat-5 TM reflectance factors (Crist 1985), Landsat-7 ETM+ at-satellite reflectance
@@ -33,6 +33,46 @@ _RHO_UM_K = 1.438e4  # h c / k_B in µm K
 
 def _f(a) -> np.ndarray:
     return np.asarray(a, dtype=np.float32)
+
+
+def reflectance(values, valid, key: str, scale: float = 1.0, offset: float = 0.0) -> np.ndarray:
+    """A band as surface reflectance (float32): ``values * scale + offset``, checked to look like
+    reflectance (1st to 99th percentile of the cells in ``valid`` within -0.5 .. 1.5). Level-2
+    products store reflectance x 10 000 (Sentinel-2 L2A: scale 0.0001) or with a scale and an
+    offset (Landsat Collection 2 Level-2: 0.0000275 and -0.2, USGS); digital numbers need
+    calibration. A band that does not look like reflectance is a LayerError naming ``key`` and
+    the fix: every index (the tasselled-cap wetness above all) would be wrong without a word."""
+    r = _f(values)
+    if scale != 1.0 or offset != 0.0:
+        r = (r * np.float32(scale) + np.float32(offset)).astype(np.float32)
+    v = r[np.asarray(valid, dtype=bool) & np.isfinite(r)]
+    if v.size == 0:
+        return r
+    v = v[:: max(1, v.size // 200_000)]  # a regular sample is enough for the percentiles
+    lo, hi = (float(x) for x in np.percentile(v, [1, 99]))
+    if lo >= -0.5 and hi <= 1.5:
+        return r
+    band = key.rsplit(".", 1)[-1]
+    if 100 < hi <= 1000:
+        hint = (
+            "values up to a few hundred look like digital numbers: calibrate them to surface reflectance (gain, "
+            f"offset, sun elevation), or give indicators.band_scale.{band} and band_offset.{band}"
+        )
+    elif hi > 1000:
+        hint = (
+            f"values in the thousands are reflectance x 10 000 (Sentinel-2 L2A: set indicators.band_scale.{band} = "
+            f"0.0001; Landsat Collection 2 Level-2: band_scale.{band} = 0.0000275 and band_offset.{band} = -0.2); "
+            "digital numbers must be calibrated to reflectance first"
+        )
+    elif hi > 1.5:
+        hint = f"values up to 100 are percent: set indicators.band_scale.{band} = 0.01"
+    else:
+        hint = f"check indicators.band_scale.{band} and band_offset.{band}"
+    raise LayerError(
+        key,
+        f"does not look like surface reflectance (0-1): its 1st-99th percentiles are {lo:.4g} .. {hi:.4g} after "
+        f"scale {scale:g} and offset {offset:g}; {hint}",
+    )
 
 
 def normalized_difference(a, b) -> np.ndarray:

@@ -44,10 +44,13 @@ class Landscape:
     vectors: Mapping[str, Any]
     landcover_layer: str
     classes: tuple[LandCoverClass, ...]
+    area: str | None = None  # vector layer of the study area (polygons)
+    buffer_m: float = 0.0
     derived: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     notes: list[str] = field(default_factory=list, repr=False)  # what econet fixed in the inputs
     _rasters: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _vectors: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
+    _masks: dict[float, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def layer_names(self) -> list[str]:
@@ -62,8 +65,42 @@ class Landscape:
                     return self.derived[name]
                 known = sorted(self.layers) + sorted(set(self.derived) - set(self.layers))
                 raise LayerError(name, f"no such raster layer; the study has {known}")
-            self._rasters[name] = _load_aligned(name, self.layers[name], self.grid)
+            data = _load_aligned(name, self.layers[name], self.grid)
+            if name == self.landcover_layer and self.area is not None:
+                # beyond the study area and its buffer nothing takes part: no land cover there
+                data[~self._inside(self.buffer_m)] = CLASS_NODATA
+            self._rasters[name] = data
         return self._rasters[name]
+
+    def _inside(self, buffer_m: float) -> np.ndarray:
+        """Cells whose centre is inside the study area grown by ``buffer_m`` metres."""
+        if buffer_m not in self._masks:
+            from econet.rasterops import rasterize
+
+            polygons = self.vector(self.area).geometry
+            polygons = polygons[polygons.geom_type.isin(["Polygon", "MultiPolygon"])]
+            if len(polygons) == 0:
+                raise LayerError(self.area, "is the study area (study.area) but holds no polygon")
+            shape = polygons.union_all()
+            if buffer_m > 0:
+                shape = shape.buffer(buffer_m)
+            self._masks[buffer_m] = rasterize([(shape, 1)], self.grid).astype(bool)
+        return self._masks[buffer_m]
+
+    def area_mask(self) -> np.ndarray | None:
+        """Cells inside the study area (``study.area``), or None when the study has none."""
+        return None if self.area is None else self._inside(0.0)
+
+    def habitat_mask(self) -> np.ndarray:
+        """Cells that may be habitat: cells with land cover inside the study area (the buffer
+        around it carries corridors but holds no source)."""
+        inside = self.area_mask()
+        return self.valid_mask() if inside is None else self.valid_mask() & inside
+
+    def study_area_km2(self) -> float:
+        """The study area A_L: the cells with land cover inside ``study.area`` (all cells with
+        land cover without one), in km²."""
+        return float(np.count_nonzero(self.habitat_mask())) * self.grid.cell_area_m2 / 1e6
 
     def vector(self, name: str) -> gpd.GeoDataFrame:
         """The vector layer ``name`` reprojected to the template CRS."""
@@ -72,6 +109,8 @@ class Landscape:
             if spec is None:
                 raise LayerError(name, f"no such vector layer; the study has {sorted(self.vectors)}")
             gdf = read_vector(spec.path, name, layer=spec.layer)
+            if gdf.crs is None and getattr(spec, "crs", None):
+                gdf = gdf.set_crs(CRS.from_user_input(spec.crs).to_wkt())
             if gdf.crs is None:
                 raise LayerError(name, "has no CRS; define its projection (a .prj file or the GeoPackage's SRS)")
             self._vectors[name] = _repaired(name, gdf, self.notes).to_crs(self.grid.crs)
@@ -83,6 +122,12 @@ class Landscape:
     def valid_mask(self) -> np.ndarray:
         """Cells with land cover: everything else is missing data for every stage."""
         return self.landcover() != CLASS_NODATA
+
+    def uncovered(self, name: str) -> int:
+        """Cells of the study area (cells with land cover) where layer ``name`` has no value."""
+        values = self.raster(name)
+        missing = values == CLASS_NODATA if np.issubdtype(values.dtype, np.integer) else ~np.isfinite(values)
+        return int(np.count_nonzero(missing & self.valid_mask()))
 
     def check_classes(self) -> None:
         """Every land-cover code in the data must be in the class table."""
@@ -106,6 +151,8 @@ def open_landscape(
     classes: tuple[LandCoverClass, ...],
     target_crs: str | None = None,
     cell_size_m: float | None = None,
+    area: str | None = None,
+    buffer_m: float = 0.0,
 ) -> Landscape:
     """Check every input layer and build the template grid from the ``template`` layer
     (reprojected to ``target_crs`` and resampled to ``cell_size_m`` when given); no pixel is read
@@ -119,20 +166,18 @@ def open_landscape(
                     problems.append(
                         Problem(f"layers.{name}.band", f"file has {src.count} band(s); pick 1..{src.count}")
                     )
-                if src.crs is None:
-                    problems.append(
-                        Problem(
-                            f"layers.{name}", f"{spec.path} has no CRS; assign one in QGIS or with gdal_edit.py -a_srs"
-                        )
-                    )
-                headers[name] = (src.crs, src.transform, src.shape, src.bounds)
+                crs, problem = _layer_crs(f"layers.{name}", spec, src.crs)
+                if problem is not None:
+                    problems.append(problem)
+                headers[name] = (crs, src.transform, src.shape, src.bounds)
         except rasterio.errors.RasterioIOError as exc:
             problems.append(Problem(f"layers.{name}.path", f"cannot read {spec.path} as a raster ({exc})"))
     for name, spec in vectors.items():
         try:
             info = pyogrio.read_info(spec.path, layer=spec.layer)
-            if info.get("crs") is None:
-                problems.append(Problem(f"vectors.{name}", f"{spec.path} has no CRS; define its projection"))
+            _, problem = _layer_crs(f"vectors.{name}", spec, info.get("crs"))
+            if problem is not None:
+                problems.append(problem)
         except Exception as exc:  # pyogrio raises several types for unreadable data
             problems.append(Problem(f"vectors.{name}.path", f"cannot read {spec.path} as a vector layer ({exc})"))
     if problems:
@@ -146,7 +191,29 @@ def open_landscape(
             problems.append(Problem(f"layers.{name}", "does not overlap the template grid; check its CRS and extent"))
     if problems:
         raise StudyError(problems, "inputs")
-    return Landscape(grid, layers, vectors, landcover_layer, tuple(classes))
+    return Landscape(grid, layers, vectors, landcover_layer, tuple(classes), area, buffer_m)
+
+
+def _layer_crs(key: str, spec, file_crs) -> tuple[CRS | None, Problem | None]:
+    """The CRS of an input: the file's, or the study's ``crs`` key for a file without one."""
+    given = getattr(spec, "crs", None)
+    if given is None:
+        if file_crs is None:
+            return None, Problem(
+                key, f'{spec.path} has no CRS; give it with {key}.crs (e.g. "EPSG:32650") or assign one in the file'
+            )
+        return CRS.from_user_input(file_crs), None
+    try:
+        crs = CRS.from_user_input(given)
+    except rasterio.errors.CRSError as exc:
+        return None, Problem(f"{key}.crs", f'is not a CRS rasterio can read ({exc}); give e.g. "EPSG:32650" or a WKT')
+    if file_crs is not None and CRS.from_user_input(file_crs) != crs:
+        return None, Problem(
+            f"{key}.crs",
+            f"the file already has a CRS ({CRS.from_user_input(file_crs).to_string()[:60]}); crs only assigns a CRS "
+            "to a file without one: remove the key, or reproject the file",
+        )
+    return crs, None
 
 
 def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m) -> Grid:
@@ -168,6 +235,12 @@ def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m)
             )
     else:
         if not crs_is_projected_metres(crs):
+            if not crs.is_projected and not crs.is_geographic:  # a local grid in feet, say
+                raise LayerError(
+                    name,
+                    f"is in a local CRS that is not in metres ({crs.to_string()[:80]}); a local CRS cannot be "
+                    "reprojected: scale its coordinates to metres (a local CRS in metres is accepted as it is)",
+                )
             raise LayerError(
                 name,
                 f"is in {crs.to_string()}, not a projected CRS in metres; analysis needs metres. "
@@ -189,8 +262,8 @@ def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m)
 
 
 def _overlaps(crs, bounds, grid: Grid) -> bool:
-    try:
-        b = transform_bounds(crs, grid.crs, *bounds)
+    try:  # the same CRS (a local one has no transformation, not even to itself)
+        b = bounds if CRS.from_user_input(crs) == grid.crs else transform_bounds(crs, grid.crs, *bounds)
     except Exception:
         return False
     g = grid.bounds
@@ -273,7 +346,7 @@ def _load_aligned(name: str, spec, grid: Grid) -> np.ndarray:
     try:
         with rasterio.open(spec.path) as src:
             data = src.read(spec.band)
-            crs, transform = src.crs, src.transform
+            crs, transform = src.crs or CRS.from_user_input(spec.crs), src.transform
             nodata = spec.nodata if spec.nodata is not None else src.nodata
     except rasterio.errors.RasterioError as exc:
         raise LayerError(name, f"cannot read the pixels of {spec.path} ({exc}); export or copy it again") from None

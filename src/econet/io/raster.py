@@ -93,9 +93,26 @@ def read_resistance(path, layer: str | None = None) -> tuple[np.ndarray, Grid]:
 
 
 def crs_is_projected_metres(crs) -> bool:
-    """True for a projected CRS whose unit is the metre."""
+    """True for a projected CRS whose unit is the metre, or a local (engineering) CRS whose axes
+    are in metres, such as a mine or city grid: distances on it are metres, and every layer in
+    the same local CRS is aligned without reprojection."""
     crs = CRS.from_user_input(crs)
     if not crs.is_projected:
-        return False
+        return crs_is_local_metres(crs)
     factor = crs.linear_units_factor[1] if crs.linear_units_factor else 1.0
     return abs(factor - 1.0) < 1e-9
+
+
+def crs_is_local_metres(crs) -> bool:
+    """True for a local (engineering) CRS with every axis in metres (WKT ``LOCAL_CS``/``ENGCRS``)."""
+    from pyproj import CRS as ProjCRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        p = ProjCRS.from_wkt(CRS.from_user_input(crs).to_wkt())
+    except (CRSError, ValueError):
+        return False
+    axes = p.axis_info
+    return bool(p.is_engineering and axes) and all(
+        a.unit_name in ("metre", "meter") and abs(a.unit_conversion_factor - 1.0) < 1e-9 for a in axes
+    )

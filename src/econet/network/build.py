@@ -98,11 +98,14 @@ def set_node_metrics(g: nx.Graph, metrics: pd.DataFrame) -> None:
 
 
 def node_table(g: nx.Graph) -> pd.DataFrame:
-    return pd.DataFrame([{"id": n, **d} for n, d in g.nodes(data=True)])
+    """One row per node (column ``id``, then its attributes); no rows, but the column, without nodes."""
+    return pd.DataFrame([{"id": n, **d} for n, d in g.nodes(data=True)], columns=None if len(g) else ["id", "x", "y"])
 
 
 def edge_table(g: nx.Graph) -> pd.DataFrame:
-    return pd.DataFrame([{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)])
+    """One row per edge (``source``, ``target``, then its attributes); the two columns even without edges."""
+    rows = [{"source": u, "target": v, **d} for u, v, d in g.edges(data=True)]
+    return pd.DataFrame(rows, columns=None if rows else ["source", "target"])
 
 
 def _plain(row: dict) -> dict:

@@ -378,7 +378,7 @@ def targeted_order(g: nx.Graph, by: str = "degree", recalculate: bool = True, el
                 idx.append(v)
                 alive[v] = False
                 deg[nbr[v]] -= 1
-            idx = np.array(idx)
+            idx = np.array(idx, dtype=np.int64)
         else:
             alive = list(range(n))
             idx = []
@@ -386,7 +386,7 @@ def targeted_order(g: nx.Graph, by: str = "degree", recalculate: bool = True, el
                 s = score(h.induced_subgraph(alive))
                 k = int(np.lexsort((np.array(alive), -s))[0])
                 idx.append(alive.pop(k))
-            idx = np.array(idx)
+            idx = np.array(idx, dtype=np.int64)
         return [nodes[i] for i in idx]
     if not recalculate:
         s = score(h)
@@ -398,7 +398,7 @@ def targeted_order(g: nx.Graph, by: str = "degree", recalculate: bool = True, el
             sub = ig.Graph(n=n, edges=edges[alive].tolist(), directed=False)
             k = int(np.lexsort((np.array(alive), -score(sub)))[0])
             idx.append(alive.pop(k))
-        idx = np.array(idx)
+        idx = np.array(idx, dtype=np.int64)
     return [(nodes[a], nodes[b]) for a, b in edges[idx]]
 
 

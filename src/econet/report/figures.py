@@ -116,6 +116,45 @@ def raster_map(grid, data, path, title: str, cmap="viridis", label: str = "", di
     _save(fig, path)
 
 
+def corridor_map(grid, data, path, title: str, cmap="inferno", outlines=None, outline_label: str = "") -> None:
+    """A raster that lives in the corridors (current, barrier scores), on a colour scale from 0
+    to the 99th percentile of its positive cells, so that a few cells do not flatten the rest;
+    ``outlines`` (polygons, e.g. the pinch points) are drawn on top."""
+    fig, ax = plt.subplots(figsize=(8, 7))
+    v = np.asarray(data, dtype=np.float32)
+    pos = v[np.isfinite(v) & (v > 0)]
+    top = float(np.percentile(pos, 99)) if pos.size else 1.0
+    shown = np.ma.masked_invalid(_block_max(np.where(v > 0, v, np.nan), 800))
+    f = -(-max(v.shape) // 800)  # cells per pixel; the padded blocks reach past the grid's right and bottom
+    left, _, _, top_y = grid.bounds
+    extent = [left, left + shown.shape[1] * f * grid.cell_size_m, top_y - shown.shape[0] * f * grid.cell_size_m, top_y]
+    im = ax.imshow(shown, extent=extent, cmap=cmap, vmin=0, vmax=top or 1.0, interpolation="nearest")
+    ax.set_xlim(grid.bounds[0], grid.bounds[2])
+    ax.set_ylim(grid.bounds[1], grid.bounds[3])
+    fig.colorbar(im, ax=ax, shrink=0.7, label="0 to the 99th percentile of the corridor cells", extend="max")
+    if outlines is not None and len(outlines):
+        outlines.boundary.plot(ax=ax, color="#00b0f0", linewidth=0.8)
+        ax.legend(handles=[plt.Line2D([], [], color="#00b0f0", label=outline_label)], loc="upper right", fontsize=8)
+    _km_axes(ax, title)
+    _save(fig, path)
+
+
+def _block_max(v: np.ndarray, size: int) -> np.ndarray:
+    """The maximum of blocks of cells, so that the image is at most ``size`` pixels a side (a
+    figure shows no more) and a corridor one cell wide stays visible."""
+    f = int(np.ceil(max(v.shape) / size))
+    if f <= 1:
+        return v
+    h, w = -(-v.shape[0] // f) * f, -(-v.shape[1] // f) * f
+    padded = np.full((h, w), np.nan, dtype=v.dtype)
+    padded[: v.shape[0], : v.shape[1]] = v
+    blocks = padded.reshape(h // f, f, w // f, f)
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(blocks).any(axis=(1, 3))
+        out = np.nanmax(np.where(np.isfinite(blocks), blocks, -np.inf), axis=(1, 3))
+    return np.where(finite, out, np.nan)
+
+
 def robustness_figure(curves, path) -> None:
     """R = C/(N - N_r) and S = C/N against the fraction of nodes removed, per strategy."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))

@@ -56,18 +56,34 @@ def _mine_bands(spec) -> dict:
     }
 
 
+def _check_codes(key: str, layer: str, codes: np.ndarray, table: dict) -> None:
+    """Every class code in the layer needs a value in the factor's table (negative codes are nodata)."""
+    present = np.unique(codes)
+    lacking = [int(c) for c in present if c >= 0 and int(c) not in table]
+    if lacking:
+        raise LayerError(
+            key,
+            f"class code(s) {lacking} of layer {layer} have no value in the table ({sorted(table)}); add them to "
+            f"{key}.table (or to [[landcover.classes]])",
+        )
+
+
 def factor_values(spec, raster, vector, grid: Grid, landcover_layer: str, classes) -> tuple[np.ndarray, str]:
     """The factor's raw values (float) and a description of where they came from."""
     key = f"resistance.factors.{spec.name}"
     if spec.kind == "landcover":
         layer = spec.layer or landcover_layer
         table = {int(k): v for k, v in spec.table.items()} if spec.table else {c.code: c.resistance for c in classes}
-        return landcover_values(raster(layer), table), f"layer {layer}, class table {table}"
+        codes = raster(layer)
+        if spec.missing == "error":
+            _check_codes(key, layer, codes, table)
+        return landcover_values(codes, table), f"layer {layer}, class table {table}"
     if spec.kind == "categorical":
         table = {int(k): v for k, v in spec.table.items()}
-        return landcover_values(np.rint(np.nan_to_num(raster(spec.layer), nan=-1)).astype(np.int64), table), (
-            f"layer {spec.layer}, table {table}"
-        )
+        codes = np.rint(np.nan_to_num(raster(spec.layer), nan=-1)).astype(np.int64)
+        if spec.missing == "error":
+            _check_codes(key, spec.layer, codes, table)
+        return landcover_values(codes, table), f"layer {spec.layer}, table {table}"
     if spec.kind == "raster":
         return raster(spec.layer), f"layer {spec.layer}"
     if spec.kind == "slope":

@@ -39,6 +39,7 @@ def _circuits(ctx, cfg, L, sources, resistance, corridors) -> CorridorCircuits:
         landcover=L.landcover(),
         mode=cfg.pinchpoint_mode,
         classes=cfg.classes,
+        pinchpoint_by=cfg.pinchpoint_by,
         barrier_radii_m=cfg.barrier_radii_m,
         barrier_combine=cfg.barrier_combine,
         four_neighbours=cfg.four_neighbours,
@@ -56,10 +57,17 @@ def write(ctx: Context, res: CorridorCircuits) -> list[str]:
         res.current,
         grid,
         nodata=float("nan"),
-        description="current inside the corridors (A, 1 A per corridor pair)",
+        description="current inside the corridors, outside the sources (A, 1 A per corridor pair)",
+    )
+    write_raster(
+        ctx.run.product("pinchpoint_current_x_resistance.tif"),
+        res.current_x_resistance,
+        grid,
+        nodata=float("nan"),
+        description="current x resistance inside the corridors, outside the sources (Yang et al.)",
     )
     write_vector(ctx.run.product("pinchpoints.gpkg"), {"pinchpoints": res.pinchpoints})
-    written = ["pinchpoint_current.tif", "pinchpoints.gpkg"]
+    written = ["pinchpoint_current.tif", "pinchpoint_current_x_resistance.tif", "pinchpoints.gpkg"]
     if res.barrier_score is not None:
         write_raster(
             ctx.run.product("barrier_score.tif"),
@@ -81,19 +89,58 @@ def write(ctx: Context, res: CorridorCircuits) -> list[str]:
 
 
 def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
+    from econet.report.figures import corridor_map
+
+    title = "Circuit theory: pinch points, barriers, centrality"
     rows = {"corridor pairs": len(res.pairs)}
+    if res.current is None:
+        return ReportSection(title, ["<p>No corridor links two sources, so there is no current to map.</p>"])
     if res.pinchpoints is not None:
         rows["pinch-point patches"] = len(res.pinchpoints)
         rows["pinch-point area (ha)"] = float(res.pinchpoints["area_ha"].sum()) if len(res.pinchpoints) else 0.0
     if res.barriers is not None:
         rows["barrier patches"] = len(res.barriers)
         rows["barrier area (ha)"] = float(res.barriers["area_ha"].sum()) if len(res.barriers) else 0.0
-    parts = [html_table(pd.DataFrame([rows]))]
+    grid = ctx.landscape.grid
+    maps = [
+        (
+            "map_pinchpoint_current.png",
+            res.current,
+            "Current in the corridors (A)",
+            "inferno",
+            res.pinchpoints,
+            "pinch points",
+        ),
+        (
+            "map_pinchpoint_current_x_resistance.png",
+            res.current_x_resistance,
+            "Current x resistance",
+            "magma",
+            res.pinchpoints,
+            "pinch points",
+        ),
+    ]
+    if res.barrier_score is not None:
+        maps.append(
+            (
+                "map_barriers.png",
+                res.barrier_score,
+                "Barrier score (least-cost reduction per m restored)",
+                "viridis",
+                res.barriers,
+                "barriers",
+            )
+        )
+    figures, parts = [], [html_table(pd.DataFrame([rows]))]
+    for path, data, what, cmap, patches, label in maps:
+        corridor_map(grid, data, ctx.run.product(path), what, cmap=cmap, outlines=patches, outline_label=label)
+        figures.append(path)
+        parts.append(f"<img src='{path}' alt='{what}'>")
     edges = res.centrality_edges
     if edges is not None and "centrality_class" in edges.columns:
         by = edges.groupby(["centrality_level", "centrality_class"]).size().reset_index(name="corridors")
         parts += ["<h3>Corridors by current-flow centrality (natural breaks)</h3>", html_table(by)]
-    return ReportSection("Circuit theory: pinch points, barriers, centrality", parts)
+    return ReportSection(title, parts, figures)
 
 
 STAGE = Stage(
@@ -111,12 +158,17 @@ STAGE = Stage(
     enabled=lambda study: study.circuit is not None,
     products={
         "pinchpoint_current.tif": "current in the least-cost corridors cut at corridors.width_cost (Pinchpoint Mapper)",
-        "pinchpoints.gpkg": "top natural-breaks class of current: patches with area_ha and majority landcover",
+        "pinchpoint_current_x_resistance.tif": "current x resistance in the corridors (Yang et al.'s overlay)",
+        "pinchpoints.gpkg": "top natural-breaks class of current (or current x resistance) outside the sources: "
+        "patches with area_ha and majority landcover",
         "barrier_score.tif": "Barrier Mapper improvement score per metre restored (max over radii and pairs)",
         "barrier_percent.tif": "Barrier Mapper percent reduction of the least cost",
         "barriers.gpkg": "top natural-breaks class of the barrier score: patches with area_ha and landcover",
         "centrality_edges.csv": "per corridor: cost, effective resistance, current-flow centrality (and its "
         "natural-breaks class with circuit.corridor_classes)",
         "centrality_nodes.csv": "per source: current-flow centrality (Centrality Mapper)",
+        "map_pinchpoint_current.png": "current in the corridors with the pinch points outlined",
+        "map_pinchpoint_current_x_resistance.png": "current x resistance with the pinch points outlined",
+        "map_barriers.png": "barrier score with the barriers outlined",
     },
 )

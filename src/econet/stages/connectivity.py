@@ -30,7 +30,7 @@ def compute(ctx: Context, sources: Sources, corridors: Corridors) -> Connectivit
         dist,
         distance_m=cfg.distance_m,
         probability=cfg.probability,
-        landscape_area_m2=(cfg.landscape_area_km2 or ctx.landscape.grid.area_km2) * 1e6,
+        landscape_area_m2=(cfg.landscape_area_km2 or ctx.landscape.study_area_km2()) * 1e6,
         iic_threshold_m=cfg.iic_threshold_m,
         iic_strict=cfg.iic_strict,
         min_probability=cfg.min_probability,
@@ -66,7 +66,7 @@ def report(ctx: Context, res: Connectivity) -> ReportSection:
 STAGE = Stage(
     name="connectivity",
     title="Connectivity (PC, IIC, dPC, dIIC)",
-    reads=("connectivity",),
+    reads=("landcover", "connectivity"),  # landcover: A_L is the study area's cells with land cover
     consumes={"sources": ("table",), "corridors": ("paths",)},
     compute=compute,
     write=write,

@@ -4,6 +4,9 @@ later consumer (pinch points, barriers, summaries) takes from its result."""
 
 from __future__ import annotations
 
+import html
+
+import numpy as np
 import pandas as pd
 
 from econet.corridors.network import Corridors, corridor_network, per_source_costs
@@ -17,10 +20,34 @@ from econet.resistance.surface import Resistance
 from econet.stages.base import Context, Stage
 
 
+def dispersal_cap(cfg, connectivity, surface: np.ndarray) -> tuple[float | None, str | None]:
+    """The default corridor cost cap (resistance x m) and a note saying where it comes from: the
+    dispersal distance of PC (``connectivity.distance_m``) times the median resistance of the
+    study area, that is, the cost of going that far over a typical cell (with least-cost
+    distances, ``distance_m`` is a cost already). None when the study caps corridors itself."""
+    if cfg.max_cost is not None or cfg.max_euclid_m is not None or not cfg.cap_by_dispersal:
+        return None, None
+    d = connectivity.distance_m
+    if connectivity.distance == "least_cost":
+        return d, f"corridors costlier than connectivity.distance_m = {d:g} (resistance x m) are not linked"
+    finite = surface[np.isfinite(surface)]
+    if finite.size == 0:
+        return None, None
+    median = float(np.median(finite))
+    cap = d * median
+    return cap, (
+        f"corridors costlier than {cap:,.0f} (resistance x m: the dispersal distance connectivity.distance_m = "
+        f"{d:g} m times the median resistance {median:.3g}) are not linked; set corridors.max_cost, or "
+        "cap_by_dispersal = false for none"
+    )
+
+
 def compute(ctx: Context, sources: Sources, resistance: Resistance) -> Corridors:
-    cfg, L = ctx.study.corridors, ctx.landscape
+    cfg, L, conn = ctx.study.corridors, ctx.landscape, ctx.study.connectivity
     roads = L.vector(cfg.roads) if cfg.roads else None
     mines = L.vector(cfg.mines) if cfg.mines else None
+    cap, note = dispersal_cap(cfg, conn, resistance.surface)
+    run_cfg = cfg if cap is None else cfg.model_copy(update={"max_cost": cap})
     links = L.vector(cfg.add_links) if cfg.add_links else None
     cost_allocation, table = None, sources.table
     if cfg.mcr == "energy":
@@ -39,9 +66,32 @@ def compute(ctx: Context, sources: Sources, resistance: Resistance) -> Corridors
         factors = dict(zip(ids.tolist(), k.tolist()))
         costs = per_source_costs(resistance.surface, sources.labels, ids, L.grid.cell_size_m)
         cost_allocation = modified_mcr(costs, factors)
-    res = corridor_network(resistance.surface, sources, L.grid, cfg, roads, mines, links, cost_allocation)
+    res = corridor_network(resistance.surface, sources, L.grid, run_cfg, roads, mines, links, cost_allocation)
     if cost_allocation is not None:
         res.energy_factors = factors
+    if note:
+        res.notes.append(note)
+    paths = res.paths
+    if conn.distance != "least_cost" and len(paths):
+        long = paths[paths["length_m"] > conn.distance_m]
+        if len(long):
+            res.notes.append(
+                f"{len(long)} of {len(paths)} corridors are longer than the dispersal distance used for PC "
+                f"(connectivity.distance_m = {conn.distance_m:g} m; the longest {long['length_m'].max() / 1e3:.1f} km): "
+                "few individuals cross them"
+            )
+    side_m = min(L.grid.shape) * L.grid.cell_size_m
+    if cfg.regional_width_m > 0.1 * side_m:
+        res.notes.append(
+            f"the regional corridors are {cfg.regional_width_m:g} m wide, more than a tenth of the study's "
+            f"{side_m / 1e3:.1f} km side: set corridors.regional_width_m (and the other widths) for its scale"
+        )
+    crossings = int((paths["class"] == "crossing").sum()) if len(paths) else 0
+    if crossings:
+        res.notes.append(
+            f"{crossings} link(s) shorter than corridors.crossing_max_m = {cfg.crossing_max_m:g} m cross a road or a "
+            "strip between two pieces of one habitat block: class 'crossing', left out of the gravity classes"
+        )
     return res
 
 
@@ -93,6 +143,7 @@ def report(ctx: Context, res: Corridors) -> ReportSection:
             {
                 "corridors": n,
                 "important": int((c["class"] == "important").sum()) if n else 0,
+                "crossings": int((c["class"] == "crossing").sum()) if n else 0,
                 "total_length_km": c["length_m"].sum() / 1e3 if n else 0.0,
                 "mean_length_km": c["length_m"].mean() / 1e3 if n else 0.0,
                 "mean_cost": c["cost"].mean() if n else 0.0,
@@ -103,13 +154,21 @@ def report(ctx: Context, res: Corridors) -> ReportSection:
             }
         ]
     )
-    return ReportSection("Corridors", [html_table(stats)], headline={"corridors": n})
+    parts = [html_table(stats)] + [f"<p>{html.escape(n)}</p>" for n in res.notes]
+    if n == 0:
+        why = (
+            "there is only one source"
+            if int(np.count_nonzero(np.unique(res.allocation))) <= 1
+            else f"every candidate pair was dropped ({len(res.dropped)} in corridors_dropped.csv, with the reason)"
+        )
+        parts.insert(0, f"<p>No corridor: {why}. The network has no links; its tables are empty.</p>")
+    return ReportSection("Corridors", parts, headline={"corridors": n})
 
 
 STAGE = Stage(
     name="corridors",
     title="Least-cost corridors",
-    reads=("corridors",),
+    reads=("corridors", "connectivity"),  # connectivity: the dispersal distance caps the corridors
     consumes={"sources": ("labels", "table"), "resistance": ("surface",)},
     compute=compute,
     write=write,

@@ -24,6 +24,9 @@ def compute(ctx: Context) -> MSPAResult:
     L.check_classes()
     habitat = [c.code for c in L.classes if c.habitat]
     binary = mspa_binary(L.landcover(), habitat, missing=~L.valid_mask())
+    inside = L.area_mask()
+    if inside is not None:  # the buffer around the study area carries corridors, not habitat
+        binary[(binary == 2) & ~inside] = 1
     width = cfg.edge_width_pixels(L.grid.cell_size_m)
     try:
         return landscape_mspa(binary, L.grid.cell_area_m2, cfg.connectivity, width, cfg.transition, cfg.intext)

@@ -81,10 +81,23 @@ def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
         c for c in ("id", "source_type", "degree", "betweenness", "closeness", "eigenvector", "community") if c in nodes
     ]
     parts = [
+        *(
+            [
+                f"<p>{net.graph.number_of_nodes()} source(s) and no corridor: every source is its own component, "
+                "the edge tables are empty and the attack curves only remove isolated sources.</p>"
+                if net.graph.number_of_nodes()
+                else "<p>No source: the network is empty, and so are its tables.</p>"
+            ]
+            if net.graph.number_of_edges() == 0
+            else []
+        ),
         html_table(pd.DataFrame([res.summary]), "{:.4g}"),
-        "<h3>Most central sources (raw betweenness, as Gephi)</h3>",
-        html_table(nodes.nlargest(10, "betweenness")[keep]),
     ]
+    if len(nodes) and "betweenness" in nodes:
+        parts += [
+            "<h3>Most central sources (raw betweenness, as Gephi)</h3>",
+            html_table(nodes.nlargest(10, "betweenness")[keep]),
+        ]
     r = res.correlation_r
     if len(r["all sources"]) > 1:
         method = study.network.correlation.capitalize()

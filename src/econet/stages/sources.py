@@ -28,24 +28,29 @@ def compute(ctx: Context, mspa: MSPAResult) -> Sources:
             except ValueError as exc:
                 raise LayerError(f"sources.sensitivity.factors.{spec.name}", str(exc)) from None
     protected = {v: list(L.vector(v).geometry) for v in cfg.protected}
+    excluded = {}
+    if cfg.exclude_mines:
+        mines = L.vector(cfg.exclude_mines)
+        if cfg.mine_status_field not in mines.columns:
+            raise LayerError(
+                cfg.exclude_mines,
+                f"sources.mine_status_field names attribute '{cfg.mine_status_field}'; the layer has "
+                f"{[c for c in mines.columns if c != 'geometry']}",
+            )
+        producing = mines[mines[cfg.mine_status_field].astype(str).isin(cfg.producing_status)]
+        excluded[f"producing mines ({cfg.exclude_mines})"] = list(producing.geometry)
     include = None
     if cfg.include:
         values = layers[cfg.include]
         include = np.where(np.isfinite(values) & (values > 0), np.rint(values), 0).astype(np.uint8)
     try:
         src = select_sources(
-            cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.valid_mask(), include
+            cfg, mspa.classes, L.landcover(), L.grid, L.classes, layers, protected, L.habitat_mask(), include, excluded
         )
     except ValueError as exc:
         raise EconetError(f"sources: {exc}") from None
-    if len(src) == 0:
-        raise EconetError(
-            f"no patch passes the source rules (sources.min_area_km2 = {cfg.min_area_km2}"
-            + (", sources.connectivity" if cfg.connectivity else "")
-            + "); lower the thresholds or check the habitat classes (landcover table 'habitat' column). "
-            + "Patches left after each rule: "
-            + "; ".join(f"{r.step}: {r.patches}" for r in src.steps.itertuples())
-        )
+    # No source is a result, not an error: the run completes with empty tables, and the report
+    # says which rule left none (the selection log).
     if cfg.islets is not None:
         r = cfg.islets
         src.stepping_stones = stepping_stone_islets(
@@ -109,7 +114,15 @@ def report(ctx: Context, src: Sources) -> ReportSection:
     )
     cols = ["id", "source_type", "size_class", "area_km2", "perimeter_km", "shape", "lsi"]
     cols += [c for c in table.columns if c.startswith(("mean_", "importance_")) or c == "level"]
+    none = ""
+    if len(table) == 0 and src.steps is not None and len(src.steps):
+        gone = next((r.step for r in src.steps.itertuples() if r.patches == 0), src.steps["step"].iloc[-1])
+        none = (
+            f"<p>No source: no patch is left after the rule '{gone}' (see the steps below). Lower the "
+            "thresholds (sources.min_area_km2, ...) or check the habitat classes; every later table is empty.</p>"
+        )
     parts = [
+        none,
         f"<p>{len(table)} sources, {table['area_km2'].sum():,.2f} km² in all.</p>",
         "<img src='map_sources.png' alt='map of the ecological sources'>",
         "<h3>By type</h3>",
