@@ -223,24 +223,38 @@ class Preprocessing:
 def preprocess(inst: Instance, allowed=None) -> tuple[Preprocessing, np.ndarray, np.ndarray, np.ndarray]:
     """Targets (nodes whose quality can be > 0) and, for each, the arcs that are not useless.
 
-    Hamonic et al.'s preprocessing: arc uv can never be on a best path to t when, even improved
-    by every option and with every option applied beyond it, it does worse than u's path to t
-    with no option at all: p⁺_uv P⁺(v, t) < P⁻(u, t). Arcs leaving t and arcs with no chance of
-    carrying anything (p⁺ = 0, or t unreachable from v) go too.
+    P⁻ is the best-path matrix with no option, P⁺ with every option, p⁺ the arc probabilities
+    with every option. An arc uv can never be on a best path to t (in any plan) when
+
+    - even improved, and with every option applied beyond it, it does worse than u's path to t
+      with no option: p⁺_uv P⁺(v, t) < P⁻(u, t) (Hamonic et al.'s useless arcs);
+    - for every source s, any path through it does worse than s's own path with no option:
+      P⁺(s, u) p⁺_uv P⁺(v, t) < P⁻(s, t);
+    - another u-v path with no option beats it improved: P⁻(u, v) > p⁺_uv; then any best path
+      can take that detour instead (this holds for every target);
+
+    or when it leaves t or cannot carry anything (p⁺ = 0, t unreachable from v, u unreachable).
     Returns the preprocessing, the qualities with every option (q⁺), P⁻ and P⁺."""
     allowed = np.ones(inst.n_options, bool) if allowed is None else allowed
     q_plus, p_plus = inst.applied(allowed)
     P_minus = inst.best_paths(inst.p)
     P_plus = inst.best_paths(p_plus)
     targets = np.flatnonzero(q_plus > 0)
-    # sources that can emit something: nodes of positive potential quality
-    reach = (q_plus[:, None] * P_plus).max(axis=0) > 0  # some source reaches the node
     t_, h_ = inst.tail, inst.head
+    sources = np.flatnonzero(q_plus > 0)
+    reach = (q_plus[:, None] * P_plus).max(axis=0) > 0  # some source reaches the node
+    # P⁻(u, v) > p⁺_uv ≥ p_uv: the best u-v path with no option is not the arc itself
+    detour = P_minus[t_, h_] > p_plus * (1 + _TIGHT)
+    base_ok = (p_plus > 0) & reach[t_] & ~detour
     keep = []
     for t in targets:
-        ok = (p_plus > 0) & (t_ != t) & reach[t_] & (P_plus[h_, t] > 0)
+        ok = base_ok & (t_ != t) & (P_plus[h_, t] > 0)
         ok &= p_plus * P_plus[h_, t] >= P_minus[t_, t] * (1 - _TIGHT)
-        keep.append(np.flatnonzero(ok))
+        cand = np.flatnonzero(ok)
+        s = sources[sources != t]
+        via = P_plus[np.ix_(s, t_[cand])] * (p_plus[cand] * P_plus[h_[cand], t])[None, :]
+        useful = ((via >= P_minus[s, t][:, None] * (1 - _TIGHT)) & (via > 0)).any(axis=0)
+        keep.append(cand[useful])
     pre = Preprocessing(targets, keep, len(targets) * len(t_), int(sum(len(k) for k in keep)))
     return pre, q_plus, P_minus, P_plus
 
