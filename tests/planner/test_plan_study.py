@@ -34,13 +34,19 @@ def _actions(grid):
     ]
 
 
-def test_plan_buys_the_barrier_and_the_run_confirms_the_predicted_eca(tmp_path):
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("plan")
     lc = _landscape()
     grid = _grid(lc.shape)
     study, _ = _study(
         tmp_path, lc, [{"name": "candidates", "actions": _actions(grid)}], distance="least_cost", distance_m=600
     )
-    res = plan_study(study, tmp_path / "plan", 12, quiet=True)
+    return study, tmp_path, plan_study(study, tmp_path / "plan", 12, quiet=True)
+
+
+def test_plan_buys_the_barrier_and_the_run_confirms_the_predicted_eca(planned):
+    study, tmp_path, res = planned
     table = res.table.set_index("label")
     assert table.loc["gap", "chosen"] and not table.loc["decoy", "chosen"]
     assert table.loc["decoy", "effect"] == "no effect on the network"
@@ -62,14 +68,38 @@ def test_plan_buys_the_barrier_and_the_run_confirms_the_predicted_eca(tmp_path):
     assert summary["chosen"] == 1 and summary["cost"] == 10 and summary["gap"] == 0
 
 
-def test_budget_below_the_barrier_buys_nothing_useful_and_forbidden_zones_hold(tmp_path):
-    lc = _landscape()
-    grid = _grid(lc.shape)
-    study, _ = _study(
-        tmp_path, lc, [{"name": "candidates", "actions": _actions(grid)}], distance="least_cost", distance_m=600
+def test_budget_below_the_barrier_buys_nothing_useful(planned):
+    study, tmp_path, first = planned
+    res = plan_study(
+        study, tmp_path / "low", 9, solver="greedy-incremental", reuse=(tmp_path / "plan" / "baseline",), quiet=True
     )
-    res = plan_study(study, tmp_path / "plan", 9, solver="greedy-incremental", quiet=True)
     assert not res.table.set_index("label").loc["gap", "chosen"]
+    assert res.solution.value == pytest.approx(res.network.instance.pc_num())
+    manifest = res.validation  # the baseline was reused, not recomputed: same ECA to the bit
+    assert (
+        manifest.set_index("scenario").loc["baseline", "ECA_km2"]
+        == first.validation.set_index("scenario").loc["baseline", "ECA_km2"]
+    )
+
+
+def test_a_forbidden_zone_keeps_its_action_out(planned, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    study, base_dir, _ = planned
+    grid = _grid(_landscape().shape)
+    x, y = grid.xy(8, 14)
+    zone = gpd.GeoDataFrame({"name": ["mine"]}, geometry=[shapely.Point(x, y).buffer(20)], crs=grid.crs)
+    path = tmp_path / "forbid.gpkg"
+    zone.to_file(path, layer="forbid")
+    from econet.config.layers import VectorLayer
+
+    study = study.model_copy(
+        update={"vectors": {**study.vectors, "forbid": VectorLayer(path=str(path), layer="forbid")}}
+    )
+    res = plan_study(study, tmp_path / "plan", 12, forbid="forbid", reuse=(base_dir / "plan" / "baseline",), quiet=True)
+    t = res.table.set_index("label")
+    assert t.loc["gap", "forbidden"] and not t.loc["gap", "chosen"] and not t.loc["decoy", "forbidden"]
     assert res.solution.value == pytest.approx(res.network.instance.pc_num())
 
 
