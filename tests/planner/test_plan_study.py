@@ -116,3 +116,29 @@ def test_cli_plan_study_and_bad_input(tmp_path):
     worst = Path(__file__).parents[1] / "fixtures" / "gecot" / "worst" / "instance.json"
     r = runner.invoke(app, ["plan", "--gecot", str(worst), "--budget", "-1"])
     assert r.exit_code == 2 and "budget" in r.output and "Traceback" not in r.output
+
+
+def test_a_stepping_stone_is_a_node_whose_predicted_eca_the_run_confirms(tmp_path):
+    # two forests 30 cells apart on cropland, a 4 x 4 stone planted midway (tests/scenarios)
+    lc = np.full((20, 60), CROP, dtype=np.int32)
+    lc[4:16, 2:14] = FOREST
+    lc[4:16, 46:58] = FOREST
+    grid = _grid(lc.shape)
+    x0, y0 = grid.xy(9.5, 28)
+    x1, _ = grid.xy(9.5, 31)
+    stone = {
+        "kind": "stepping_stone",
+        "line": [[float(x0), float(y0)], [float(x1), float(y0)]],
+        "width_m": 3 * CELL,
+        "to_class": "forest",
+        "cost": 3,
+        "label": "stone",
+    }
+    study, _ = _study(tmp_path, lc, [{"name": "stone", "actions": [stone]}], distance_m=600)
+    res = plan_study(study, tmp_path / "plan", 3, quiet=True)
+    t = res.table.set_index("label")
+    assert t.loc["stone", "chosen"] and t.loc["stone", "effect"].startswith("node added (") and "2 arcs" in t.loc["stone", "effect"]
+    rows = res.validation.set_index("scenario")
+    assert rows.loc["plan", "sources"] == 3
+    assert rows.loc["plan", "ECA_km2"] == pytest.approx(res.solution.eca, rel=1e-9)
+    assert res.solution.eca > rows.loc["baseline", "ECA_km2"]
