@@ -24,7 +24,7 @@ from econet.config import Study
 from econet.errors import Problem, StudyError
 from econet.optimise import baseline_of, generated_scenarios, priced, scenario_study, study_scenarios
 from econet.pipeline import run_study
-from econet.planner import Solution, budget_sweep, solve
+from econet.planner import Solution, budget_sweep, pareto_front, solve
 from econet.planner.network import PlanNetwork, candidates_table, plan_network
 from econet.scenarios import Scenario
 from econet.scenarios.validation import network_measures, validation_table
@@ -42,6 +42,7 @@ class PlanRun:
     table: pd.DataFrame
     validation: pd.DataFrame
     sweep: pd.DataFrame | None = None
+    front: pd.DataFrame | None = None
 
 
 def candidate_actions(study: Study, base, *, cost_raster: str | None = None, forbid: str | None = None):
@@ -93,6 +94,31 @@ def candidate_actions(study: Study, base, *, cost_raster: str | None = None, for
     return actions, forbidden
 
 
+def carbon_gains(base, actions) -> np.ndarray | None:
+    """Per action, the carbon sink (t/a) its restoration adds: over the degraded cells of its
+    footprint restored to a class, the class's mean sink in the baseline minus the cell's, at
+    least 0 (the sink of a cell follows its land cover: ``[indicators]`` carbon_sink). None
+    when the run has no carbon sink raster."""
+    sink = base.rasters.get("carbon_sink")
+    if sink is None:
+        return None
+    sink = np.asarray(sink, dtype=float).ravel()
+    lc = base.landcover.ravel()
+    habitat = np.isin(lc, base.habitat_codes())
+    means: dict[int, float] = {}
+    out = np.zeros(len(actions))
+    for o, a in enumerate(actions):
+        if a.to_class is None:
+            continue
+        if a.to_class not in means:
+            cells = (lc == a.to_class) & np.isfinite(sink)
+            means[a.to_class] = float(sink[cells].mean()) if cells.any() else 0.0
+        cells = a.cells[(lc[a.cells] >= 0) & ~habitat[a.cells]]
+        now = np.nan_to_num(sink[cells])
+        out[o] = float(np.clip(means[a.to_class] - now, 0, None).sum())
+    return out
+
+
 def marginal_eca(inst, chosen) -> np.ndarray:
     """Per option: the ECA (√PCnum, area units) the plan loses without it; NaN when not chosen."""
     full = np.sqrt(inst.pc_num(chosen))
@@ -115,6 +141,7 @@ def plan_study(
     forbid: str | None = None,
     cost_raster: str | None = None,
     sweep: int = 0,
+    front: int = 0,
     reuse=(),
     quiet: bool = False,
     study_path: str | None = None,
@@ -149,7 +176,19 @@ def plan_study(
         "gap": sol.gap,
         "status": sol.status,
     }
-    result_sweep = None
+    result_sweep = result_front = None
+    carbon = carbon_gains(base, actions)
+    if carbon is not None:
+        table.insert(table.columns.get_loc("chosen"), "carbon_t_a", carbon)
+        write_csv(out / "plan.csv", table)
+        summary["carbon_t_a_planned"] = float(carbon[sol.chosen].sum())
+    if front:
+        if carbon is None:
+            raise StudyError([Problem("indicators.models", 'the ECA-carbon front needs "carbon_sink" in the models')])
+        result_front = pareto_front(net.instance, budget, carbon, steps=front, forbidden=forbidden, **kw)
+        result_front = result_front.rename(columns={"second": "carbon_t_a"})
+        write_csv(out / "plan_front.csv", result_front.drop(columns=["time_s"]))
+        _front_figure(out / "plan_front.png", result_front)
     if sweep:
         algorithms = (solver,) if solver != "mip" else ("mip", "greedy-incremental")
         budgets = [budget * (i + 1) / sweep for i in range(sweep)]
@@ -175,7 +214,7 @@ def plan_study(
     write_csv(out / "validation.csv", validation)
     summary["ECA_km2_run"] = float(validation.set_index("scenario").loc["plan", "ECA_km2"])
     write_text(out / "plan.json", json.dumps(summary, indent=2) + "\n")
-    return PlanRun(out, net, sol, table, validation, result_sweep)
+    return PlanRun(out, net, sol, table, validation, result_sweep, result_front)
 
 
 def _measures(run) -> dict:
@@ -235,4 +274,21 @@ def _sweep_figure(path, table):
     plt.close(fig)
 
 
-__all__ = ["PlanRun", "candidate_actions", "marginal_eca", "plan_study"]
+def _front_figure(path, table):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from econet.io.atomic import write_png
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(table["carbon_t_a"], table["ECA"], marker="o")
+    ax.set_xlabel("carbon sink added (t/a)")
+    ax.set_ylabel("ECA (km²)")
+    ax.set_title("Plans within the budget: ECA against carbon (non-dominated)")
+    write_png(path, fig, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+__all__ = ["PlanRun", "candidate_actions", "carbon_gains", "marginal_eca", "plan_study"]
