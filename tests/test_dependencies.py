@@ -36,6 +36,7 @@ def _study_text(root) -> str:
     text = demo_study_text(root / "study.toml", root / "data")
     text = text.replace('mean_of = ["ndvi"]', 'mean_of = ["ndvi", "rsei"]')  # rsei: computed by [indicators]
     text = text.replace("random_repeats = 100", "random_repeats = 5")
+    text = re.sub(r"\n\[circuit\]\n.*?(?=\n# ----)", "\n", text, flags=re.S)  # this test's own [circuit]
     return text + "\n[circuit]\nbarrier_radii_m = [60]\n"
 
 
@@ -67,7 +68,7 @@ EDITS = [
     ),
     (
         "a connectivity parameter",
-        ("\ndistance_m = 5000", "\ndistance_m = 4000"),
+        ("\ndistance_m = 12500", "\ndistance_m = 10000"),
         {"connectivity", "network", "robustness", "report"},
     ),
     (
@@ -153,13 +154,13 @@ def _write(root, name: str, text: str):
 def test_unknown_indicator_names_are_reported_before_running(city):
     from econet.errors import StudyError
 
-    text = _study_text(city).replace('mean_of = ["ndvi", "rsei"]', 'mean_of = ["ndvi", "habitat_quality"]')
+    text = _study_text(city).replace('mean_of = ["ndvi", "rsei"]', 'mean_of = ["ndvi", "carbon_storage"]')
     path = city / "bad.toml"
     path.write_text(text)
     with pytest.raises(StudyError) as err:
         load_study(path)
     assert [p.where for p in err.value.problems] == ["sources.mean_of"]
-    assert "habitat_quality" in err.value.problems[0].message and "[indicators]" in err.value.problems[0].message
+    assert "carbon_storage" in err.value.problems[0].message and "[indicators]" in err.value.problems[0].message
 
 
 # ---- the declarations are complete -------------------------------------------------------------

@@ -36,13 +36,41 @@ LOWER_TO, INCLUDE, LINKS = "scenario_lower_to", "scenario_include", "scenario_li
 
 
 @dataclass
+class Outcome:
+    """What is kept of a finished run for the validation and the report (the full results stay
+    in its folder): its measures (``econet.scenarios.validation.network_measures``), its source
+    and corridor tables, its attack curves (nodes and corridors), and its manifest's stages."""
+
+    path: Path
+    measures: dict
+    sources: pd.DataFrame
+    corridors: pd.DataFrame
+    curves: pd.DataFrame | None
+    stages: dict
+
+    @classmethod
+    def of(cls, run: StudyRun) -> Outcome:
+        r = run.results
+        rob = r["robustness"]
+        curves = pd.concat([rob.nodes] + ([rob.edges] if rob.edges is not None else []), ignore_index=True)
+        measures = network_measures(
+            r["sources"], r["corridors"], r["connectivity"], r["network"], rob, r.get("summaries")
+        )
+        stages = run.folder.manifest.get("stages", {})
+        return cls(run.path, measures, r["sources"].table, r["corridors"].paths, curves, stages)
+
+
+@dataclass
 class OptimiseRun:
-    """A finished ``econet optimise``: its folder, the baseline run, each scenario with its run,
-    the validation table and the comparison of the optimised scenarios with the random ones."""
+    """A finished ``econet optimise``: its folder, the baseline run and its outcome, each
+    scenario with its outcome (a scenario's full results are in its folder: holding every run's
+    rasters would need memory in proportion to the number of scenarios), the validation table
+    and the comparison of the optimised scenarios with the random ones."""
 
     path: Path
     baseline: StudyRun
-    scenarios: list[tuple[Scenario, StudyRun]] = field(default_factory=list)
+    base: Outcome
+    scenarios: list[tuple[Scenario, Outcome]] = field(default_factory=list)
     validation: pd.DataFrame | None = None
     versus_random: pd.DataFrame | None = None
 
@@ -122,6 +150,18 @@ def study_scenarios(study: Study, base: Baseline) -> list[Scenario]:
     return out
 
 
+def scenario_names(study: Study) -> list[str]:
+    """The names of the scenarios ``econet optimise`` will run, known before anything runs."""
+    names = [s.name for s in study.scenarios]
+    opt = study.optimise
+    for g in opt.generators if opt is not None else ():
+        if g == "random":
+            names += [f"random_{r:02d}" for r in range(1, opt.random_repeats + 1)]
+        else:
+            names.append(g)
+    return names
+
+
 def generated_scenarios(study: Study, base: Baseline) -> list[Scenario]:
     """The scenarios of the procedures ``[optimise] generators`` names, in that order (random
     repeats after the scenario they imitate)."""
@@ -137,13 +177,18 @@ def generated_scenarios(study: Study, base: Baseline) -> list[Scenario]:
             made[name] = sc.seec_scenarios(base, bottom_pct=opt.weak_pct)
         elif name in ("pfo", "ppo"):
             made[name] = [
-                _revegetate(s, restore_to) for s in sc.pattern_scenarios(base, strategy=name, top_pct=opt.top_pct)
+                _revegetate(s, restore_to)
+                for s in sc.pattern_scenarios(
+                    base, strategy=name, top_pct=opt.top_pct, potential_weight=opt.potential_weight
+                )
             ]
         elif name == "fushun":
             made[name] = sc.fushun_scenarios(base)
         elif name == "priority":
             candidates = pd.concat([base.vector(v) for v in opt.priority_candidates], ignore_index=True)
-            made[name] = sc.priority_scenarios(base, candidates, top=opt.priority_top, to_class=restore_to)
+            made[name] = sc.priority_scenarios(
+                base, candidates, top=opt.priority_top, to_class=restore_to, distance_m=opt.priority_distance_m
+            )
     if "random" in opt.generators:
         like = made[opt.random_like][0]
         made["random"] = [
@@ -242,6 +287,29 @@ def action_table(scenario: Scenario, grid) -> pd.DataFrame:
     )
 
 
+def action_layer(scenario: Scenario, grid):
+    """The actions as a GeoDataFrame for GIS: each action's footprint traced from its cells
+    (``action_table``'s columns, one (multi)polygon per action)."""
+    import geopandas as gpd
+    from affine import Affine
+
+    from econet.grid import Grid
+    from econet.habitat.sources import polygonize
+
+    geoms = []
+    for a in scenario.actions:
+        if not len(a.cells):
+            geoms.append(None)
+            continue
+        rows, cols = np.unravel_index(a.cells, grid.shape)
+        r0, c0 = int(rows.min()), int(cols.min())
+        window = np.zeros((int(rows.max()) - r0 + 1, int(cols.max()) - c0 + 1), dtype=np.int32)
+        window[rows - r0, cols - c0] = 1
+        sub = Grid(grid.crs, grid.transform @ Affine.translation(c0, r0), window.shape)
+        geoms.append(polygonize(window, sub, 1)[0])
+    return gpd.GeoDataFrame(action_table(scenario, grid), geometry=geoms, crs=grid.crs)
+
+
 def optimise_study(
     study: Study,
     out_dir,
@@ -254,9 +322,12 @@ def optimise_study(
     """Run the baseline, every scenario (``only``: just those names) and the validation into
     ``out_dir`` (see the module docstring). ``circuit`` also reruns the circuit stage in each
     scenario."""
-    from econet.io import write_csv
+    from econet.io import write_csv, write_vector
 
     out = Path(out_dir)
+    if only and (unknown := sorted(set(only) - set(scenario_names(study)))):
+        names = scenario_names(study)
+        raise StudyError([Problem("--scenario", f"no scenario named {unknown}; the study has {names}")])
     say = (lambda *a: None) if quiet else _printer()
     say("baseline")
     baseline = run_study(study, out / "baseline", quiet=quiet, study_path=study_path)
@@ -275,7 +346,7 @@ def optimise_study(
     say(f"{len(scenarios)} scenario(s) made in {time.perf_counter() - t0:.1f} s")
     skip = _NOT_IN_SCENARIOS + (() if circuit else ("circuit",))
     stages = tuple(s for s in STAGES if s.name not in skip)
-    result = OptimiseRun(out, baseline)
+    result = OptimiseRun(out, baseline, Outcome.of(baseline))
     for i, sc in enumerate(scenarios, 1):
         folder = out / "scenarios" / sc.name
         say(f"scenario {i}/{len(scenarios)}: {sc.name} ({len(sc.actions)} actions)")
@@ -288,19 +359,22 @@ def optimise_study(
             reuse=(out / "baseline",),
         )
         write_csv(folder / "actions.csv", action_table(sc, base.grid))
+        if sc.actions:
+            write_vector(folder / "actions.gpkg", {"actions": action_layer(sc, base.grid)})
         for name, table in sc.details.items():
             if isinstance(table, pd.DataFrame):
                 write_csv(folder / f"{sc.generator}_{name}.csv", table)
-        result.scenarios.append((sc, run))
-    rows = {"baseline": {"generator": "", "actions": 0, "restored_ha": 0.0, "cost": 0.0, **_measures(baseline)}}
-    for sc, run in result.scenarios:
+        result.scenarios.append((sc, Outcome.of(run)))
+        del run
+    rows = {"baseline": {"generator": "", "actions": 0, "restored_ha": 0.0, "cost": 0.0, **result.base.measures}}
+    for sc, outcome in result.scenarios:
         restored = len(np.unique(np.concatenate([a.cells for a in sc.actions]))) if sc.actions else 0
         rows[sc.name] = {
             "generator": sc.generator,
             "actions": len(sc.actions),
             "restored_ha": restored * base.grid.cell_area_m2 / 1e4,
             "cost": sc.cost(),
-            **_measures(run),
+            **outcome.measures,
         }
     result.validation = validation_table(rows)
     result.versus_random = against_random(result.validation)
@@ -313,13 +387,6 @@ def optimise_study(
     return result
 
 
-def _measures(run: StudyRun) -> dict:
-    r = run.results
-    return network_measures(
-        r["sources"], r["corridors"], r["connectivity"], r["network"], r["robustness"], r.get("summaries")
-    )
-
-
 def _printer():
     from rich.console import Console
     from rich.markup import escape
@@ -330,12 +397,15 @@ def _printer():
 
 __all__ = [
     "OptimiseRun",
+    "Outcome",
+    "action_layer",
     "action_table",
     "baseline_of",
     "class_code",
     "generated_scenarios",
     "optimise_study",
     "priced",
+    "scenario_names",
     "scenario_study",
     "study_scenarios",
 ]

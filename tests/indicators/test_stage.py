@@ -33,21 +33,6 @@ max_distance_m = 2000
 weight = 0.8
 """
 
-EXTRA_LAYERS = "".join(
-    f'[layers.{n}]\npath = "DATA/layers/{n}.tif"\n'
-    for n in (
-        "precipitation_mm",
-        "pet_mm",
-        "root_depth_mm",
-        "pawc",
-        "erosivity",
-        "erodibility",
-        "threat_urban",
-        "threat_mines",
-    )
-)
-
-
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
@@ -57,7 +42,6 @@ def demo_run(tmp_path_factory):
     text = demo_study_text(study_path, root / "data")
     text = text[: text.index("[indicators]")] + ALL_MODELS
     text = text.replace("min_area_km2 = 1.0", "min_area_km2 = 0.2")
-    text = text.replace("[layers.blue]", EXTRA_LAYERS.replace("DATA", "data") + "[layers.blue]")
     study_path.write_text(text)
     run = run_study(load_study(study_path), root / "run", quiet=True)
     return city, run.path

@@ -103,17 +103,20 @@ def test_a_stepping_stone_between_two_sources_halves_their_corridor(tmp_path):
     }
     study, _ = _study(tmp_path, lc, [{"name": "stone", "actions": [action]}])
     result = optimise_study(study, tmp_path / "opt", quiet=True)
-    before = result.baseline.results["corridors"].paths
-    run = dict((sc.name, r) for sc, r in result.scenarios)["stone"]
-    after = run.results["corridors"].paths
-    src = run.results["sources"].table
+    before = result.base.corridors
+    outcome = result.scenarios[0][1]
+    after, src = outcome.corridors, outcome.sources
     assert list(src["added"]) == ["", "", "stepping stone"]
-    cells = run.results["sources"].labels == 3
-    cols = np.flatnonzero(cells.any(axis=0))
+    left, _, right, _ = src.geometry.iloc[2].bounds
+    cols = [round((left - 500000.0) / CELL), round((right - 500000.0) / CELL) - 1]
     # Cores end at columns 12 and 47 (one-cell edges); paths run cell centre to cell centre.
     assert before["length_m"].tolist() == [pytest.approx((47 - 12) * CELL)]
     assert sorted(after["length_m"]) == pytest.approx(sorted([(cols[0] - 12) * CELL, (47 - cols[-1]) * CELL]))
     assert len(after) == 2 and after["length_m"].max() < before["length_m"].iloc[0] / 2
+    import geopandas as gpd
+
+    layer = gpd.read_file(tmp_path / "opt" / "scenarios" / "stone" / "actions.gpkg")
+    assert layer["kind"].tolist() == ["stepping_stone"] and layer.geometry.iloc[0].equals(src.geometry.iloc[2])
 
 
 def test_a_scenario_without_actions_reproduces_the_baseline_byte_for_byte(tmp_path):
@@ -129,7 +132,52 @@ def test_a_scenario_without_actions_reproduces_the_baseline_byte_for_byte(tmp_pa
     assert len(files) > 20
     for rel in files:
         assert filecmp.cmp(base / rel, same / rel, shallow=False), rel
-    manifest = result.scenarios[0][1].folder.manifest["stages"]
+    manifest = result.scenarios[0][1].stages
     assert all(e.get("cached") for e in manifest.values() if not e.get("skipped"))
     row = _rows(result)["nothing"]
     assert row["d_ECA_km2"] == 0 and row["d_node_targeted_S_slope"] == 0
+
+
+def _econet(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "econet", *map(str, args)], capture_output=True, text=True)
+
+
+def test_optimise_command_runs_a_study_scenario_and_refuses_what_it_cannot_run(tmp_path):
+    lc = np.full((20, 60), CROP, dtype=np.int32)
+    lc[4:16, 2:14] = FOREST
+    lc[4:16, 46:58] = FOREST
+    path = write_raster(tmp_path / "landcover.tif", lc, _grid(lc.shape), nodata=-1)
+    base = f"""
+[layers.landcover]
+path = "{path}"
+kind = "categorical"
+[sources]
+min_area_km2 = 0.05
+[resistance]
+factors = [{{ name = "landcover", kind = "landcover" }}]
+weights = {{ landcover = 1.0 }}
+[robustness]
+random_repeats = 2
+"""
+    plain = tmp_path / "plain.toml"
+    plain.write_text(base)
+    proc = _econet("optimise", plain, "--out", tmp_path / "o1")
+    assert proc.returncode == 2 and "no scenarios" in proc.stderr and "Traceback" not in proc.stderr
+    x, y = _grid(lc.shape).xy(10, 30)
+    study = tmp_path / "study.toml"
+    study.write_text(
+        base + f'[[scenarios]]\nname = "stone"\n[[scenarios.actions]]\nkind = "stepping_stone"\n'
+        f'at = [{x}, {y}]\nradius_m = 60\nto_class = "forest"\n'
+    )
+    proc = _econet("optimise", study, "--out", tmp_path / "o2", "--scenario", "nope")
+    assert proc.returncode == 2 and "no scenario named ['nope']" in proc.stderr
+    proc = _econet("optimise", study, "--out", tmp_path / "o3", "-q")
+    assert proc.returncode == 0, proc.stderr
+    table = (tmp_path / "o3" / "validation.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in table[1:]] == ["baseline", "stone"]
+    assert (tmp_path / "o3" / "report.html").exists() and (
+        tmp_path / "o3" / "scenarios" / "stone" / "inputs" / "include.tif"
+    ).exists()

@@ -185,7 +185,7 @@ def test_centrality_correlations_name_a_missing_indicator():
 
 
 def test_pfo_restores_the_barrier_with_the_highest_score():
-    [sc] = pattern_scenarios(scored_base(), strategy="pfo")
+    [sc] = pattern_scenarios(scored_base(), strategy="pfo", potential_weight=0.0)
     assert sc.name == "pfo" and sc.generator == "pfo"
     summary = sc.details["indicators"].set_index("indicator")
     # water conservation correlates positively with every centrality, habitat quality negatively
@@ -216,16 +216,38 @@ def test_equal_scores_go_to_the_barrier_with_the_highest_improvement_score():
     bars = base.circuits.barriers
     bars["mean_value"] = 1.0
     bars.loc[bars["id"] == 9, "mean_value"] = 2.5  # Barrier Mapper's improvement score
-    [sc] = pattern_scenarios(base, strategy="pfo")
+    [sc] = pattern_scenarios(base, strategy="pfo", potential_weight=0.0)
     [bar] = [a for a in sc.actions if a.kind == "barrier"]
     assert bar.label.startswith("barrier 9 ")
     bars.loc[bars["id"] == 9, "mean_value"] = 0.5
-    [bar] = [a for a in pattern_scenarios(base, strategy="pfo")[0].actions if a.kind == "barrier"]
+    [bar] = [a for a in pattern_scenarios(base, strategy="pfo", potential_weight=0.0)[0].actions if a.kind == "barrier"]
     assert bar.label.startswith("barrier 4 ")
 
 
+def test_restoration_potential_weighs_with_the_indicators():
+    # Barrier 9 is second on water conservation (9 of 10 at barrier 4's 10) but has by far the
+    # highest improvement score: weighed half and half with the indicators, it is chosen.
+    base = scored_base()
+    wc = base.rasters["water_conservation"].copy()
+    burn(BARRIERS[8], 9.5, wc)
+    base.rasters = {**base.rasters, "water_conservation": wc}
+    bars = base.circuits.barriers
+    bars["mean_value"] = 1.0
+    bars.loc[bars["id"] == 9, "mean_value"] = 5.0
+    [sc] = pattern_scenarios(base, strategy="pfo", potential_weight=0.5)
+    [bar] = [a for a in sc.actions if a.kind == "barrier"]
+    assert bar.label.startswith("barrier 9 ")
+    zones = sc.details["zones"].set_index("zone")
+    assert zones.loc["barrier_9", "potential"] == pytest.approx(1.0) and zones.loc["barrier_4", "potential"] == 0.0
+    assert zones.loc["barrier_4", "score"] == pytest.approx(0.5 * zones.loc["barrier_4", "indicator_score"])
+    [only] = [
+        a for a in pattern_scenarios(base, strategy="pfo", potential_weight=0.0)[0].actions if a.kind == "barrier"
+    ]
+    assert only.label.startswith("barrier 4 ")
+
+
 def test_top_pct_takes_the_top_zones_in_score_order():
-    [sc] = pattern_scenarios(scored_base(), strategy="pfo", top_pct=30.0)
+    [sc] = pattern_scenarios(scored_base(), strategy="pfo", top_pct=30.0, potential_weight=0.0)
     chosen = [a.label.split(" (")[0] for a in sc.actions if a.kind == "barrier"]
     assert chosen == ["barrier 4", "barrier 2", "barrier 7"]  # WC 10, 9, 8
     # 30 % of 3 pinch points rounds up to one
@@ -251,7 +273,7 @@ def test_missing_inputs_are_errors_naming_the_study_key():
     base = scored_base(circuits=True)
     base.rasters = {"ndvi": np.ones((N, N))}
     with pytest.raises(EconetError, match="indicators"):
-        pattern_scenarios(base, strategy="pfo")
+        pattern_scenarios(base, strategy="pfo", potential_weight=0.0)
     with pytest.raises(EconetError, match="strategy"):
         pattern_scenarios(scored_base(), strategy="xyz")
 
@@ -284,7 +306,7 @@ def links_of(sc):
 
 def test_edge_addition_links_the_nearest_unlinked_pair_on_either_side():
     base = edge_base([LEFT, RIGHT, TOP, BOTTOM], linked=[(1, 3), (1, 4), (2, 3), (2, 4)])
-    [sc] = pattern_scenarios(base, strategy="pfo")
+    [sc] = pattern_scenarios(base, strategy="pfo", potential_weight=0.0)
     assert links_of(sc) == [(1, 2)]
     [cor] = [a for a in sc.actions if a.kind == "corridor"]
     (xa, ya), (xb, yb) = cor.link
@@ -300,13 +322,13 @@ def test_edge_addition_links_the_nearest_unlinked_pair_on_either_side():
     assert sc.details["links"]["to_m"].iloc[0] == pytest.approx(500.0)
     # once 1-2 is linked, the next nearest pair across the zone is 3-4
     base = edge_base([LEFT, RIGHT, TOP, BOTTOM], linked=[(1, 2)])
-    assert links_of(pattern_scenarios(base, strategy="pfo")[0]) == [(3, 4)]
+    assert links_of(pattern_scenarios(base, strategy="pfo", potential_weight=0.0)[0]) == [(3, 4)]
 
 
 def test_edge_addition_skips_pairs_on_the_same_side_and_beyond_the_distance():
     # 1 (left, 400 m) and 3 (lower left, 361 m) are the nearest pair but on the same side
     base = edge_base([LEFT, RIGHT, LOWER_LEFT])
-    assert links_of(pattern_scenarios(base, strategy="pfo")[0]) == [(2, 3)]
+    assert links_of(pattern_scenarios(base, strategy="pfo", potential_weight=0.0)[0]) == [(2, 3)]
     # within 450 m only 1 and 3 are near, and they are on the same side: no corridor
     [sc] = pattern_scenarios(base, strategy="pfo", link_distance_m=450.0)
     assert links_of(sc) == [] and not any(a.kind == "corridor" for a in sc.actions)
@@ -362,7 +384,7 @@ def test_random_scenarios_match_counts_and_are_reproducible_per_seed():
 
 def test_random_scenarios_use_the_same_edge_addition():
     base = edge_base([LEFT, RIGHT, TOP, BOTTOM], linked=[(1, 3), (1, 4), (2, 3), (2, 4)])
-    [pfo] = pattern_scenarios(base, strategy="pfo")
+    [pfo] = pattern_scenarios(base, strategy="pfo", potential_weight=0.0)
     [rnd] = random_scenarios(base, pfo, repeats=1)
     # one candidate zone: chance can only pick it, and the edge addition then links 1-2 as PFO did
     assert links_of(rnd) == links_of(pfo) == [(1, 2)]

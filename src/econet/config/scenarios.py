@@ -92,6 +92,9 @@ class OptimiseSection(Section):
     weak_pct: Annotated[float, Field(gt=0, lt=100)] = 10.0
     # Tong et al. 2025: zones in the top 10 % of the indicators positively related to centrality.
     top_pct: Annotated[float, Field(gt=0, le=100)] = 10.0
+    # PFO and PPO: weight of a zone's restoration potential (current density, Barrier Mapper's
+    # improvement score) against its indicators; 0 = the indicators alone.
+    potential_weight: Annotated[float, Field(ge=0, le=1)] = 0.5
     # The "conventional" optimisation of Tong et al. 2025: as many zones chosen at random.
     random_repeats: int = Field(20, ge=1, le=1000)
     random_seed: int = 0
@@ -99,6 +102,8 @@ class OptimiseSection(Section):
     # Restoration priority (Chang et al. 2018): degraded patches ranked by their dIIC gain.
     priority_candidates: list[str] = []  # vector layers of degraded or subsidence patches
     priority_top: int = Field(3, ge=1)  # patches the "priority" scenario restores
+    # IIC link threshold (m) of the ranking; default the connectivity's (required with least-cost distances)
+    priority_distance_m: PositiveFloat | None = None
     restore_to: int | str = "forest"  # land-cover class restored patches become
     costs: CostTable = CostTable()
 

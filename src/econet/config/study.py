@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from pydantic import ValidationError, field_validator
+from pydantic import ValidationError
 
 from econet.config.base import PositiveFloat, Ref, Section
 from econet.config.circuit import CircuitSection
@@ -77,15 +77,6 @@ class Study(Section):
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
     optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
-
-    @field_validator("scenarios")
-    @classmethod
-    def _unique_names(cls, v: list[ScenarioSpec]) -> list[ScenarioSpec]:
-        names = [s.name for s in v]
-        dup = sorted({n for n in names if names.count(n) > 1})
-        if dup:
-            raise ValueError(f"scenario name(s) {dup} are used twice; each scenario needs its own name")
-        return v
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
@@ -154,7 +145,11 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
             derived = None
     problems, seen = [], set()
     scenarios = data.get("scenarios", [])
-    for i, raw in enumerate(scenarios if isinstance(scenarios, list) else []):
+    scenarios = scenarios if isinstance(scenarios, list) else []
+    names = [s.get("name") for s in scenarios if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    if dup := sorted({n for n in names if names.count(n) > 1}):
+        problems.append(Problem("scenarios", f"scenario name(s) {dup} are used twice; each needs its own name"))
+    for i, raw in enumerate(scenarios):
         try:
             sections.setdefault("scenarios", []).append(
                 _AtIndex(ScenarioSpec.model_validate(raw, context={"check_files": False}), i)
@@ -220,6 +215,28 @@ class _AtIndex:
         return []
 
 
+def class_problems(study: Study) -> list[Problem]:
+    """Land-cover classes that scenarios and ``[optimise]`` name (a code or a class name) must be
+    in the study's class table."""
+    classes = study.landcover.resolved()
+    known = {c.code for c in classes} | {c.name.lower() for c in classes}
+    named = [
+        (f"scenarios.{i}.actions.{j}.to_class", a.to_class)
+        for i, s in enumerate(study.scenarios)
+        for j, a in enumerate(s.actions)
+    ]
+    if study.optimise is not None:
+        named.append(("optimise.restore_to", study.optimise.restore_to))
+    return [
+        Problem(
+            key,
+            f"{value!r} is not a class of the land-cover table; use a code or a name of {sorted(c.name for c in classes)}",
+        )
+        for key, value in named
+        if value is not None and (value.lower() if isinstance(value, str) else value) not in known
+    ]
+
+
 def _problem_from(err: dict) -> Problem:
     loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-")) or "(top level)"
     kind = err["type"]
@@ -255,6 +272,8 @@ def parse_study(data: dict, base_dir: str | Path = ".", check_files: bool = True
     except ValidationError as exc:
         problems += [_problem_from(e) for e in exc.errors()]
     problems += reference_problems(data, study)
+    if study is not None:
+        problems += class_problems(study)
     if problems:
         raise StudyError(problems, source)
     return study

@@ -39,14 +39,6 @@ _PANELS = [
 ]
 
 
-def _curves(run) -> pd.DataFrame | None:
-    rob = run.results.get("robustness")
-    if rob is None:
-        return None
-    parts = [rob.nodes] + ([rob.edges] if rob.edges is not None else [])
-    return pd.concat(parts, ignore_index=True)
-
-
 def _mean_curves(tables: list[pd.DataFrame], n: int = 51) -> pd.DataFrame | None:
     """The mean of several networks' curves on a common axis of removed fractions (the
     networks may differ in size)."""
@@ -130,23 +122,21 @@ def write_optimise_report(out: Path, title: str, base, result) -> Path:
         html_table(view),
     ]
     sections = [ReportSection("Scenarios against the baseline", parts)]
-    b_src = result.baseline.results["sources"].table
-    b_cor = result.baseline.results["corridors"].paths
+    b_src, b_cor = result.base.sources, result.base.corridors
     maps, figures = [], []
-    firsts = [(sc, run) for sc, run in result.scenarios if not sc.name.startswith("random_")]
-    firsts += [(sc, run) for sc, run in result.scenarios if sc.name.startswith("random_")][:1]
-    for sc, run in firsts:
+    firsts = [(sc, o) for sc, o in result.scenarios if not sc.name.startswith("random_")]
+    firsts += [(sc, o) for sc, o in result.scenarios if sc.name.startswith("random_")][:1]
+    for sc, outcome in firsts:
         restored = np.zeros(base.grid.shape, dtype=bool)
         for a in sc.actions:
             restored.ravel()[a.cells] = True
         rel = f"figures/scenario_{sc.name}.png"
-        r = run.results
         scenario_map(
             base.grid,
             base.landcover,
             base.classes,
             (b_src, b_cor),
-            (r["sources"].table, r["corridors"].paths),
+            (outcome.sources, outcome.corridors),
             restored,
             out / rel,
             sc.name,
@@ -155,9 +145,9 @@ def write_optimise_report(out: Path, title: str, base, result) -> Path:
         maps.append(f"<img src='{rel}' alt='baseline and {html.escape(sc.name)}'>")
         figures.append(rel)
     sections.append(ReportSection("Maps: baseline and scenario", maps, figures))
-    curves = {"baseline": _curves(result.baseline)}
-    curves.update({sc.name: _curves(run) for sc, run in result.scenarios if not sc.name.startswith("random_")})
-    randoms = [_curves(run) for sc, run in result.scenarios if sc.name.startswith("random_")]
+    curves = {"baseline": result.base.curves}
+    curves.update({sc.name: o.curves for sc, o in result.scenarios if not sc.name.startswith("random_")})
+    randoms = [o.curves for sc, o in result.scenarios if sc.name.startswith("random_")]
     if randoms:
         curves[f"random (mean of {len(randoms)})"] = _mean_curves(randoms)
     attack_overlay(curves, out / "figures" / "attack_curves.png", _PANELS)
@@ -174,17 +164,15 @@ def write_optimise_report(out: Path, title: str, base, result) -> Path:
         "baseline/": "the run without actions (its own report.html)",
         "scenarios/<name>/": "each scenario's run: inputs/ (its edits), actions.csv and the usual products",
     }
+    runs = [("baseline", result.base)] + [(sc.name, o) for sc, o in result.scenarios]
     timings = pd.DataFrame(
         [
             {
                 "run": name,
-                "stages rerun": sum(
-                    1
-                    for e in run.folder.manifest.get("stages", {}).values()
-                    if not e.get("cached") and not e.get("skipped")
-                ),
+                "stages rerun": sum(1 for e in o.stages.values() if not e.get("cached") and not e.get("skipped")),
+                "seconds": sum(e.get("seconds", 0.0) for e in o.stages.values() if not e.get("cached")),
             }
-            for name, run in [("baseline", result.baseline)] + [(sc.name, run) for sc, run in result.scenarios]
+            for name, o in runs
         ]
     )
     path = out / "report.html"

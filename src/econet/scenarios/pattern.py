@@ -330,6 +330,7 @@ def pattern_scenarios(
     link_distance_m: float | None = None,
     side_angle_deg: float = 90.0,
     corridor_buffer_m: float = 0.0,
+    potential_weight: float = 0.5,
 ) -> list[Scenario]:
     """The pattern–function ("pfo") or pattern–process ("ppo") optimisation of Tong et al.
     (2025), *Remote Sensing* 17(15): 2548, §2.2.4 and §3.5.1: one scenario named after the
@@ -346,8 +347,12 @@ def pattern_scenarios(
        the centralities is positive. If none is, the one with the highest mean rho is kept (the
        note says so); if no rho can be computed (fewer than three sources), all are kept.
     3. Score: each kept indicator's zone means are min-max normalised over all candidate zones,
-       and a zone's score is the mean of its normalised values (1: best on every kept indicator).
-       In each kind (pinch points, barriers) the top ``top_pct`` % of the zones with a score,
+       and their mean is the zone's indicator score (1: best on every kept indicator). The paper
+       restores the zones "with high restoration potential" among those: the zone's circuit
+       value (current density of a pinch point, Barrier Mapper's improvement score of a barrier),
+       min-max normalised within its kind, is that potential, and the score is
+       ``(1 - potential_weight) x indicator score + potential_weight x potential`` (0: the
+       indicators alone; econet's choice, as the paper does not say how the two combine). In each kind (pinch points, barriers) the top ``top_pct`` % of the zones with a score,
        rounded up and at least one, are the targets (ties: the higher ``circuit_value``, i.e.
        current density or Barrier Mapper's improvement score, then the larger area, then the
        lower id).
@@ -415,7 +420,16 @@ def pattern_scenarios(
     # The mean of the normalised values a zone has (a zone with none, e.g. outside every raster, has no score).
     score = zones[norm_cols].to_numpy(float)
     counted = np.isfinite(score).sum(axis=1)
-    zones["score"] = np.where(counted > 0, np.nansum(score, axis=1) / np.maximum(counted, 1), np.nan)
+    zones["indicator_score"] = np.where(counted > 0, np.nansum(score, axis=1) / np.maximum(counted, 1), np.nan)
+    zones["potential"] = np.nan
+    for kind in ZONE_KINDS:
+        in_kind = (zones["kind"] == kind).to_numpy()
+        if in_kind.any():
+            zones.loc[in_kind, "potential"] = minmax(
+                zones.loc[in_kind, "circuit_value"].to_numpy(float), dtype=np.float64
+            )
+    potential = zones["potential"].fillna(0.0).to_numpy()
+    zones["score"] = (1 - potential_weight) * zones["indicator_score"] + potential_weight * potential
     zones["rank"] = np.nan
     zones["selected"] = False
     chosen = []
@@ -472,6 +486,7 @@ def pattern_scenarios(
         "link_distance_m": distance,
         "side_angle_deg": float(side_angle_deg),
         "corridor_buffer_m": float(corridor_buffer_m),
+        "potential_weight": float(potential_weight),
     }
     details = {
         "correlations": corr,

@@ -202,7 +202,7 @@ def _threshold(base: Baseline, distance_m: float | None) -> float:
     if overall.get("distance") == "least_cost":
         raise EconetError(
             "the baseline's connectivity used least-cost distances, which a candidate patch has not got: "
-            "give the restoration priority a distance_m in metres"
+            "set [optimise] priority_distance_m (the IIC link distance in metres for the ranking)"
         )
     return float(overall.get("iic_threshold_m") or base.distance_m)
 
