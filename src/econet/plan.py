@@ -22,12 +22,20 @@ import pandas as pd
 
 from econet.config import Study
 from econet.errors import Problem, StudyError
-from econet.optimise import baseline_of, generated_scenarios, priced, scenario_study, study_scenarios
+from econet.optimise import (
+    Outcome,
+    action_layer,
+    baseline_of,
+    generated_scenarios,
+    priced,
+    scenario_study,
+    study_scenarios,
+)
 from econet.pipeline import run_study
 from econet.planner import Solution, budget_sweep, pareto_front, solve
 from econet.planner.network import PlanNetwork, candidates_table, plan_network
 from econet.scenarios import Scenario
-from econet.scenarios.validation import network_measures, validation_table
+from econet.scenarios.validation import validation_table
 from econet.stages import STAGES
 
 
@@ -162,7 +170,8 @@ def plan_study(
     table.insert(table.columns.get_loc("chosen"), "forbidden", forbidden)
     write_csv(out / "plan.csv", table)
     chosen = [a for a, c in zip(actions, sol.chosen) if c]
-    _write_layer(out / "plan.gpkg", net, sol.chosen, table, base.grid, write_vector)
+    if chosen:
+        _write_layer(out / "plan.gpkg", chosen, table, base.grid, write_vector)
     _map(out / "plan.png", base, chosen)
     summary = {
         "budget": float(budget),
@@ -208,8 +217,8 @@ def plan_study(
         reuse=(out / "baseline",),
     )
     write_csv(folder / "actions.csv", action_table(scenario, base.grid))
-    rows = {"baseline": {"actions": 0, "cost": 0.0, **_measures(baseline)}}
-    rows["plan"] = {"actions": len(chosen), "cost": sol.cost, **_measures(run)}
+    rows = {"baseline": {"actions": 0, "cost": 0.0, **Outcome.of(baseline).measures}}
+    rows["plan"] = {"actions": len(chosen), "cost": sol.cost, **Outcome.of(run).measures}
     validation = validation_table(rows)
     write_csv(out / "validation.csv", validation)
     summary["ECA_km2_run"] = float(validation.set_index("scenario").loc["plan", "ECA_km2"])
@@ -217,22 +226,13 @@ def plan_study(
     return PlanRun(out, net, sol, table, validation, result_sweep, result_front)
 
 
-def _measures(run) -> dict:
-    r = run.results
-    return network_measures(
-        r["sources"], r["corridors"], r["connectivity"], r["network"], r["robustness"], r.get("summaries")
-    )
-
-
-def _write_layer(path, net, chosen, table, grid, write_vector):
-    import geopandas as gpd
-
-    from econet.planner.network import _cells_polygon
-
-    rows = table[table["chosen"]]
-    geoms = [_cells_polygon(net.actions[o - 1].cells, grid) for o in rows["option"]]
-    gdf = gpd.GeoDataFrame(rows.drop(columns=["chosen"]).reset_index(drop=True), geometry=geoms, crs=grid.crs)
-    write_vector(path, {"plan": gdf})
+def _write_layer(path, chosen, table, grid, write_vector):
+    """The chosen actions' footprints (``econet.optimise.action_layer``) with the plan's columns."""
+    layer = action_layer(Scenario("plan", tuple(chosen)), grid)
+    rows = table[table["chosen"]].drop(columns=["chosen", "kind", "label"]).reset_index(drop=True)
+    extra = rows.drop(columns=[c for c in rows.columns if c in layer.columns and c != "cost"])
+    layer = layer.drop(columns=["cost"]).join(extra)
+    write_vector(path, {"plan": layer})
 
 
 def _map(path, base, chosen):

@@ -64,6 +64,12 @@ def test_plan_buys_the_barrier_and_the_run_confirms_the_predicted_eca(planned):
     out = tmp_path / "plan"
     for name in ("plan.csv", "plan.gpkg", "plan.png", "plan.json", "validation.csv", "scenarios/plan/actions.csv"):
         assert (out / name).is_file(), name
+    import geopandas as gpd
+
+    layer = gpd.read_file(out / "plan.gpkg", layer="plan")
+    assert layer["label"].tolist() == ["gap"] and layer["cost"].tolist() == [10]
+    assert layer["marginal_ECA_km2"].iloc[0] == pytest.approx(eca(after) - eca(before), rel=1e-9)
+    assert layer.geometry.area.iloc[0] == pytest.approx(CELL * CELL)
     summary = json.loads((out / "plan.json").read_text())
     assert summary["chosen"] == 1 and summary["cost"] == 10 and summary["gap"] == 0
 
