@@ -21,6 +21,7 @@ from econet.planner.instance import Instance
 ALGORITHMS = ("mip", "greedy-incremental", "greedy-decremental")
 _BUDGET_RTOL = 1e-9  # a plan may exceed the budget by this share (rounding of summed costs)
 _TIGHT = 1e-12  # relative slack under which an arc counts as on a best path
+_PER_SOURCE_MAX = 4_000_000  # largest sources × arcs block of the per-source rule, per target
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,9 +253,10 @@ def preprocess(inst: Instance, allowed=None) -> tuple[Preprocessing, np.ndarray,
         ok &= p_plus * P_plus[h_, t] >= P_minus[t_, t] * (1 - _TIGHT)
         cand = np.flatnonzero(ok)
         s = sources[sources != t]
-        via = P_plus[np.ix_(s, t_[cand])] * (p_plus[cand] * P_plus[h_[cand], t])[None, :]
-        useful = ((via >= P_minus[s, t][:, None] * (1 - _TIGHT)) & (via > 0)).any(axis=0)
-        keep.append(cand[useful])
+        if len(s) * len(cand) <= _PER_SOURCE_MAX:  # the per-source rule costs |sources| × |arcs|
+            via = P_plus[np.ix_(s, t_[cand])] * (p_plus[cand] * P_plus[h_[cand], t])[None, :]
+            cand = cand[((via >= P_minus[s, t][:, None] * (1 - _TIGHT)) & (via > 0)).any(axis=0)]
+        keep.append(cand)
     pre = Preprocessing(targets, keep, len(targets) * len(t_), int(sum(len(k) for k in keep)))
     return pre, q_plus, P_minus, P_plus
 
