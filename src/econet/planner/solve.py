@@ -272,6 +272,7 @@ def mip(
     at_least: list[tuple[np.ndarray, float]] = (),
     threads: int | None = None,
     log: bool = False,
+    highs_options: dict | None = None,
 ) -> Solution:
     """The exact plan: a mixed-integer programme solved by HiGHS (Hamonic et al. 2023).
 
@@ -285,7 +286,7 @@ def mip(
     ``time_limit`` (s) and ``gap`` (relative) stop HiGHS early: the result then carries the
     proven gap. ``warm_start``: a plan (bool per option) HiGHS starts from, e.g. greedy's.
     ``at_least``: extra constraints (weights per option, minimum) such as a carbon floor,
-    for the epsilon-constraint front."""
+    for the epsilon-constraint front. ``highs_options``: further HiGHS options by name."""
     import highspy
     import scipy.sparse as sp
 
@@ -302,74 +303,103 @@ def mip(
     an, ao, ap = inst.arc_gain
     keep_a = allowed[ao] & (ap > inst.p[an])
     an, ao, ap = an[keep_a], ao[keep_a], ap[keep_a]
-    gains_at = [[] for _ in range(inst.n)]  # node -> (option, gain)
-    for v, o, g in zip(vn, vo, vg):
-        gains_at[v].append((int(o), float(g)))
-    improved_of = [[] for _ in range(len(inst.arc_ids))]  # arc -> (option, probability)
-    for a, o, pa in zip(an, ao, ap):
-        improved_of[a].append((int(o), float(pa)))
     # the most flow that can reach a node (toward any target): Σ_s q⁺_s P⁺(s, u), scaled
     into = (q_plus / scale) @ P_plus
+    inf = highspy.kHighsInf
+    # columns: x (one per option), then per target its flows, phi and psi; rows: the budget,
+    # the floors, then per target its blocks. Built as arrays (one block per target).
+    col_cost = [np.zeros(k)]
+    col_hi = [allowed.astype(float)]
+    row_lo, row_hi, ri, ci, vals = [], [], [], [], []
+    ncol, nrow = k, 0
 
-    cost, lo, hi, integ = [], [], [], []
-    rows_lo, rows_hi = [], []
-    ri, ci, vals = [], [], []
+    def rows(lo_, hi_):
+        nonlocal nrow
+        row_lo.append(np.broadcast_to(np.asarray(lo_, dtype=float), np.shape(hi_) or np.shape(lo_)).ravel())
+        row_hi.append(np.asarray(hi_, dtype=float).ravel())
+        start = nrow
+        nrow += len(row_hi[-1])
+        return start
 
-    def col(c, low, high, integer=False):
-        cost.append(c)
-        lo.append(low)
-        hi.append(high)
-        integ.append(integer)
-        return len(cost) - 1
+    def entries(r, c, v):
+        ri.append(np.asarray(r, dtype=np.int64).ravel())
+        ci.append(np.asarray(c, dtype=np.int64).ravel())
+        vals.append(np.asarray(v, dtype=float).ravel())
 
-    def row(entries, low, high):
-        r = len(rows_lo)
-        rows_lo.append(low)
-        rows_hi.append(high)
-        for c, v in entries:
-            ri.append(r)
-            ci.append(c)
-            vals.append(v)
-        return r
+    def cols(cost, count):
+        nonlocal ncol
+        col_cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (count,)).copy())
+        col_hi.append(np.full(count, inf))
+        start = ncol
+        ncol += count
+        return start + np.arange(count)
 
-    x = [col(0.0, 0.0, 1.0 if allowed[o] else 0.0, True) for o in range(k)]
-    row([(x[o], float(inst.cost[o])) for o in range(k) if inst.cost[o] > 0], -np.inf, budget)
+    paid = np.flatnonzero(inst.cost > 0)
+    r = rows([-inf], [budget])
+    entries(np.full(len(paid), r), paid, inst.cost[paid])
     for weights, floor in at_least:
         w = np.asarray(weights, dtype=float)
-        row([(x[o], float(w[o])) for o in range(k) if w[o] != 0], float(floor), np.inf)
+        nz = np.flatnonzero(w)
+        r = rows([float(floor)], [inf])
+        entries(np.full(len(nz), r), nz, w[nz])
 
-    inf = highspy.kHighsInf
+    kept = np.zeros(len(inst.arc_ids), bool)
+    rowmap = np.full(inst.n, -1, np.int64)
     for t, arcs in zip(pre.targets, pre.keep):
         t = int(t)
-        out_of: dict[int, list] = {}
-        in_of: dict[int, list] = {}
-        for a in arcs:
-            u, v = int(inst.tail[a]), int(inst.head[a])
-            copies = []
-            if inst.p[a] > 0:
-                copies.append((col(0.0, 0.0, inf), float(inst.p[a])))
-            for o, pa in improved_of[a]:
-                f = col(0.0, 0.0, inf)
-                row([(f, 1.0), (x[o], -float(into[u]))], -np.inf, 0.0)  # flow only if chosen
-                copies.append((f, pa))
-            for f, pa in copies:
-                out_of.setdefault(u, []).append((f, 1.0))
-                in_of.setdefault(v, []).append((f, -pa))
-        # conservation at every other node: out - gain × in - chosen gains ≤ q_v
-        for v, outs in sorted(out_of.items()):
-            row(outs + in_of.get(v, []) + [(x[o], -g) for o, g in gains_at[v]], -np.inf, float(q[v]))
+        kept[:] = False
+        kept[arcs] = True
+        base = arcs[inst.p[arcs] > 0]
+        sel = kept[an]
+        c_arc = np.concatenate([base, an[sel]])
+        c_p = np.concatenate([inst.p[base], ap[sel]])
+        c = cols(0.0, len(c_arc))
+        u, v = inst.tail[c_arc], inst.head[c_arc]
+        # conservation at every other node: out - p × in - chosen gains ≤ q_v
+        nodes = np.unique(u)
+        rowmap[nodes] = rows(-inf, q[nodes]) + np.arange(len(nodes))
+        entries(rowmap[u], c, np.ones(len(c)))
+        into_row = rowmap[v] >= 0
+        entries(rowmap[v[into_row]], c[into_row], -c_p[into_row])
+        g_row = rowmap[vn] >= 0
+        entries(rowmap[vn[g_row]], vo[g_row], -vg[g_row])
+        rowmap[nodes] = -1
+        # an improved arc's flow only if its option is chosen: f - M x ≤ 0
+        imp = c[len(base) :]
+        r = rows(-inf, np.zeros(len(imp))) + np.arange(len(imp))
+        entries(
+            np.concatenate([r, r]),
+            np.concatenate([imp, ao[sel]]),
+            np.concatenate([np.ones(len(imp)), -into[inst.tail[an[sel]]]]),
+        )
         # phi_t = q_t + chosen gains of t + what arrives
-        phi = col(float(q[t]), 0.0, inf)
-        row([(phi, 1.0)] + in_of.get(t, []) + [(x[o], -g) for o, g in gains_at[t]], float(q[t]), float(q[t]))
+        phi = cols(q[t], 1)[0]
+        r = rows([q[t]], [q[t]])
+        at_t = v == t
+        mine = vn == t
+        entries(
+            np.full(1 + at_t.sum() + mine.sum(), r),
+            np.concatenate([[phi], c[at_t], vo[mine]]),
+            np.concatenate([[1.0], -c_p[at_t], -vg[mine]]),
+        )
         # gain_t × phi_t when the gain is chosen: psi ≤ phi, psi ≤ M x
-        big = float((q_plus / scale) @ P_plus[:, t])
-        for o, g in gains_at[t]:
-            psi = col(g, 0.0, inf)
-            row([(psi, 1.0), (phi, -1.0)], -np.inf, 0.0)
-            row([(psi, 1.0), (x[o], -big)], -np.inf, 0.0)
+        if mine.any():
+            big = float((q_plus / scale) @ P_plus[:, t])
+            psi = cols(vg[mine], int(mine.sum()))
+            r1 = rows(-inf, np.zeros(len(psi))) + np.arange(len(psi))
+            entries(np.concatenate([r1, r1]), np.concatenate([psi, np.full(len(psi), phi)]),
+                    np.concatenate([np.ones(len(psi)), -np.ones(len(psi))]))  # fmt: skip
+            r2 = rows(-inf, np.zeros(len(psi))) + np.arange(len(psi))
+            entries(np.concatenate([r2, r2]), np.concatenate([psi, vo[mine]]),
+                    np.concatenate([np.ones(len(psi)), np.full(len(psi), -big)]))  # fmt: skip
 
-    ncol, nrow = len(cost), len(rows_lo)
-    A = sp.csc_matrix((vals, (ri, ci)), shape=(nrow, ncol))
+    cost = np.concatenate(col_cost)
+    hi = np.concatenate(col_hi)
+    lo = np.zeros(ncol)
+    rows_lo, rows_hi = np.concatenate(row_lo), np.concatenate(row_hi)
+    integ = np.zeros(ncol, bool)
+    integ[:k] = True
+    A = sp.csc_matrix((np.concatenate(vals), (np.concatenate(ri), np.concatenate(ci))), shape=(nrow, ncol))
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = ncol, nrow
     lp.col_cost_ = np.asarray(cost)
@@ -390,6 +420,8 @@ def mip(
     h.setOptionValue("time_limit", float(max(time_limit - (time.perf_counter() - t0), 1.0)))
     if threads:
         h.setOptionValue("threads", int(threads))
+    for key, value in (highs_options or {}).items():
+        h.setOptionValue(key, value)
     h.passModel(lp)
     if warm_start is not None:
         ws = np.asarray(warm_start, dtype=bool) & allowed
