@@ -37,7 +37,8 @@ def _study_text(root) -> str:
     text = text.replace('mean_of = ["ndvi"]', 'mean_of = ["ndvi", "rsei"]')  # rsei: computed by [indicators]
     text = text.replace("random_repeats = 100", "random_repeats = 5")
     text = re.sub(r"\n\[circuit\]\n.*?(?=\n# ----)", "\n", text, flags=re.S)  # this test's own [circuit]
-    return text + "\n[circuit]\nbarrier_radii_m = [60]\n"
+    zones = '\n[zones]\nmeans_of = ["ndvi"]\n[[zones.by]]\nname = "land_use"\nlayer = "landcover"\n'
+    return text + zones + "\n[circuit]\nbarrier_radii_m = [60]\n"
 
 
 def _run(root, text: str) -> dict:
@@ -60,11 +61,11 @@ def _sections_in_report(root) -> list[str]:
 EDITS = [
     ("the study's name only", ("Synthetic mining city", "Another city"), {"report"}),
     ("a robustness parameter", ("random_repeats = 5", "random_repeats = 6"), {"robustness", "report"}),
-    ("a circuit parameter", ("barrier_radii_m = [60]", "barrier_radii_m = [90]"), {"circuit", "report"}),
+    ("a circuit parameter", ("barrier_radii_m = [60]", "barrier_radii_m = [90]"), {"circuit", "zones", "report"}),
     (
         "the corridor cutoff: NLCC and pinch points change, the least-cost paths do not",
         ("width_cost = 1500", "width_cost = 1200"),
-        {"corridors", "circuit", "report"},
+        {"corridors", "circuit", "zones", "report"},
     ),
     (
         "a connectivity parameter",
@@ -98,6 +99,7 @@ def test_each_change_reruns_exactly_what_it_reaches(city):
         "Indicators per source and corridor",
         "Connectivity",
         "Circuit theory: pinch points, barriers, centrality",
+        "Products by zone",
         "Ecological network",
         "Robustness",
     ):
@@ -116,7 +118,7 @@ def test_a_section_added_later_appears_in_the_report(city):
     _run(city, without)
     assert not any("Circuit theory" in t for t in _sections_in_report(city))
     manifest = _run(city, base)
-    assert _rerun(manifest) == {"circuit", "report"}
+    assert _rerun(manifest) == {"circuit", "zones", "report"}  # the zones now tabulate pinch points
     assert "Circuit theory: pinch points, barriers, centrality" in _sections_in_report(city)
     assert (city / "run" / "pinchpoints.gpkg").exists()
 

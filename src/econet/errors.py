@@ -35,6 +35,10 @@ class StudyError(EconetError):
         super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
 
 
+class EconetWarning(UserWarning):
+    """Something econet repaired or left out of the inputs; the command line shows it as a note."""
+
+
 class LayerError(EconetError):
     """A single input layer is unusable; the message names the layer and the fix."""
 

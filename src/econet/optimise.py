@@ -357,6 +357,7 @@ def optimise_study(
             study_path=study_path,
             stages=stages,
             reuse=(out / "baseline",),
+            check_data=False,  # the baseline read the same data; the scenario's own inputs are ours
         )
         write_csv(folder / "actions.csv", action_table(sc, base.grid))
         if sc.actions:

@@ -10,6 +10,7 @@ a stage that reruns but gives the same values does not rerun what follows it.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from econet import __version__
-from econet.config import Study
+from econet.config import Study, data_problems
+from econet.errors import StudyError
+from econet.io.atomic import recording
 from econet.io.landscape import Landscape, describe
-from econet.io.run import RunFolder, digest, file_sha256, fingerprint, package_versions
+from econet.io.run import RunFolder, check_room, digest, file_sha256, fingerprint, package_versions
 from econet.stages import STAGES, Context, Stage, landscape_of
 
 
@@ -126,7 +129,10 @@ class _Runner:
             if ref.kind == "layer" and ref.name in study.layers or ref.kind == "vector":
                 group = "layers" if ref.kind == "layer" else "vectors"
                 spec = getattr(study, group)[ref.name]
-                inputs[f"{group}.{ref.name}"] = [self.inputs[f"{group}.{ref.name}"]["sha256"], _dump(spec)]
+                # The file's content and settings, not where it lies: a study whose data moved (a
+                # run folder shared with its data) reuses every stage.
+                settings = spec.model_dump(mode="json", exclude={"path"})
+                inputs[f"{group}.{ref.name}"] = [self.inputs[f"{group}.{ref.name}"]["sha256"], settings]
             elif ref.kind == "layer":
                 inputs[f"derived.{ref.name}"] = self.layer_digest(self.made_by[ref.name], ref.name)
             else:
@@ -156,19 +162,39 @@ def run_study(
     study_path: str | None = None,
     stages: tuple[Stage, ...] = STAGES,
     reuse: tuple = (),
+    check_data: bool = True,
 ) -> StudyRun:
     """Run every stage the study asks for, reusing cached stages whose key did not change, in
-    this folder or in the run folders ``reuse`` names (their products are linked here)."""
-    from econet.report.progress import StageProgress
-
+    this folder or in the run folders ``reuse`` names (their products are linked here).
+    ``check_data``: first read the data as ``econet validate`` does (see ``data_problems``)."""
     landscape = landscape_of(study)  # checks every layer before any heavy work
+    check_room(landscape.grid.height * landscape.grid.width, out_dir)
+    if check_data:  # what validate checks: the data itself, before any stage starts
+        problems = data_problems(study, landscape)
+        if problems:
+            raise StudyError(problems, "inputs")
     folder = RunFolder(out_dir)
     others = [RunFolder(p) for p in reuse]
     order = plan(study, stages)
+    with folder.lock():  # a second run into this folder is refused while this one lasts
+        return _run(study, landscape, folder, others, order, stages, quiet, study_path)
+
+
+def _run(study, landscape, folder: RunFolder, others, order, stages, quiet, study_path) -> StudyRun:
+    from econet.report.progress import StageProgress
+
     runner = _Runner(study, landscape, folder, order)
     ctx = Context(study, landscape, folder, order)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    log: dict[str, dict] = {s.name: {"skipped": True, "cached": False, "seconds": 0.0} for s in stages}
+    skipped = {"skipped": True, "cached": False, "seconds": 0.0}
+    # Stages not reached yet keep what the last run recorded, so a run that stops early leaves
+    # the folder's record of them as it was (and a rerun can still reuse them).
+    previous = folder.previous.get("stages", {})
+    planned = {s.name for s in order}
+    log: dict[str, dict] = {
+        s.name: previous[s.name] if s.name in planned and "key" in previous.get(s.name, {}) else dict(skipped)
+        for s in stages
+    }
 
     def manifest(finished: bool) -> dict:
         return _manifest(study, study_path, landscape, runner.inputs, started, log, finished)
@@ -189,11 +215,22 @@ def run_study(
                 progress.done(stage.title, 0.0, cached=True)
             else:
                 progress.start(stage.title)
-                result = stage.compute(ctx, **runner.consumed(stage))
-                products = stage.write(ctx, result)
+                try:
+                    result, products = _compute(stage, ctx, runner, folder, log)
+                except BaseException:
+                    with contextlib.suppress(Exception):  # record that the stage is gone
+                        folder.save_manifest(manifest(finished=False))
+                    raise
                 folder.store(stage.name, key, result)
                 seconds = time.perf_counter() - t0
-                entry = {"key": key, "seconds": round(seconds, 3), "products": products, "cached": False, "digests": {}}
+                entry = {
+                    "key": key,
+                    "seconds": round(seconds, 3),
+                    "products": products,
+                    "checksums": folder.checksums(products),
+                    "cached": False,
+                    "digests": {},
+                }
                 progress.done(stage.title, seconds)
             runner.results[stage.name] = result
             runner.entries[stage.name] = entry
@@ -203,7 +240,26 @@ def run_study(
             # Save after every stage so an interrupted run still reuses what it finished.
             folder.save_manifest(manifest(finished=False))
     folder.save_manifest(manifest(finished=True))
+    # Products the last run recorded that this one does not (a stage no longer asked for, a
+    # resistance factor removed) would describe another study: remove them.
+    kept = {p for e in log.values() for p in e.get("products", [])}
+    folder.remove({p for e in previous.values() for p in e.get("products", [])} - kept)
     return StudyRun(folder, order, runner.results, landscape)
+
+
+def _compute(stage: Stage, ctx: Context, runner: _Runner, folder: RunFolder, log: dict):
+    """Compute and write one stage; if it fails, remove what it wrote and its record, so the
+    folder never holds a stage's products half from this run and half from the last."""
+    try:
+        with recording() as written:
+            result = stage.compute(ctx, **runner.consumed(stage))
+            products = stage.write(ctx, result)
+    except BaseException:
+        folder.remove([p.relative_to(folder.path) for p in written if p.is_relative_to(folder.path)])
+        folder.remove(log[stage.name].get("products", []))
+        log[stage.name] = {"skipped": True, "cached": False, "seconds": 0.0}
+        raise
+    return result, products
 
 
 def _input_checksums(study: Study) -> dict[str, dict]:
@@ -226,6 +282,7 @@ def _manifest(study, study_path, landscape, inputs, started, stages, finished: b
         "study": study.model_dump(mode="json"),
         "versions": package_versions(),
         "stages": stages,
+        "notes": list(landscape.notes),
         "total_seconds": round(sum(s.get("seconds", 0.0) for s in stages.values() if not s.get("cached")), 3),
     }
 

@@ -50,4 +50,48 @@ def _sums_counts(labels, values, n_labels):
     return sums, counts
 
 
-__all__ = ["zonal_mean", "zonal_sum"]
+def zone_shares(zones: np.ndarray, features: np.ndarray, cell_area_m2: float, names=None):
+    """Where a product lies by zone: for each zone holding any of it, the number of features
+    (distinct ids of ``features`` > 0 with a cell in the zone), cells, area (ha), its share of
+    the product's area (%, summing to 100 over the zones) and of the zone's area (%).
+
+    ``zones`` holds integer zone codes (0 and negative codes are "no zone": product cells there
+    are counted in a row named "(no zone)" so that the shares still add up); ``names`` maps a code to
+    its name. Yang et al. (Tables 3 and 4) list pinch points and barriers by township this way.
+    Returns a pandas DataFrame (zone_code, zone, features, cells, area_ha, share_pct, zone_share_pct).
+    """
+    import pandas as pd
+
+    zones = np.asarray(zones)
+    features = np.asarray(features)
+    if zones.shape != features.shape:
+        raise ValueError(f"zones {zones.shape} and features {features.shape} must have the same shape")
+    z = np.where(zones > 0, zones, 0).astype(np.int64)
+    zone_cells = np.bincount(z.ravel())
+    on = features > 0
+    zf, ff = z[on], features[on].astype(np.int64)
+    cols = ["zone_code", "zone", "features", "cells", "area_ha", "share_pct", "zone_share_pct"]
+    if zf.size == 0:
+        return pd.DataFrame(columns=cols)
+    cells = np.bincount(zf, minlength=zone_cells.size)
+    pairs = np.unique(np.column_stack([zf, ff]), axis=0)
+    count = np.bincount(pairs[:, 0], minlength=zone_cells.size)
+    total = float(cells.sum())
+    names = names or {}
+    rows = []
+    for code in np.flatnonzero(cells):
+        rows.append(
+            {
+                "zone_code": int(code),
+                "zone": names.get(int(code), str(int(code))) if code > 0 else "(no zone)",
+                "features": int(count[code]),
+                "cells": int(cells[code]),
+                "area_ha": cells[code] * cell_area_m2 / 1e4,
+                "share_pct": 100.0 * cells[code] / total,
+                "zone_share_pct": 100.0 * cells[code] / zone_cells[code] if code > 0 else np.nan,
+            }
+        )
+    return pd.DataFrame(rows, columns=cols).sort_values("area_ha", ascending=False, ignore_index=True)
+
+
+__all__ = ["zonal_mean", "zonal_sum", "zone_shares"]

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import rasterio
 from rasterio.crs import CRS
+from rasterio.transform import rowcol
 from scipy import ndimage as ndi
 
 from econet.demo import LANDCOVER_CODES, DemoCity, generate_city, write_city
@@ -96,7 +97,7 @@ def test_layers_dtype_shape_crs(city, written):
     assert list(city.rasters) == list(RASTER_INFO)
     for name, array in city.rasters.items():
         assert array.shape == (SIZE, SIZE), name
-        assert array.dtype == (np.uint8 if name == "landcover" else np.float32), name
+        assert array.dtype == (np.uint8 if name in ("landcover", "lithology") else np.float32), name
         assert np.isfinite(array).all(), name
     for name in ("blue", "green", "red", "nir", "swir1", "swir2"):
         assert 0.0 < city.rasters[name].min() and city.rasters[name].max() <= 1.0
@@ -112,8 +113,9 @@ def test_layers_dtype_shape_crs(city, written):
         assert len(gdf) > 0 and gdf.is_valid.all(), name
     types = {n: set(city.vectors[n].geom_type) for n in VECTOR_LAYERS}
     assert types["roads"] == types["rivers"] == {"LineString"}
-    assert types["towns"] == {"Point"}
-    assert all(types[n] == {"Polygon"} for n in VECTOR_LAYERS if n not in ("roads", "rivers", "towns"))
+    assert types["towns"] == types["geohazards"] == {"Point"}
+    points_or_lines = ("roads", "rivers", "towns", "geohazards")
+    assert all(types[n] == {"Polygon"} for n in VECTOR_LAYERS if n not in points_or_lines)
     assert set(city.vectors["roads"].road_class) == {"expressway", "highway", "local"}
     assert city.vectors["towns"].is_city_core.sum() == 1
     out, paths = written
@@ -148,6 +150,24 @@ def test_indices_follow_land_cover(city):
     assert np.median(t[interior(80)]) > np.median(t[interior(20)]) > np.median(t[interior(60)])
     nl = city.rasters["nightlight"]
     assert np.median(nl[interior(80)]) > 5 * np.median(nl[interior(20)])
+
+
+def test_karst_and_hazard_layers_follow_terrain_and_land_cover(city):
+    lc, dem = city.rasters["landcover"], city.rasters["dem"]
+    litho, rock = city.rasters["lithology"], city.rasters["rock_desertification"]
+    erosion = city.rasters["soil_erosion"]
+    assert set(np.unique(litho)) <= {1, 2, 3}
+    # Carbonate rock on the hills, alluvium on the plain.
+    assert np.median(dem[litho == 1]) > np.median(dem[litho == 3])
+    # No rock desertification or erosion on water; desertification only where rock is exposed.
+    water = np.isin(lc, (50, 60))
+    assert rock[water].max() < 0.05 and erosion[water].max() == 0
+    assert 0 <= rock.min() and rock.max() <= 1 and erosion.min() >= 0
+    assert np.median(erosion[lc == 90]) > np.median(erosion[lc == 20])  # bare land erodes more than forest
+    sites = city.vectors["geohazards"]
+    assert len(sites) >= 5 and set(sites["kind"]) <= {"landslide", "collapse", "ground_subsidence"}
+    rows, cols = rowcol(city.grid.transform, sites.geometry.x, sites.geometry.y)
+    assert not water[np.asarray(rows), np.asarray(cols)].any()
 
 
 def test_mines_attributes(city):

@@ -120,17 +120,25 @@ def test_entropy_and_pca_weights_from_the_data(city):
 
 def test_every_preset_parses_and_seed001_runs_on_the_demo_city(city):
     assert {"seed000", "seed000_natural_breaks", "seed001", "seed002", "seed004"} <= set(preset_names())
-    extra = ["rock_desertification", "soil_erosion", "geohazard_density"]  # Yang et al.'s correction indices
+    extra = ["rock_desertification", "soil_erosion"]  # Yang et al.'s correction indices
     for name in preset_names():
-        study = _study({"preset": name}, layers=LAYERS + extra)
+        study = _study({"preset": name}, layers=LAYERS + extra, vectors=VECTORS + ["geohazards"])
         assert study.resistance.factors, name
         w = study.resistance.resolved_weights()
         assert w is None or np.isclose(sum(w.values()), 1.0), name
     s001 = _study({"preset": "seed001"}).resistance
     assert s001.resolved_weights()["landcover"] == 0.25 and len(s001.factors) == 9
     assert np.isclose(
-        sum(_study({"preset": "seed002"}, layers=LAYERS + extra).resistance.resolved_weights().values()), 1
+        sum(
+            _study({"preset": "seed002"}, layers=LAYERS + extra, vectors=VECTORS + ["geohazards"])
+            .resistance.resolved_weights()
+            .values()
+        ),
+        1,
     )
+    # Yang et al.'s preset runs on the demo city: every correction index exists there.
+    s002 = _build(_study({"preset": "seed002"}, layers=LAYERS + extra, vectors=VECTORS + ["geohazards"]), city)
+    assert np.nanmin(s002.surface) >= 1 - 1e-5 and np.nanmax(s002.surface) <= 5 / 1.0 + 3 + 1e-5
     res = _build(_study({"preset": "seed001"}), city)
     assert res.surface.min() >= 1 - 1e-5 and res.surface.max() <= 5 + 1e-5
     grid, mines = city.grid, city.vectors["mines"]

@@ -31,3 +31,16 @@ def test_modified_mcr_takes_the_least_scaled_cost():
     cd2 = np.array([[30.0, 20.0, 10.0, np.inf]])
     v, alloc = modified_mcr([(1, cd1), (2, cd2)], {1: 2.0, 2: 0.5})
     assert np.allclose(v, [[0.0, 10.0, 5.0, 60.0]]) and alloc.tolist() == [[1, 2, 2, 1]]
+
+
+def test_modified_mcr_over_the_cost_distance_kernel_by_hand():
+    # A 1 x 7 strip of resistance 1 (10 m cells) with source 1 at the west end and source 2 at the
+    # east end: CD_1 = 10 j, CD_2 = 10 (6 - j); with k_1 = 2 and k_2 = 0.5,
+    # V = min(20 j, 5 (6 - j)): 0, 20, 20, 15, 10, 5, 0, the second source taking j >= 2.
+    from econet.corridors.network import per_source_costs
+
+    surface = np.ones((1, 7), dtype=np.float32)
+    labels = np.array([[1, 0, 0, 0, 0, 0, 2]], dtype=np.int32)
+    v, alloc = modified_mcr(per_source_costs(surface, labels, [1, 2], 10.0), {1: 2.0, 2: 0.5})
+    assert np.allclose(v, [[0, 20, 20, 15, 10, 5, 0]])
+    assert alloc.tolist() == [[1, 1, 2, 2, 2, 2, 2]]

@@ -9,8 +9,8 @@ from econet.config import parse_study
 from econet.resistance.build import grade_factor
 
 LAYERS = ["landcover", "dem", "ndvi", "mndwi", "nightlight", "population"]
-LAYERS += ["rock_desertification", "soil_erosion", "geohazard_density"]
-VECTORS = ["roads", "rivers", "water", "mines"]
+LAYERS += ["rock_desertification", "soil_erosion"]
+VECTORS = ["roads", "rivers", "water", "mines", "geohazards"]
 
 
 def _factors(preset: str) -> dict:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import configparser
 import gzip
 import io
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from econet.errors import EconetError, LayerError
+from econet.errors import EconetError, EconetWarning, LayerError
+from econet.io.atomic import atomic_path, write_text
 from econet.rasterops import nodata_mask
 
 NODATA = -9999.0
@@ -147,14 +149,15 @@ def _num(x: float) -> str:
 
 
 def _write_text(path, text: str, compress: bool = False) -> Path:
+    """Write an output atomically (complete or absent, as every econet product)."""
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
     if compress:
         p = p.with_name(p.name + ".gz")
-        with gzip.open(p, "wt") as fh:
-            fh.write(text)
+        with atomic_path(p) as tmp, open(tmp, "wb") as raw:
+            with gzip.GzipFile(p.name, "wb", fileobj=raw, mtime=0) as fh:  # mtime 0: the same bytes
+                fh.write(text.encode())
     else:
-        p.write_text(text)
+        write_text(p, text)
     return p
 
 
@@ -185,6 +188,14 @@ def focal_points(path, values: np.ndarray, header: AsciiHeader) -> dict[int, np.
         row = np.floor((header.ytop - tab[:, 2]) / header.cellsize).astype(np.int64)
         ids = tab[:, 0].astype(np.int64)
         ok = (row >= 0) & (row < h) & (col >= 0) & (col < w) & (ids > 0)
+        off = np.unique(ids[~ok & (ids > 0)])
+        if off.size:
+            warnings.warn(
+                f"point_file: {off.size} focal node(s) lie outside the habitat grid and are left out "
+                f"(ids {', '.join(map(str, off[:10].tolist()))}{', ...' if off.size > 10 else ''})",
+                EconetWarning,
+                stacklevel=2,
+            )
         cells = row[ok] * w + col[ok]
         ids = ids[ok]
     else:

@@ -43,15 +43,10 @@ def choose_method(n_nodes: int, method: str = "auto") -> str:
 
 
 def _available_bytes() -> float:
-    """Memory available to a new allocation now (Linux MemAvailable; 0 if unknown)."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return float(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0.0
+    """Memory available to a new allocation now (0 if unknown)."""
+    from econet.io.run import available_memory
+
+    return float(available_memory() or 0)
 
 
 def _fixed_threads(solver) -> None:

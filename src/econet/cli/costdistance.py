@@ -32,10 +32,13 @@ def main(
 
     import numpy as np
 
+    from econet.errors import LayerError
     from econet.io.raster import read_resistance, write_raster
     from econet.io.sources import read_source_labels
 
     with user_errors():
+        if max_cost is not None and not max_cost > 0:
+            raise LayerError("--max-cost", f"must be > 0 (resistance x m), got {max_cost:g}")
         res, grid = read_resistance(resistance)
         labels = read_source_labels(sources, grid, id_field=id_field, layer=layer)
         from econet.corridors.costdistance import cost_distance  # numba: once the inputs are known good

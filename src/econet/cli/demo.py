@@ -17,25 +17,35 @@ def main(
     seed: int = typer.Option(0, "--seed", help="random seed; the same seed gives the same city"),
     out: Path = typer.Option(Path("econet-demo"), "--out", "-o", help="output folder"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
+    preset: str | None = typer.Option(
+        None, "--preset", help="run a published study's method instead: seed000, seed001, seed002, seed003, seed004"
+    ),
 ) -> None:
     """Generate the synthetic mining city and run the full pipeline to an HTML report."""
     from econet.config import load_study
     from econet.demo import generate_city, write_city
     from econet.io import write_text
     from econet.pipeline import run_study
-    from econet.presets import demo_study_text
+    from econet.presets import demo_study_text, study_preset_names, study_preset_text
 
     err = console(stderr=True, quiet=quiet)
     if size < 100:
         err.print("[red]error:[/red] --size must be at least 100 cells")
         raise typer.Exit(2)
+    if preset is not None and preset not in study_preset_names():
+        err.print(f"[red]error:[/red] --preset {preset!r} is not a study preset; choose one of {study_preset_names()}")
+        raise typer.Exit(2)
     with user_errors():
+        from econet.io.run import check_room
+
+        check_room(size * size, out)  # the city's layers and the run, before minutes of work
         data, study_path = out / "data", out / "study.toml"
         t0 = time.perf_counter()
         with err.status(f"generating the mining city ({size} x {size} cells, seed {seed})"):
             write_city(generate_city(size=size, seed=seed), data)
         err.print(f"[green]✓[/green] {'Synthetic mining city':<36} {time.perf_counter() - t0:6.1f} s")
-        write_text(study_path, demo_study_text(study_path, data))
+        text = demo_study_text(study_path, data) if preset is None else study_preset_text(preset, study_path, data)
+        write_text(study_path, text)
         run = run_study(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
     if not quiet:
         typer.echo(f"report: {run.product('report.html')}")

@@ -18,11 +18,14 @@ from econet.errors import LayerError
 NAME = "mspa"
 
 
-def _codes(text: str) -> list[int]:
+def _codes(text: str, option: str = "--habitat") -> list[int]:
     try:
-        return [int(c) for c in text.replace(";", ",").split(",") if c.strip()]
+        codes = [int(c) for c in text.replace(";", ",").split(",") if c.strip()]
     except ValueError:
-        raise typer.BadParameter(f"expected class codes separated by commas, e.g. 20,30,50; got {text!r}") from None
+        codes = []
+    if not codes:
+        raise LayerError(option, f"expected class codes separated by commas, e.g. 20,30,50; got {text!r}")
+    return codes
 
 
 def main(
@@ -85,10 +88,26 @@ def main(
         else:
             width = 1 if edge_width is None else edge_width
         if habitat is not None:
+            codes = _codes(habitat)
             miss = nodata_mask(data, nodata)
+            if np.issubdtype(data.dtype, np.floating):
+                miss |= ~np.isfinite(data)
+                if np.any(data[~miss] != np.rint(data[~miss])):
+                    raise LayerError(
+                        input.name,
+                        "holds non-integer values; --habitat takes the class codes of a land-cover raster",
+                    )
             if missing:
-                miss |= np.isin(data, _codes(missing))
-            binary = mspa_binary(data, _codes(habitat), miss)
+                miss |= np.isin(data, _codes(missing, "--missing"))
+            present = np.unique(data[~miss])
+            if not np.isin(codes, present).any():
+                shown = ", ".join(f"{c:g}" for c in present[:20]) + (", ..." if present.size > 20 else "")
+                raise LayerError(
+                    "--habitat",
+                    f"none of the codes {codes} occurs in {input.name} (its codes: {shown or 'none, all nodata'}); "
+                    "give the land-cover classes that are habitat",
+                )
+            binary = mspa_binary(data, codes, miss)
         else:
             if data.dtype != np.uint8:
                 raise LayerError(

@@ -24,5 +24,7 @@ def main(
         s = load_study(study)
         out = out or Path("runs") / study.stem
         run = run_study(s, out, quiet=quiet, study_path=str(study.resolve()))
+    for note in run.folder.manifest.get("notes", []):
+        typer.echo(f"note: {note}", err=True)
     if not quiet:
         typer.echo(f"report: {run.product('report.html')}")

@@ -27,11 +27,14 @@ from econet.config.sources import (
     ServicesRule,
     SourcesSection,
 )
-from econet.config.study import SECTIONS, Study, StudyMeta, landscape_of, load_study, parse_study
+from econet.config.study import SECTIONS, Study, StudyMeta, data_problems, landscape_of, load_study, parse_study
+from econet.config.zones import ZonesSection, Zoning
 
 __all__ = [
     "AHPSpec",
     "CircuitSection",
+    "ZonesSection",
+    "Zoning",
     "ClassEntry",
     "ConnectivityRule",
     "ConnectivitySection",
@@ -57,6 +60,7 @@ __all__ = [
     "StudyMeta",
     "ThreatEntry",
     "VectorLayer",
+    "data_problems",
     "landscape_of",
     "load_study",
     "parse_study",

@@ -21,6 +21,8 @@ class CircuitSection(Section):
     four_neighbours: bool = False  # Circuitscape default: 8 neighbours
     average_resistance: bool = False  # Circuitscape default: average conductance
     solver: Literal["auto", "direct", "amg"] = "auto"
+    # classes of corridors by natural breaks of their current-flow centrality (Yang et al.: 3)
+    corridor_classes: int | None = Field(None, ge=2, le=9)
 
     moved = {
         "corridor_width_cwd": "moved to corridors.width_cost: one cutoff (resistance x m) for the least-cost "

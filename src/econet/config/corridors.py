@@ -35,6 +35,14 @@ class CorridorsSection(Section):
     # A line layer: each line links the two sources under its ends, whatever the pair rule and
     # the cost limits (corridors added by a scenario, or drawn by hand).
     add_links: str | None = None
+    # The cumulative resistance: "ordinary" MCR, or the Xuzhou SEEC preprint's modified MCR
+    # (§3.1.2, eqs. 1-2): V = min_j N_j · A_j · N_j(r) · CD_j, with N_j the source's mean night
+    # light, A_j its area and N_j(r) its mean NDVI (r = 1; forest, shrub-grass) or MNDWI (r = 2;
+    # wetland-water); the allocation of V decides the adjacent pairs.
+    mcr: Literal["ordinary", "energy"] = "ordinary"
+    mcr_nightlight: str = "nightlight"
+    mcr_ndvi: str = "ndvi"
+    mcr_mndwi: str = "mndwi"
 
     def tier_widths_m(self) -> dict[str, float]:
         """Buffer width (m) of each corridor tier."""
@@ -46,7 +54,10 @@ class CorridorsSection(Section):
 
     def refs(self, at: str) -> list[Ref]:
         keys = ("roads", "mines", "add_links")
-        return [Ref(f"{at}.{key}", "vector", name) for key in keys if (name := getattr(self, key))]
+        out = [Ref(f"{at}.{key}", "vector", name) for key in keys if (name := getattr(self, key))]
+        if self.mcr == "energy":
+            out += [Ref(f"{at}.{k}", "layer", getattr(self, k)) for k in ("mcr_nightlight", "mcr_ndvi", "mcr_mndwi")]
+        return out
 
 
 __all__ = ["CorridorsSection"]

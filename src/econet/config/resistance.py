@@ -8,7 +8,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from econet.config.base import PositiveFloat, Ref, Section
 from econet.presets import with_preset
-from econet.resistance.weights import ahp, ahp_checked
+from econet.resistance.weights import aggregate_judgements, ahp, ahp_checked
 
 
 class SlopeFactor(Section):
@@ -33,7 +33,7 @@ class SlopeFactor(Section):
         return self
 
 
-FactorKind = Literal["landcover", "categorical", "raster", "slope", "distance", "density", "mines"]
+FactorKind = Literal["landcover", "categorical", "raster", "slope", "distance", "density", "point_density", "mines"]
 Grading = Literal["table", "manual", "natural_breaks", "quantiles", "equal_interval", "none"]
 
 
@@ -62,7 +62,8 @@ class FactorSpec(Section):
     ``table``), ``raster`` (a continuous layer as is: night lights, population density, NDVI,
     DEM...), ``slope`` (degrees from the DEM ``layer``), ``distance`` (Euclidean distance in m
     to the features of ``vector``, optionally filtered by ``where``), ``density`` (kernel density
-    of the lines of ``vector`` in km/km² within ``radius_m``), ``mines`` (the mine surface of
+    of the lines of ``vector`` in km/km² within ``radius_m``), ``point_density`` (kernel density
+    of the points of ``vector`` in points/km² within ``radius_m``: geohazard sites, Yang et al.), ``mines`` (the mine surface of
     Feng et al. (2024), Table 2, from ``vector``'s mineral, method and status).
     """
 
@@ -100,10 +101,10 @@ class FactorSpec(Section):
         k, m = self.kind, self.method
         if k in ("categorical", "raster") and not self.layer:
             raise ValueError(f"a {k} factor needs layer = the name of a raster in [layers]")
-        if k in ("distance", "density", "mines") and not self.vector:
+        if k in ("distance", "density", "point_density", "mines") and not self.vector:
             raise ValueError(f"a {k} factor needs vector = the name of a layer in [vectors]")
-        if k == "density" and self.radius_m is None:
-            raise ValueError("a density factor needs radius_m (the kernel's search radius in metres)")
+        if k in ("density", "point_density") and self.radius_m is None:
+            raise ValueError(f"a {k} factor needs radius_m (the kernel's search radius in metres)")
         if k == "categorical" and not self.table:
             raise ValueError("a categorical factor needs table = {code = level, ...}")
         if m == "table" and k not in ("landcover", "categorical"):
@@ -134,28 +135,53 @@ class FactorSpec(Section):
 
 class AHPSpec(Section):
     """AHP pairwise comparison matrix: ``matrix[i][j]`` = importance of ``factors[i]`` over ``factors[j]``
-    on Saaty's 1/9..9 scale (numbers or strings such as "1/3")."""
+    on Saaty's 1/9..9 scale (numbers or strings such as "1/3"). Or ``experts``: several experts'
+    matrices, combined by the element-wise geometric mean (Aczél & Saaty 1983) before the weights
+    are computed; the combined matrix's CR is checked."""
 
     factors: list[str]
-    matrix: list[list[float | str]]
+    matrix: list[list[float | str]] | None = None
+    experts: list[list[list[float | str]]] | None = None
     max_cr: Annotated[float, Field(gt=0, le=1)] = 0.1
 
     @model_validator(mode="after")
     def _consistent(self):
         if len(set(self.factors)) != len(self.factors):
             raise ValueError("a factor is listed twice in ahp.factors")
-        ahp_checked(self.matrix, self.factors, self.max_cr)  # CR >= max_cr: the worst judgements
+        if (self.matrix is None) == (self.experts is None):
+            raise ValueError("give matrix (one judgement matrix) or experts (a list of matrices), not both")
+        ahp_checked(self.judgements(), self.factors, self.max_cr)  # CR >= max_cr: the worst judgements
         return self
+
+    def judgements(self):
+        """The matrix the weights come from: ``matrix``, or the experts' geometric mean."""
+        if self.matrix is not None:
+            return self.matrix
+        return aggregate_judgements(self.experts).tolist()
 
 
 class CorrectionSpec(Section):
-    """A correction index (Yang et al.): R' = R · c (``multiply``) or R + weight · c (``add``)."""
+    """A correction index (Yang et al.): R' = R · c (``multiply``) or R + weight · c (``add``).
+
+    The index c is a raster ``layer``, or the kernel density (points/km²) of the points of
+    ``vector`` within ``radius_m`` (Yang et al.'s geohazard-site density)."""
 
     name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")
-    layer: str
+    layer: str | None = None
+    vector: str | None = None
+    radius_m: PositiveFloat | None = None
+    kernel: Literal["quartic", "uniform"] = "quartic"
     mode: Literal["multiply", "add"] = "multiply"
     normalize: Literal["mean", "minmax", "none"] = "mean"
     weight: PositiveFloat = 1.0
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.layer is None) == (self.vector is None):
+            raise ValueError("a correction needs layer = a raster, or vector = a point layer with radius_m; give one")
+        if self.vector is not None and self.radius_m is None:
+            raise ValueError("a point-density correction needs radius_m (the kernel's search radius in metres)")
+        return self
 
 
 class ResistanceSection(Section):
@@ -244,6 +270,13 @@ class ResistanceSection(Section):
                 lacking = sorted(set(weighted) - set(self.weights))
                 if lacking:
                     raise ValueError(f"no weight for factor(s) {lacking}; add them to weights")
+            else:
+                unknown = sorted(set(self.weights) - {"landcover", "slope"})
+                if unknown:
+                    raise ValueError(
+                        f"weights name {unknown}, which are not factors; without [[resistance.factors]] the "
+                        "factors are 'landcover' and 'slope' (check the spelling, or list your factors)"
+                    )
         elif self.weighting == "ahp":
             if self.ahp is None:
                 raise ValueError("weighting = 'ahp' needs [resistance.ahp] with factors and matrix")
@@ -260,7 +293,7 @@ class ResistanceSection(Section):
             total = sum(w.values())
             return {k: v / total for k, v in w.items()} if self.normalize_weights else w
         if self.weighting == "ahp":
-            res = ahp(self.ahp.matrix)
+            res = ahp(self.ahp.judgements())
             return dict(zip(self.ahp.factors, res.weights.tolist()))
         return None
 
@@ -272,7 +305,11 @@ class ResistanceSection(Section):
                 out.append(Ref(f"{where}.layer", "layer", f.layer or "dem"))
             if f.vector:
                 out.append(Ref(f"{where}.vector", "vector", f.vector))
-        out += [Ref(f"{at}.corrections.{i}.layer", "layer", c.layer) for i, c in enumerate(self.corrections)]
+        for i, c in enumerate(self.corrections):
+            if c.layer:
+                out.append(Ref(f"{at}.corrections.{i}.layer", "layer", c.layer))
+            else:
+                out.append(Ref(f"{at}.corrections.{i}.vector", "vector", c.vector))
         if self.lower_to:
             out.append(Ref(f"{at}.lower_to", "layer", self.lower_to))
         return out

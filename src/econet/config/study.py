@@ -24,6 +24,7 @@ from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.resistance import ResistanceSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sources import SourcesSection
+from econet.config.zones import ZonesSection
 from econet.errors import Problem, StudyError
 
 
@@ -53,11 +54,12 @@ SECTIONS: dict[str, type[Section]] = {
     "corridors": CorridorsSection,
     "connectivity": ConnectivitySection,
     "circuit": CircuitSection,
+    "zones": ZonesSection,
     "network": NetworkSection,
     "robustness": RobustnessSection,
     "optimise": OptimiseSection,
 }
-OPTIONAL = ("indicators", "circuit", "optimise")
+OPTIONAL = ("indicators", "circuit", "zones", "optimise")
 
 
 class Study(Section):
@@ -75,6 +77,7 @@ class Study(Section):
     robustness: RobustnessSection = RobustnessSection()
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
+    zones: ZonesSection | None = None  # optional: products by zone, means per pinch point and barrier
     optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
 
@@ -296,15 +299,53 @@ def landscape_of(study: Study):
     )
 
 
+def data_problems(study: Study, landscape) -> list[Problem]:
+    """What a run would meet in the data itself (``econet validate`` and ``econet run`` check it
+    before any stage): unreadable or nodata-only layers, land cover without data or with codes
+    missing from the class table, and raster factors used as resistances as they are (grading
+    = 'none') holding values <= 0."""
+    from econet.io.landscape import inspect_layers
+
+    problems = inspect_layers(landscape)
+    if problems:
+        return problems
+    import numpy as np
+
+    factors = study.resistance.resolved_factors()
+    for i, f in enumerate(factors):
+        if f.method != "none" or f.kind != "raster" or f.layer not in study.layers:
+            continue
+        values = landscape.raster(f.layer)
+        bad = int(np.count_nonzero(landscape.valid_mask() & np.isfinite(values) & (values <= 0)))
+        if bad:
+            where = f"resistance.factors.{i}" if study.resistance.factors else "resistance"
+            problems.append(
+                Problem(
+                    f"{where}.grading",
+                    f"{bad} cell(s) of layer '{f.layer}' are <= 0 and grading = 'none' uses the values as "
+                    "resistances, which must be > 0; grade the layer (breaks and levels) or fix its values",
+                )
+            )
+    return problems
+
+
 def load_study(path: str | Path, check_files: bool = True) -> Study:
     """Read and validate a study TOML file. Relative paths are taken from the file's folder."""
     path = Path(path)
     if not path.exists():
         raise StudyError([Problem(str(path), "study file not found; create one with `econet init`")], str(path))
+    if path.is_dir():
+        raise StudyError([Problem(str(path), "is a folder; give the study's .toml file")], str(path))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise StudyError([Problem("(syntax)", f"not valid TOML: {exc}")], str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise StudyError(
+            [Problem("(encoding)", f"not UTF-8 text (byte {exc.start}); save the study file as UTF-8")], str(path)
+        ) from None
+    except OSError as exc:
+        raise StudyError([Problem(str(path), f"cannot read the study file: {exc.strerror}")], str(path)) from None
     return parse_study(data, base_dir=path.parent, check_files=check_files, source=str(path))
 
 
@@ -313,6 +354,7 @@ __all__ = [
     "SECTIONS",
     "Study",
     "StudyMeta",
+    "data_problems",
     "landscape_of",
     "load_study",
     "parse_study",

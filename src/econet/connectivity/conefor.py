@@ -142,6 +142,8 @@ def conefor_tables(
     if iic:
         if conf_adj is None:
             raise EconetError("-IIC needs -confAdj <distance threshold>")
+        if not conf_adj >= 0:
+            raise EconetError(f"-confAdj {conf_adj:g}: the distance threshold must be >= 0 (in the distances' units)")
         if kind == "prob":
             raise EconetError("-IIC with a probability connection file is not supported; use -t dist")
         runs.append(("IIC", iic_indices(attr, links, conf_adj, land_area, as_frame=False)))

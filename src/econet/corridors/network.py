@@ -50,6 +50,7 @@ class Corridors:
     fractures: gpd.GeoDataFrame | None
     searches: dict[int, SourceCost]
     width_cost: float | None = None
+    energy_factors: dict[int, float] | None = None  # modified MCR: k_j per source (mean 1)
 
     @property
     def pairs(self) -> list[tuple[int, int]]:
@@ -57,21 +58,36 @@ class Corridors:
         return [(int(a), int(b)) for a, b in zip(self.paths["from_id"], self.paths["to_id"])]
 
 
-def corridor_network(surface, sources, grid, cfg, roads=None, mines=None, links=None) -> Corridors:
+def per_source_costs(surface, labels, ids, cell_size_m):
+    """(id, cost distance from that source alone) for each source id, one at a time."""
+    for sid in ids:
+        one = np.where(labels == sid, sid, 0).astype(np.int32)
+        yield int(sid), cost_distance(surface, one, cell_size_m, allocation=False).cost
+
+
+def corridor_network(
+    surface, sources, grid, cfg, roads=None, mines=None, links=None, cost_allocation=None
+) -> Corridors:
     """The corridor network between ``sources`` (``Sources``: label raster and patch table) over a
     resistance ``surface`` on ``grid``. ``cfg`` holds the corridor parameters (a
     ``econet.config.CorridorsSection``); ``roads`` and ``mines`` (GeoDataFrames in the grid's
     CRS) give breakpoints and fracture surfaces; ``links`` (lines) name source pairs to link
-    whatever the pair rule (``econet.corridors.pairs.link_pairs``)."""
+    whatever the pair rule (``econet.corridors.pairs.link_pairs``). ``cost_allocation``
+    (cumulative cost, allocation) replaces the ordinary multi-source cost distance: the Xuzhou
+    SEEC preprint's modified MCR surface, whose allocation then decides the adjacent pairs."""
     extra, unusable = link_pairs([] if links is None else list(links.geometry), sources.labels, grid)
-    cd = cost_distance(surface, sources.labels, grid.cell_size_m)
+    if cost_allocation is None:
+        cd = cost_distance(surface, sources.labels, grid.cell_size_m)
+        cd_cost, cd_alloc = cd.cost, cd.allocation
+    else:
+        cd_cost, cd_alloc = cost_allocation
     link = link_sources(
         surface,
         sources.labels,
         sources.table,
         grid,
         pairs=cfg.pairs,
-        allocation=cd.allocation,
+        allocation=cd_alloc,
         max_euclid_m=cfg.max_euclid_m,
         max_cost=cfg.max_cost,
         n_nearest=cfg.n_nearest,
@@ -97,11 +113,11 @@ def corridor_network(surface, sources, grid, cfg, roads=None, mines=None, links=
     )
     fractures = fracture_surfaces(tiers, mines, cfg.mine_method_field, cfg.open_pit) if mines is not None else None
     lines["breakpoints"] = lines["id"].map(points["corridor_id"].value_counts()).fillna(0).astype(int)
-    cost = np.where(np.isfinite(cd.cost), cd.cost, np.nan).astype(np.float32)
+    cost = np.where(np.isfinite(cd_cost), cd_cost, np.nan).astype(np.float32)
     return Corridors(
         paths=lines,
         cost=cost,
-        allocation=cd.allocation,
+        allocation=cd_alloc,
         nlcc=link.nlcc,
         dropped=link.dropped,
         gravity_matrix=gravity_matrix(grav, ids),
@@ -113,4 +129,4 @@ def corridor_network(surface, sources, grid, cfg, roads=None, mines=None, links=
     )
 
 
-__all__ = ["Corridors", "corridor_network"]
+__all__ = ["Corridors", "corridor_network", "per_source_costs"]

@@ -27,6 +27,7 @@ _VECTOR_INFO = {
     "redline": "Polygon; ecological protection redline: name, category (nature_reserve | forested_hills | lake_shore)",
     "townships": "Polygon; township-level divisions tiling the extent: name, kind (subdistrict | town | township)",
     "towns": "Point; name, population (persons), is_city_core",
+    "geohazards": "Point; geological hazard sites: id, kind (landslide | collapse | ground_subsidence)",
 }
 
 

@@ -108,6 +108,66 @@ def rasterize_polygons(geoms, grid) -> np.ndarray:
     return rasterize(((g, 1) for g in geoms), grid) > 0
 
 
+def rule_weights(rule, layers: dict[str, np.ndarray], valid=None) -> tuple[dict[str, float], pd.DataFrame]:
+    """The weights of a weighted-layers rule (``services`` or ``sensitivity``) and a table saying
+    how they were obtained: given, AHP (one matrix or the experts' geometric mean, with CR) or
+    PCA of a sample of cells (range-normalised layers; with KMO and Bartlett's test)."""
+    from econet.resistance.weights import ahp, kmo_bartlett, pca_weights
+
+    names = rule.layer_names()
+    if rule.weighting == "given":
+        w = dict(rule.weights)
+        return w, pd.DataFrame([{"layer": k, "weight": v, "method": "given"} for k, v in w.items()])
+    if rule.weighting == "ahp":
+        res = ahp(rule.ahp.judgements())
+        w = dict(zip(names, res.weights.tolist()))
+        how = "AHP (principal eigenvector)"
+        if rule.ahp.experts:
+            how += f" of {len(rule.ahp.experts)} experts' matrices combined by geometric mean"
+        rows = [{"layer": k, "weight": w[k], "method": how, "lambda_max": res.lambda_max, "CR": res.cr} for k in names]
+        return w, pd.DataFrame(rows)
+    ok = np.ones(next(iter(layers.values())).shape, dtype=bool) if valid is None else valid.copy()
+    scaled = {k: minmax(layers[k], dtype=np.float64) for k in names}
+    for k in names:
+        ok &= np.isfinite(scaled[k])
+    idx = np.flatnonzero(ok.ravel())
+    if idx.size > rule.weights_sample_size:
+        idx = np.sort(np.random.default_rng(rule.weights_seed).choice(idx, rule.weights_sample_size, replace=False))
+    x = np.column_stack([scaled[k].ravel()[idx] for k in names])
+    wv, shares = pca_weights(x)
+    adequacy = kmo_bartlett(x)
+    w = dict(zip(names, wv.tolist()))
+    how = (
+        f"PCA ({len(shares)} components, {shares.sum():.1%} of variance); {x.shape[0]} cells (seed {rule.weights_seed})"
+    )
+    rows = [
+        {
+            "layer": k,
+            "weight": w[k],
+            "method": how,
+            "KMO": adequacy.kmo,
+            "KMO_layer": float(adequacy.kmo_per_variable[i]),
+            "bartlett_chi2": adequacy.bartlett_chi2,
+            "bartlett_df": adequacy.bartlett_df,
+            "bartlett_p": adequacy.bartlett_p,
+        }
+        for i, k in enumerate(names)
+    ]
+    return w, pd.DataFrame(rows)
+
+
+def importance_levels(importance: np.ndarray, levels: int) -> np.ndarray:
+    """Level of each patch by natural breaks of its importance: 1 the most important, ``levels``
+    the least (Yang et al.: first-, second- and third-level sources by dPC). Fewer distinct
+    values than levels give fewer levels."""
+    v = np.asarray(importance, dtype=np.float64)
+    if v.size == 0:
+        return np.zeros(0, dtype=np.int16)
+    bins = natural_breaks(v, levels, sample_size=None)
+    up = grade(v, bins[:-1], np.arange(1, len(bins) + 1), nodata=0, dtype=np.int16)  # 1 = least important
+    return (len(bins) + 1 - up).astype(np.int16)
+
+
 # ---- patch rules ---------------------------------------------------------------------------------
 
 
@@ -215,8 +275,16 @@ def select_sources(
         cells = int(np.count_nonzero(arr))
         steps.append({"step": step, "patches": n, "area_km2": cells * grid.cell_area_m2 / 1e6, "detail": detail})
 
-    mask = np.zeros(landcover.shape, dtype=bool)
-    if "mspa_core" in cfg.candidates:
+    combine = getattr(cfg, "combine", "union")
+    mask = np.zeros(landcover.shape, dtype=bool) if combine == "union" else np.ones(landcover.shape, dtype=bool)
+    weight_tables = []
+
+    def add(rule_mask: np.ndarray) -> None:
+        nonlocal mask
+        mask = (mask | rule_mask) if combine == "union" else (mask & rule_mask)
+
+    core = None
+    if {"mspa_core", "core_connectivity"} & set(cfg.candidates):
         if mspa_result is None:
             raise ValueError("the mspa_core candidates need the MSPA result")
         core, _ = label_patches(core_mask(mspa_result), conn)
@@ -224,25 +292,46 @@ def select_sources(
         if cfg.min_core_area_km2:
             core = filter_by_area(core, grid.cell_area_m2, cfg.min_core_area_km2)
             log("core patches ≥ min_core_area_km2", core, f"{cfg.min_core_area_km2:g} km²")
-        mask |= core > 0
+    if "mspa_core" in cfg.candidates:
+        add(core > 0)
+    if "core_connectivity" in cfg.candidates:
+        r = cfg.core_connectivity
+        n_core = int(core.max())
+        importance = np.zeros(0)
+        if n_core:
+            area = patch_cells(core, n_core)[1:] * grid.cell_area_m2
+            geoms = polygonize(core, grid, n_core)
+            importance = connectivity_importance(geoms, area, r.index, r.distance_m, r.probability, grid.area_km2 * 1e6)
+        level = importance_levels(importance, r.levels)
+        lut = np.zeros(n_core + 1, dtype=np.int16)
+        lut[1:] = r.levels + 1 - level  # r.levels = most important, as the other rules' levels
+        rasters["connectivity_level"] = lut[core]
+        keep = np.zeros(n_core + 1, dtype=bool)
+        keep[1:] = level <= r.keep_levels
+        log("core connectivity, top levels", keep[core], f"top {r.keep_levels} of {r.levels} {r.index} levels")
+        add(keep[core])
     if "services" in cfg.candidates:
         r = cfg.services
+        w, t = rule_weights(r, layers, valid)
+        weight_tables.append(t.assign(rule="services"))
         level, top = service_importance(
-            {k: layers[k] for k in r.weights}, r.weights, grid.cell_size_m, r.block_m, r.levels, r.keep_levels
+            {k: layers[k] for k in w}, w, grid.cell_size_m, r.block_m, r.levels, r.keep_levels
         )
         rasters["services_level"] = level
         log("service importance, top levels", top, f"top {r.keep_levels} of {r.levels} natural-breaks levels")
-        mask |= top
+        add(top)
     if "sensitivity" in cfg.candidates:
         r = cfg.sensitivity
+        w, t = rule_weights(r, layers, valid)
+        weight_tables.append(t.assign(rule="sensitivity"))
         developed = np.isin(landcover, r.exclude_classes)
-        level, keep = sensitivity_mask(
-            {k: layers[k] for k in r.weights}, r.weights, developed, r.classes, r.keep_classes
-        )
+        level, keep = sensitivity_mask({k: layers[k] for k in w}, w, developed, r.classes, r.keep_classes)
         rasters["sensitivity_class"] = level
         sens = filter_by_area(label_patches(keep, conn)[0], grid.cell_area_m2, r.min_area_km2)
         log("sensitive patches", sens, f"top {r.keep_classes} of {r.classes} classes, ≥ {r.min_area_km2:g} km²")
-        mask |= sens > 0
+        add(sens > 0)
+    if combine == "intersection" and len(cfg.candidates) > 1:
+        log("intersection of the candidate rules", mask)
     for name, geoms in (protected or {}).items():
         mask |= rasterize_polygons(geoms, grid)
         log(f"union with {name}", mask)
@@ -272,12 +361,15 @@ def select_sources(
         table[column] = importance
         labels, table = _subset(labels, table, importance > r.min_importance_pct)
         log(f"{r.index} > {r.min_importance_pct:g} %", labels, f"d = {r.distance_m:g} m")
+        if getattr(r, "levels", None) and len(table):
+            table["level"] = importance_levels(table[column].to_numpy(), r.levels)
     if include is not None:
         labels, table = add_patches(
             labels, table, include, landcover, grid, classes, mean_of, conn, valid, cfg.size_classes_km2
         )
         log("patches added", labels, f"{int((table['added'] != '').sum())} patch(es) from the include layer")
-    return Sources(table.reset_index(drop=True), labels, steps=pd.DataFrame(steps), rasters=rasters)
+    weights = pd.concat(weight_tables, ignore_index=True) if weight_tables else None
+    return Sources(table.reset_index(drop=True), labels, steps=pd.DataFrame(steps), rasters=rasters, weights=weights)
 
 
 def add_patches(
@@ -339,6 +431,8 @@ __all__ = [
     "stepping_stone_islets",
     "block_mean",
     "connectivity_importance",
+    "importance_levels",
+    "rule_weights",
     "islet_candidates",
     "merge_within",
     "rasterize_polygons",

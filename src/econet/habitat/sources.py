@@ -37,6 +37,7 @@ class Sources:
     steps: pd.DataFrame | None = None
     rasters: dict[str, np.ndarray] = field(default_factory=dict)
     stepping_stones: Sources | None = None
+    weights: pd.DataFrame | None = None  # weights of the services / sensitivity rules, and how obtained
 
     def __len__(self) -> int:
         return len(self.table)

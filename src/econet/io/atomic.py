@@ -8,10 +8,26 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 from econet.errors import EconetError
+
+# Lists that collect the paths of completed writes (see ``recording``).
+_recorders: list[list[Path]] = []
+
+
+@contextlib.contextmanager
+def recording():
+    """Collect the path of every file written atomically inside the block (a stage's writes,
+    so that a stage that fails can remove what it wrote)."""
+    written: list[Path] = []
+    _recorders.append(written)
+    try:
+        yield written
+    finally:
+        _recorders.remove(written)
 
 
 @contextlib.contextmanager
@@ -27,20 +43,36 @@ def atomic_path(path: str | os.PathLike):
     os.unlink(tmp)  # writers such as GDAL want to create the file themselves
     tmp = Path(tmp)
     try:
-        yield tmp
-        os.replace(tmp, path)
+        try:
+            yield tmp
+            os.replace(tmp, path)
+        except Exception as exc:
+            if not isinstance(exc, EconetError) and _disk_full(path.parent):
+                raise EconetError(
+                    f"cannot write {path}: the disk is full; free some space or write elsewhere, then run again"
+                ) from exc
+            raise
+        for written in _recorders:
+            written.append(path)
     finally:
         for leftover in tmp.parent.glob(tmp.name + "*"):  # the file and any sidecars (.aux.xml)
             with contextlib.suppress(OSError):
                 leftover.unlink()
 
 
+def _disk_full(folder: Path) -> bool:
+    """Whether the disk holding ``folder`` is (nearly) full: a writer that fails there (GDAL,
+    pickle, ...) failed for want of space, whatever error it raised."""
+    try:
+        return shutil.disk_usage(folder).free < 16 << 20
+    except OSError:
+        return False
+
+
 def link_or_copy(src, dst) -> Path:
     """Put the file ``src`` at ``dst`` atomically: a hard link where the file system allows it
     (no bytes copied; later atomic rewrites of either path leave the other as it was), else a
     copy."""
-    import shutil
-
     with atomic_path(dst) as tmp:
         try:
             os.link(src, tmp)

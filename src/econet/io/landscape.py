@@ -45,6 +45,7 @@ class Landscape:
     landcover_layer: str
     classes: tuple[LandCoverClass, ...]
     derived: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    notes: list[str] = field(default_factory=list, repr=False)  # what econet fixed in the inputs
     _rasters: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     _vectors: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
 
@@ -73,7 +74,7 @@ class Landscape:
             gdf = read_vector(spec.path, name, layer=spec.layer)
             if gdf.crs is None:
                 raise LayerError(name, "has no CRS; define its projection (a .prj file or the GeoPackage's SRS)")
-            self._vectors[name] = gdf.to_crs(self.grid.crs)
+            self._vectors[name] = _repaired(name, gdf, self.notes).to_crs(self.grid.crs)
         return self._vectors[name]
 
     def landcover(self) -> np.ndarray:
@@ -150,7 +151,12 @@ def open_landscape(
 
 def _template_grid(name, crs, transform: Affine, shape, target_crs, cell_size_m) -> Grid:
     if target_crs:
-        dst_crs = CRS.from_user_input(target_crs)
+        try:
+            dst_crs = CRS.from_user_input(target_crs)
+        except rasterio.errors.CRSError as exc:
+            raise StudyError(
+                [Problem("study.target_crs", f'{target_crs!r} is not a CRS PROJ knows ({exc}); give e.g. "EPSG:32650"')]
+            ) from None
         if not crs_is_projected_metres(dst_crs):
             raise StudyError(
                 [
@@ -191,11 +197,86 @@ def _overlaps(crs, bounds, grid: Grid) -> bool:
     return b[0] < g[2] and b[2] > g[0] and b[1] < g[3] and b[3] > g[1]
 
 
+def _repaired(name: str, gdf: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
+    """The layer with invalid geometries (self-intersecting rings, ...) repaired by
+    ``make_valid``, as GIS tools do before an overlay; the repair is noted, not silent."""
+    geoms = gdf.geometry
+    bad = geoms.notna() & ~geoms.is_valid
+    if bad.any():
+        gdf = gdf.copy()
+        gdf.loc[bad, gdf.geometry.name] = geoms[bad].make_valid()
+        notes.append(
+            f"vectors.{name}: {int(bad.sum())} invalid geometr{'y' if bad.sum() == 1 else 'ies'} "
+            "(self-intersections) repaired with make_valid; fix them in the source to silence this"
+        )
+    return gdf
+
+
+def inspect_layers(landscape: Landscape, max_cells: int = 25_000_000) -> list[Problem]:
+    """Read every input's data, as a run will (rasters decimated beyond ``max_cells`` cells):
+    unreadable (corrupt or truncated) tiles, rasters holding only nodata, unreadable vectors;
+    then the land cover on the template grid: no data at all, or codes not in the class table.
+    Vectors with invalid geometries are repaired and noted (``landscape.notes``)."""
+    problems: list[Problem] = []
+    for name, spec in landscape.layers.items():
+        try:
+            with rasterio.open(spec.path) as src:
+                step = max(1, int(np.ceil(np.sqrt(src.width * src.height / max_cells))))
+                shape = (max(1, src.height // step), max(1, src.width // step))
+                data = src.read(spec.band, out_shape=shape) if step > 1 else src.read(spec.band)
+                nodata = spec.nodata if spec.nodata is not None else src.nodata
+        except (rasterio.errors.RasterioError, OSError) as exc:
+            problems.append(
+                Problem(
+                    f"layers.{name}.path",
+                    f"cannot read the pixels of {spec.path} ({exc}); the file is damaged or truncated, "
+                    "export or copy it again",
+                )
+            )
+            continue
+        missing = nodata_mask(data, nodata)
+        if np.issubdtype(data.dtype, np.floating):
+            missing |= ~np.isfinite(data)
+        if missing.all():
+            problems.append(
+                Problem(
+                    f"layers.{name}",
+                    f"every cell of {spec.path} is nodata ({nodata if nodata is not None else 'NaN'}); "
+                    f"give the right file, or set layers.{name}.nodata to the value that marks missing cells",
+                )
+            )
+    for name in landscape.vectors:
+        try:
+            landscape.vector(name)
+        except LayerError as exc:
+            problems.append(Problem(f"vectors.{name}", str(exc).split(": ", 1)[-1]))
+    if problems:
+        return problems
+    try:
+        cover = landscape.landcover()
+        if not (cover != CLASS_NODATA).any():
+            problems.append(
+                Problem(
+                    f"layers.{landscape.landcover_layer}",
+                    "has no land-cover cell on the template grid (all nodata there); "
+                    "check the file, its nodata value and the study.template layer",
+                )
+            )
+        else:
+            landscape.check_classes()
+    except LayerError as exc:
+        problems.append(Problem(f"layers.{exc.layer}", str(exc).split(": ", 1)[-1]))
+    return problems
+
+
 def _load_aligned(name: str, spec, grid: Grid) -> np.ndarray:
-    with rasterio.open(spec.path) as src:
-        data = src.read(spec.band)
-        crs, transform = src.crs, src.transform
-        nodata = spec.nodata if spec.nodata is not None else src.nodata
+    try:
+        with rasterio.open(spec.path) as src:
+            data = src.read(spec.band)
+            crs, transform = src.crs, src.transform
+            nodata = spec.nodata if spec.nodata is not None else src.nodata
+    except rasterio.errors.RasterioError as exc:
+        raise LayerError(name, f"cannot read the pixels of {spec.path} ({exc}); export or copy it again") from None
     if spec.kind == "categorical":
         return _align_categorical(name, data, crs, transform, nodata, grid)
     data = nodata_to_nan(data, nodata, dtype=np.float32)
@@ -231,4 +312,4 @@ def describe(landscape: Landscape) -> dict:
     }
 
 
-__all__ = ["CLASS_NODATA", "Landscape", "open_landscape", "describe"]
+__all__ = ["CLASS_NODATA", "Landscape", "describe", "inspect_layers", "open_landscape"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from econet.errors import LayerError
+from econet.errors import EconetWarning, LayerError
 from econet.grid import Grid
 from econet.io.raster import read_raster
 from econet.rasterops import nodata_mask, rasterize
@@ -78,7 +79,17 @@ def _vector_labels(path: Path, grid: Grid, id_field: str | None, layer: str | No
             raise LayerError(name, f"field '{id_field}' must hold positive whole numbers (the source ids)")
     if ids.size and ids.max() > _MAX_ID:
         raise LayerError(name, f"source ids must fit in 32 bits (at most {_MAX_ID})")
-    return rasterize(zip(gdf.geometry, ids.tolist()), grid, all_touched=True, dtype=np.int32)
+    labels = rasterize(zip(gdf.geometry, ids.tolist()), grid, all_touched=True, dtype=np.int32)
+    outside = np.setdiff1d(np.asarray(ids), labels)
+    if outside.size:
+        shown = ", ".join(str(i) for i in outside[:10].tolist()) + (", ..." if outside.size > 10 else "")
+        warnings.warn(
+            f"{name}: {outside.size} source(s) have no cell on the resistance grid (outside it, or under later "
+            f"shapes) and are left out: ids {shown}",
+            EconetWarning,
+            stacklevel=2,
+        )
+    return labels
 
 
 __all__ = ["RASTER_SUFFIXES", "read_source_labels"]

@@ -1,6 +1,9 @@
-"""Bundled study files: the commented demo study and the resistance presets of the five studies.
+"""Bundled study files: the commented demo study, the study presets of the five studies and
+their resistance presets.
 
-Each resistance preset is a TOML file in ``econet/presets/resistance/`` holding a
+A study preset (``econet/presets/studies/<name>.toml``) is a whole study reproducing one paper's
+method on the demo city's layers (``econet init --preset NAME``, ``econet demo --preset NAME``;
+docs/presets/). Each resistance preset is a TOML file in ``econet/presets/resistance/`` holding a
 ``[resistance]`` table, with comments saying what the study prints and what econet had to
 assume. A study picks one with ``[resistance] preset = "seed001"``; keys it sets itself replace
 the preset's.
@@ -19,6 +22,22 @@ def demo_study_text(study_path, data_dir) -> str:
     """The commented demo study, with its data paths written relative to ``study_path``."""
     rel = os.path.relpath(Path(data_dir).resolve(), Path(study_path).resolve().parent)
     text = files("econet.presets").joinpath("demo_study.toml").read_text(encoding="utf-8")
+    return Template(text).substitute(data=Path(rel).as_posix())
+
+
+def study_preset_names() -> list[str]:
+    """The available study presets (seed000 ... seed004)."""
+    folder = files("econet.presets").joinpath("studies")
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def study_preset_text(name: str, study_path, data_dir) -> str:
+    """The commented study of preset ``name``, with its data paths written relative to
+    ``study_path`` (ValueError names the available presets)."""
+    if name not in study_preset_names():
+        raise ValueError(f"unknown study preset {name!r}; choose one of {study_preset_names()}")
+    rel = os.path.relpath(Path(data_dir).resolve(), Path(study_path).resolve().parent)
+    text = files("econet.presets").joinpath("studies", f"{name}.toml").read_text(encoding="utf-8")
     return Template(text).substitute(data=Path(rel).as_posix())
 
 
@@ -48,4 +67,12 @@ def with_preset(section: dict) -> dict:
     return {**load_preset(name), **section}
 
 
-__all__ = ["demo_study_text", "load_preset", "preset_names", "preset_text", "with_preset"]
+__all__ = [
+    "demo_study_text",
+    "load_preset",
+    "preset_names",
+    "preset_text",
+    "study_preset_names",
+    "study_preset_text",
+    "with_preset",
+]

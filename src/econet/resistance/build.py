@@ -25,12 +25,12 @@ from econet.grid import Grid
 from econet.landcover import landcover_values
 from econet.rasterops import slope_deg, weighted_overlay
 from econet.resistance.corrections import apply_correction
-from econet.resistance.density import line_density_km_km2
+from econet.resistance.density import line_density_km_km2, point_density_per_km2
 from econet.resistance.distance import distance_to_features_m
 from econet.resistance.factors import class_breaks
 from econet.resistance.mines import SEED001_MINE_BANDS, mine_resistance, mine_types, normalise_label
 from econet.resistance.surface import Resistance
-from econet.resistance.weights import ahp, entropy_weights, pca_weights
+from econet.resistance.weights import ahp, entropy_weights, kmo_bartlett, pca_weights
 
 
 def _where(gdf, spec, key: str):
@@ -85,6 +85,10 @@ def factor_values(spec, raster, vector, grid: Grid, landcover_layer: str, classe
         return line_density_km_km2(gdf.geometry.values, grid, spec.radius_m, spec.kernel), (
             f"{spec.kernel} kernel density (km/km2, radius {spec.radius_m:g} m) of {what}"
         )
+    if spec.kind == "point_density":
+        return point_density_per_km2(gdf.geometry.values, grid, spec.radius_m, spec.kernel), (
+            f"{spec.kernel} kernel density (points/km2, radius {spec.radius_m:g} m) of {what}"
+        )
     raise ValueError(f"unknown factor kind {spec.kind!r}")
 
 
@@ -106,7 +110,7 @@ def _check_vectors(cfg, vector) -> None:
     """Attribute filters and mine types, before any raster work."""
     for spec in cfg.resolved_factors():
         key = f"resistance.factors.{spec.name}"
-        if spec.kind in ("distance", "density", "mines") and spec.where:
+        if spec.kind in ("distance", "density", "point_density", "mines") and spec.where:
             _where(vector(spec.vector), spec, key)
         if spec.kind == "mines":
             gdf = vector(spec.vector)
@@ -130,7 +134,7 @@ def _sample_matrix(grades: dict[str, np.ndarray], names: list[str], valid, size:
 
 
 def _judgement(v) -> str:
-    return v if isinstance(v, str) else f"{v:g}"
+    return v if isinstance(v, str) else f"{v:.4g}"
 
 
 def compute_weights(cfg, grades: dict[str, np.ndarray], valid: np.ndarray) -> tuple[dict[str, float], pd.DataFrame]:
@@ -142,12 +146,16 @@ def compute_weights(cfg, grades: dict[str, np.ndarray], valid: np.ndarray) -> tu
         rows = [{"factor": k, "weight": w[k], "method": "given", "given": given[k]} for k in w]
         return w, pd.DataFrame(rows)
     if cfg.weighting == "ahp":
-        res = ahp(cfg.ahp.matrix)
+        matrix = cfg.ahp.judgements()
+        res = ahp(matrix)
         w = dict(zip(cfg.ahp.factors, res.weights.tolist()))
         rows = []
+        method = "AHP (principal eigenvector)"
+        if getattr(cfg.ahp, "experts", None):
+            method += f" of {len(cfg.ahp.experts)} experts' matrices combined by geometric mean"
         for i, k in enumerate(cfg.ahp.factors):
-            row = {"factor": k, "weight": w[k], "method": "AHP (principal eigenvector)"}
-            row.update({f"vs_{o}": _judgement(cfg.ahp.matrix[i][j]) for j, o in enumerate(cfg.ahp.factors)})
+            row = {"factor": k, "weight": w[k], "method": method}
+            row.update({f"vs_{o}": _judgement(matrix[i][j]) for j, o in enumerate(cfg.ahp.factors)})
             row.update(lambda_max=res.lambda_max, CI=res.ci, RI=res.ri, CR=res.cr)
             rows.append(row)
         return w, pd.DataFrame(rows)
@@ -164,11 +172,33 @@ def compute_weights(cfg, grades: dict[str, np.ndarray], valid: np.ndarray) -> tu
     else:
         try:
             wv, shares = pca_weights(x)
+            adequacy = kmo_bartlett(x)
         except ValueError as exc:
             raise LayerError("resistance", f"PCA weights: {exc}") from None
         method = f"PCA ({len(shares)} components, {shares.sum():.1%} of variance); {note}"
+        w = dict(zip(names, wv.tolist()))
+        return w, pca_table(w, method, adequacy)
     w = dict(zip(names, wv.tolist()))
     return w, pd.DataFrame([{"factor": k, "weight": w[k], "method": method} for k in names])
+
+
+def pca_table(weights: dict[str, float], method: str, adequacy) -> pd.DataFrame:
+    """The weights table of PCA weights, with KMO (overall and per factor) and Bartlett's test."""
+    rows = []
+    for i, (k, v) in enumerate(weights.items()):
+        rows.append(
+            {
+                "factor": k,
+                "weight": v,
+                "method": method,
+                "KMO": adequacy.kmo,
+                "KMO_factor": float(adequacy.kmo_per_variable[i]),
+                "bartlett_chi2": adequacy.bartlett_chi2,
+                "bartlett_df": adequacy.bartlett_df,
+                "bartlett_p": adequacy.bartlett_p,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def build_resistance(
@@ -243,15 +273,21 @@ def build_resistance(
         if spec.combine == "max":
             surface = np.maximum(surface, grades[spec.name])  # NaN (impassable) stays NaN
     for corr in cfg.corrections:
+        if corr.layer:
+            index, what = raster(corr.layer), f"layer {corr.layer}"
+        else:
+            points = vector(corr.vector).geometry.values
+            index = point_density_per_km2(points, grid, corr.radius_m, corr.kernel)
+            what = f"{corr.kernel} kernel density (points/km2, radius {corr.radius_m:g} m) of {corr.vector}"
         try:
-            surface = apply_correction(surface, raster(corr.layer), valid, corr.mode, corr.normalize, corr.weight)
+            surface = apply_correction(surface, index, valid, corr.mode, corr.normalize, corr.weight)
         except ValueError as exc:
-            raise LayerError(f"resistance.corrections.{corr.name}", f"layer {corr.layer}: {exc}") from None
+            raise LayerError(f"resistance.corrections.{corr.name}", f"{what}: {exc}") from None
         rows.append(
             {
                 "factor": corr.name,
                 "kind": "correction",
-                "source": f"layer {corr.layer}",
+                "source": what,
                 "method": f"{corr.mode} (index normalised by {corr.normalize}"
                 + (f", weight {corr.weight:g})" if corr.mode == "add" else ")"),
                 "combine": corr.mode,
@@ -281,4 +317,4 @@ def build_resistance(
     return Resistance(surface=surface, factors=table, grades=grades, weights=weights_table)
 
 
-__all__ = ["build_resistance", "compute_weights", "factor_values", "grade_factor"]
+__all__ = ["build_resistance", "compute_weights", "factor_values", "grade_factor", "pca_table"]

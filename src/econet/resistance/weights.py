@@ -86,10 +86,31 @@ def ahp(matrix) -> AHPResult:
     return AHPResult(weights=w, lambda_max=lam, ci=ci, ri=ri, cr=max(cr, 0.0))
 
 
+def aggregate_judgements(matrices) -> np.ndarray:
+    """Several experts' pairwise matrices combined into one by the element-wise geometric mean
+    (Aczél & Saaty 1983, the aggregation of individual judgements, AIJ), which keeps the result
+    reciprocal: a_ij = (Π_k a_ij^(k))^(1/K)."""
+    mats = [np.array([[parse_judgement(x) for x in row] for row in m], dtype=np.float64) for m in matrices]
+    if not mats:
+        raise ValueError("no judgement matrix to aggregate")
+    shapes = {m.shape for m in mats}
+    if len(shapes) != 1:
+        raise ValueError(f"the experts' matrices differ in size: {sorted(shapes)}")
+    if any(np.any(~(m > 0)) for m in mats):
+        raise ValueError("every judgement must be a positive number (Saaty's 1/9..9 scale)")
+    return np.exp(np.mean([np.log(m) for m in mats], axis=0))
+
+
 def ahp_checked(matrix, names: list[str], max_cr: float = 0.1) -> AHPResult:
     """:func:`ahp`, raising ValueError when CR >= ``max_cr`` with the most inconsistent judgements."""
     if len(names) != len(matrix):
         raise ValueError(f"{len(names)} factor names for a {len(matrix)} x {len(matrix)} matrix")
+    short = [i + 1 for i, row in enumerate(matrix) if len(row) != len(matrix)]
+    if short:
+        raise ValueError(
+            f"the matrix must be {len(matrix)} x {len(matrix)} (one row and one column per factor); "
+            f"row(s) {short} have another length"
+        )
     res = ahp(matrix)
     if res.cr >= max_cr:
         a = np.array([[parse_judgement(x) for x in row] for row in matrix])
@@ -157,6 +178,48 @@ def pca_weights(x: np.ndarray, min_variance_share: float = 0.85) -> tuple[np.nda
     return score / score.sum(), share[:keep]
 
 
+@dataclass(frozen=True)
+class Adequacy:
+    """Sampling adequacy of a factor matrix for PCA: Kaiser-Meyer-Olkin's measure (overall and per
+    variable) and Bartlett's test of sphericity (chi², degrees of freedom, p-value)."""
+
+    kmo: float
+    kmo_per_variable: np.ndarray
+    bartlett_chi2: float
+    bartlett_df: int
+    bartlett_p: float
+
+
+def kmo_bartlett(x: np.ndarray) -> Adequacy:
+    """KMO (Kaiser 1970, 1974) and Bartlett's (1950) sphericity test of an (n x p) sample, as SPSS's
+    "KMO and Bartlett's test" reports them before a factor analysis (Feng et al. 2024).
+
+    KMO = Σ r²ᵢⱼ / (Σ r²ᵢⱼ + Σ q²ᵢⱼ) over i ≠ j, with r the correlations and q the partial
+    correlations (from the inverse correlation matrix); χ² = −(n − 1 − (2p + 5)/6) ln|R| with
+    p(p − 1)/2 degrees of freedom. KMO ≥ 0.5 and p < 0.05 are the usual conditions for PCA.
+    """
+    from scipy import stats
+
+    x = np.asarray(x, dtype=np.float64)
+    n, p = x.shape
+    if n <= p or p < 2:
+        raise ValueError(f"KMO and Bartlett's test need more samples than variables (>= 2), got {n} x {p}")
+    r = np.corrcoef(x, rowvar=False)
+    if not np.all(np.isfinite(r)):
+        raise ValueError("a variable is constant; its correlations are undefined")
+    inv = np.linalg.pinv(r)
+    d = np.sqrt(np.outer(np.diag(inv), np.diag(inv)))
+    q = -inv / d
+    off = ~np.eye(p, dtype=bool)
+    r2, q2 = np.where(off, r**2, 0.0), np.where(off, q**2, 0.0)
+    kmo = float(r2.sum() / (r2.sum() + q2.sum()))
+    per = r2.sum(axis=0) / (r2.sum(axis=0) + q2.sum(axis=0))
+    sign, logdet = np.linalg.slogdet(r)
+    chi2 = float(-(n - 1 - (2 * p + 5) / 6.0) * logdet) if sign > 0 else float("inf")
+    df = p * (p - 1) // 2
+    return Adequacy(kmo, per, chi2, df, float(stats.chi2.sf(chi2, df)))
+
+
 def check_given(weights: dict[str, float], tol: float = 1e-6) -> dict[str, float]:
     """Given weights must be non-negative and sum to 1 (within ``tol``)."""
     neg = [k for k, v in weights.items() if v < 0]
@@ -168,4 +231,15 @@ def check_given(weights: dict[str, float], tol: float = 1e-6) -> dict[str, float
     return dict(weights)
 
 
-__all__ = ["AHPResult", "SAATY_RI", "ahp", "ahp_checked", "check_given", "entropy_weights", "pca_weights"]
+__all__ = [
+    "AHPResult",
+    "Adequacy",
+    "SAATY_RI",
+    "aggregate_judgements",
+    "ahp",
+    "ahp_checked",
+    "check_given",
+    "entropy_weights",
+    "kmo_bartlett",
+    "pca_weights",
+]

@@ -17,6 +17,7 @@ from econet.stages import (
     robustness,
     sources,
     summaries,
+    zones,
 )
 from econet.stages.base import Context, Stage
 
@@ -29,6 +30,7 @@ STAGES: tuple[Stage, ...] = (
     summaries.STAGE,
     connectivity.STAGE,
     circuit.STAGE,
+    zones.STAGE,
     network.STAGE,
     robustness.STAGE,
     report.STAGE,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from econet.circuit.classes import centrality_classes
 from econet.circuit.corridors import CorridorCircuits, corridor_circuits
 from econet.corridors.network import Corridors
 from econet.habitat.sources import Sources
@@ -18,6 +19,15 @@ from econet.stages.base import Context, Stage
 
 def compute(ctx: Context, sources: Sources, resistance: Resistance, corridors: Corridors) -> CorridorCircuits:
     cfg, L = ctx.study.circuit, ctx.landscape
+    res = _circuits(ctx, cfg, L, sources, resistance, corridors)
+    edges = res.centrality_edges
+    if cfg.corridor_classes and edges is not None and len(edges):
+        level, name = centrality_classes(edges["current_flow_centrality"].to_numpy(), cfg.corridor_classes)
+        edges["centrality_level"], edges["centrality_class"] = level, name
+    return res
+
+
+def _circuits(ctx, cfg, L, sources, resistance, corridors) -> CorridorCircuits:
     return corridor_circuits(
         resistance.surface,
         sources.labels,
@@ -78,7 +88,12 @@ def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
     if res.barriers is not None:
         rows["barrier patches"] = len(res.barriers)
         rows["barrier area (ha)"] = float(res.barriers["area_ha"].sum()) if len(res.barriers) else 0.0
-    return ReportSection("Circuit theory: pinch points, barriers, centrality", [html_table(pd.DataFrame([rows]))])
+    parts = [html_table(pd.DataFrame([rows]))]
+    edges = res.centrality_edges
+    if edges is not None and "centrality_class" in edges.columns:
+        by = edges.groupby(["centrality_level", "centrality_class"]).size().reset_index(name="corridors")
+        parts += ["<h3>Corridors by current-flow centrality (natural breaks)</h3>", html_table(by)]
+    return ReportSection("Circuit theory: pinch points, barriers, centrality", parts)
 
 
 STAGE = Stage(
@@ -100,7 +115,8 @@ STAGE = Stage(
         "barrier_score.tif": "Barrier Mapper improvement score per metre restored (max over radii and pairs)",
         "barrier_percent.tif": "Barrier Mapper percent reduction of the least cost",
         "barriers.gpkg": "top natural-breaks class of the barrier score: patches with area_ha and landcover",
-        "centrality_edges.csv": "per corridor: cost, effective resistance, current-flow centrality",
+        "centrality_edges.csv": "per corridor: cost, effective resistance, current-flow centrality (and its "
+        "natural-breaks class with circuit.corridor_classes)",
         "centrality_nodes.csv": "per source: current-flow centrality (Centrality Mapper)",
     },
 )

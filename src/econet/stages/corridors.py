@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from econet.corridors.network import Corridors, corridor_network
+from econet.corridors.network import Corridors, corridor_network, per_source_costs
+from econet.errors import LayerError
 from econet.habitat.sources import Sources
 from econet.io import write_csv, write_raster, write_vector
 from econet.report import ReportSection
 from econet.report.tables import html_table
+from econet.resistance.mcr import energy_factors, index_r, modified_mcr
 from econet.resistance.surface import Resistance
 from econet.stages.base import Context, Stage
 
@@ -20,7 +22,27 @@ def compute(ctx: Context, sources: Sources, resistance: Resistance) -> Corridors
     roads = L.vector(cfg.roads) if cfg.roads else None
     mines = L.vector(cfg.mines) if cfg.mines else None
     links = L.vector(cfg.add_links) if cfg.add_links else None
-    return corridor_network(resistance.surface, sources, L.grid, cfg, roads, mines, links)
+    cost_allocation, table = None, sources.table
+    if cfg.mcr == "energy":
+        ids = table["id"].to_numpy().astype(int)
+        try:
+            k = energy_factors(
+                sources.labels,
+                ids,
+                table["area_km2"].to_numpy(),
+                L.raster(cfg.mcr_nightlight),
+                {1: L.raster(cfg.mcr_ndvi), 2: L.raster(cfg.mcr_mndwi)},
+                index_r(table["source_type"].fillna("")),
+            )
+        except ValueError as exc:
+            raise LayerError("corridors.mcr", f"{exc}; use mcr = 'ordinary' or check the layers") from None
+        factors = dict(zip(ids.tolist(), k.tolist()))
+        costs = per_source_costs(resistance.surface, sources.labels, ids, L.grid.cell_size_m)
+        cost_allocation = modified_mcr(costs, factors)
+    res = corridor_network(resistance.surface, sources, L.grid, cfg, roads, mines, links, cost_allocation)
+    if cost_allocation is not None:
+        res.energy_factors = factors
+    return res
 
 
 def write(ctx: Context, res: Corridors) -> list[str]:
@@ -42,8 +64,15 @@ def write(ctx: Context, res: Corridors) -> list[str]:
     write_csv(ctx.run.product("corridors.csv"), res.paths.drop(columns="geometry"))
     write_csv(ctx.run.product("gravity_matrix.csv"), res.gravity_matrix, index=True)
     write_csv(ctx.run.product("corridors_dropped.csv"), res.dropped)
+    if res.energy_factors:
+        k = pd.DataFrame({"source_id": list(res.energy_factors), "k_energy": list(res.energy_factors.values())})
+        write_csv(ctx.run.product("mcr_energy_factors.csv"), k)
+        out_k = ["mcr_energy_factors.csv"]
+    else:
+        out_k = []
     out = ["cost_distance.tif", "allocation.tif", "corridors.gpkg", "corridors.csv", "gravity_matrix.csv"]
     out.append("corridors_dropped.csv")
+    out += out_k
     if res.nlcc is not None:
         write_raster(
             ctx.run.product("nlcc.tif"),
@@ -95,5 +124,6 @@ STAGE = Stage(
         "gravity_matrix.csv": "gravity model G between sources joined by a corridor (Feng et al. 2024)",
         "corridors_dropped.csv": "candidate pairs left without a corridor, with the reason",
         "nlcc.tif": "normalised least-cost corridors truncated at corridors.width_cost (when set)",
+        "mcr_energy_factors.csv": "k_j = N_j A_j N_j(r) per source, scaled to mean 1 (mcr = 'energy')",
     },
 )

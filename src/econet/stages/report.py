@@ -39,12 +39,10 @@ def write(ctx: Context, report: Report) -> list[str]:
     from econet import __version__
 
     grid = ctx.landscape.grid
+    # The stages that ran; whether each was reused and its seconds stay in manifest.json, so the
+    # same study gives the same report, byte for byte, however often and wherever it ran.
     timings = pd.DataFrame(
-        [
-            {"stage": k, "seconds": v.get("seconds", 0.0), "reused": bool(v.get("cached"))}
-            for k, v in ctx.run.manifest.get("stages", {}).items()
-            if not v.get("skipped")
-        ]
+        [{"stage": k} for k, v in ctx.run.manifest.get("stages", {}).items() if not v.get("skipped")]
     )
     subtitle = (
         f"econet {__version__} · grid {grid.width} x {grid.height} cells at {grid.cell_size_m:g} m · "

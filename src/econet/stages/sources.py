@@ -5,19 +5,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from econet.errors import EconetError
+from econet.errors import EconetError, LayerError
 from econet.habitat.mspa import MSPAResult
 from econet.habitat.selection import select_sources, stepping_stone_islets
 from econet.habitat.sources import Sources
 from econet.io import write_csv, write_raster, write_vector
 from econet.report import ReportSection
 from econet.report.tables import html_table
+from econet.resistance.build import factor_values, grade_factor
 from econet.stages.base import Context, Stage
 
 
 def compute(ctx: Context, mspa: MSPAResult) -> Sources:
     L, cfg = ctx.landscape, ctx.study.sources
     layers = {ref.name: L.raster(ref.name) for ref in cfg.refs("sources") if ref.kind == "layer"}
+    if cfg.sensitivity is not None and cfg.sensitivity.factors:
+        valid = L.valid_mask()
+        for spec in cfg.sensitivity.factors:
+            values, _ = factor_values(spec, L.raster, L.vector, L.grid, L.landcover_layer, L.classes)
+            try:
+                layers[spec.name], _ = grade_factor(spec, values, valid)
+            except ValueError as exc:
+                raise LayerError(f"sources.sensitivity.factors.{spec.name}", str(exc)) from None
     protected = {v: list(L.vector(v).geometry) for v in cfg.protected}
     include = None
     if cfg.include:
@@ -63,6 +72,9 @@ def write(ctx: Context, src: Sources) -> list[str]:
     if src.steps is not None:
         write_csv(ctx.run.product("sources_selection.csv"), src.steps)
         products.append("sources_selection.csv")
+    if src.weights is not None:
+        write_csv(ctx.run.product("sources_weights.csv"), src.weights)
+        products.append("sources_weights.csv")
     if src.stepping_stones is not None:
         write_vector(ctx.run.product("stepping_stones.gpkg"), {"islets": src.stepping_stones.table})
         products.append("stepping_stones.gpkg")
@@ -96,7 +108,7 @@ def report(ctx: Context, src: Sources) -> ReportSection:
         table.groupby("size_class", sort=False).agg(sources=("id", "size"), area_km2=("area_km2", "sum")).reset_index()
     )
     cols = ["id", "source_type", "size_class", "area_km2", "perimeter_km", "shape", "lsi"]
-    cols += [c for c in table.columns if c.startswith(("mean_", "importance_"))]
+    cols += [c for c in table.columns if c.startswith(("mean_", "importance_")) or c == "level"]
     parts = [
         f"<p>{len(table)} sources, {table['area_km2'].sum():,.2f} km² in all.</p>",
         "<img src='map_sources.png' alt='map of the ecological sources'>",
@@ -107,6 +119,11 @@ def report(ctx: Context, src: Sources) -> ReportSection:
     ]
     if src.steps is not None:
         parts += ["<h3>Selection, step by step</h3>", html_table(src.steps)]
+    if src.weights is not None:
+        parts += ["<h3>Weights of the selection rules</h3>", html_table(src.weights)]
+    if "level" in table.columns:
+        lv = table.groupby("level").agg(sources=("id", "size"), area_km2=("area_km2", "sum")).reset_index()
+        parts += ["<h3>Source levels by connectivity importance (1 = most important)</h3>", html_table(lv)]
     parts += ["<h3>Largest sources</h3>", html_table(table[cols].head(15))]
     if src.stepping_stones is not None:
         st = src.stepping_stones.table
@@ -133,5 +150,7 @@ STAGE = Stage(
         "sources_selection.csv": "patches and area left after each selection rule",
         "services_level.tif": "ecosystem-service importance level 1-5 (when services are a candidate rule)",
         "sensitivity_class.tif": "ecological sensitivity class 1-5 (when sensitivity is a candidate rule)",
+        "connectivity_level.tif": "dPC level of the MSPA cores, 5 = most important (when core_connectivity is a rule)",
+        "sources_weights.csv": "weights of the services / sensitivity rules and how they were obtained (AHP CR, PCA KMO)",
     },
 )
