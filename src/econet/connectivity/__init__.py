@@ -15,6 +15,7 @@ __all__ = lazy_package(
         "table_links": "distances",
         "Links": "indices",
         "best_probabilities": "indices",
+        "directed_best_probabilities": "indices",
         "iic_indices": "indices",
         "links_from_matrix": "indices",
         "pc_indices": "indices",

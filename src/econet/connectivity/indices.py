@@ -249,4 +249,29 @@ def best_probabilities(distances, n: int, distance_m: float, probability: float)
     return _kernels.best_values(indptr, nbr, wt, _kernels.PC_MODE, np.arange(n))
 
 
-__all__ = ["Links", "best_probabilities", "iic_indices", "links_from_matrix", "pc_indices"]
+def directed_best_probabilities(n: int, tail, head, probability, sources=None) -> np.ndarray:
+    """Most reliable path probabilities over a directed graph: row r holds p*(sources[r], v) for
+    every node v (the best product of arc probabilities; 1 on the diagonal, 0 when unreachable).
+    Arcs with p = 0 are absent; parallel arcs keep the best. ``sources`` defaults to every node."""
+    p = np.asarray(probability, dtype=float)
+    tail = np.asarray(tail, dtype=np.int64)
+    head = np.asarray(head, dtype=np.int64)
+    if np.any(~(p >= 0) | (p > 1)):
+        raise ValueError("arc probabilities must lie in [0, 1]")
+    keep = (p > 0) & (tail != head)
+    tail, head, w = tail[keep], head[keep], -np.log(p[keep])
+    order = np.lexsort((w, head, tail))
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(tail, minlength=n), out=indptr[1:])
+    src = np.arange(n, dtype=np.int64) if sources is None else np.asarray(sources, dtype=np.int64)
+    return _kernels.best_values(indptr, head[order], w[order], _kernels.PC_MODE, src)
+
+
+__all__ = [
+    "Links",
+    "best_probabilities",
+    "directed_best_probabilities",
+    "iic_indices",
+    "links_from_matrix",
+    "pc_indices",
+]
