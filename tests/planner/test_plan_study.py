@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.scenarios.test_optimise import ARTIFICIAL, BARE, CELL, CROP, FOREST, _grid, _study
 from typer.testing import CliRunner
 
 from econet.cli import app
 from econet.plan import plan_study
+from tests.scenarios.test_optimise import ARTIFICIAL, BARE, CELL, CROP, FOREST, _grid, _study
 
 
 def _landscape():
@@ -143,7 +143,11 @@ def test_a_stepping_stone_is_a_node_whose_predicted_eca_the_run_confirms(tmp_pat
     study, _ = _study(tmp_path, lc, [{"name": "stone", "actions": [stone]}], distance_m=600)
     res = plan_study(study, tmp_path / "plan", 3, quiet=True)
     t = res.table.set_index("label")
-    assert t.loc["stone", "chosen"] and t.loc["stone", "effect"].startswith("node added (") and "2 arcs" in t.loc["stone", "effect"]
+    assert (
+        t.loc["stone", "chosen"]
+        and t.loc["stone", "effect"].startswith("node added (")
+        and "2 arcs" in t.loc["stone", "effect"]
+    )
     rows = res.validation.set_index("scenario")
     assert rows.loc["plan", "sources"] == 3
     assert rows.loc["plan", "ECA_km2"] == pytest.approx(res.solution.eca, rel=1e-9)

@@ -6,9 +6,9 @@ import itertools
 
 import numpy as np
 import pytest
-from tests.planner.test_solve import brute_force, random_instance
 
 from econet.planner import budget_sweep, pareto_front
+from tests.planner.test_solve import brute_force, random_instance
 
 
 def test_sweep_is_the_brute_force_optimum_at_each_budget():

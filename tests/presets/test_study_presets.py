@@ -84,12 +84,10 @@ def test_every_paper_has_a_study_preset():
 # one source there, 1 km² two.
 SMALL_CITY = {"seed004": {"sources": {"min_area_km2": 1.0}}}
 # Feng et al.'s rule (top two service levels on 3 km blocks, super-large patches) finds one
-# source on the 12 km test city (five on the 45 km demo city); a run with one source completes
-# once the one-source fix of the real-landscapes work (issue 18) is on main.
-ONE_SOURCE = pytest.mark.xfail(raises=KeyError, strict=False, reason="one source: needs issue 18's one-source fix")
+# source on the 12 km test city (five on the 45 km demo city); a run with one source completes.
 
 
-@pytest.mark.parametrize("name", [n if n != "seed001" else pytest.param(n, marks=ONE_SOURCE) for n in sorted(PRODUCTS)])
+@pytest.mark.parametrize("name", sorted(PRODUCTS))
 def test_preset_runs_on_the_demo_city(name, data, tmp_path):
     doc = tomllib.loads(study_preset_text(name, tmp_path / "study.toml", data))
     doc["robustness"]["random_repeats"] = 3  # a few repeats keep the test fast

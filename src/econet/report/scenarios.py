@@ -87,16 +87,18 @@ def _sentences(table: pd.DataFrame, versus: pd.DataFrame) -> list[str]:
         if np.isfinite(r.get("carbon_total_t_a", np.nan)):
             text += f", carbon sink {r['carbon_total_t_a'] - base['carbon_total_t_a']:+,.1f} t/a"
         mine = versus[versus["scenario"] == name] if len(versus) else versus
+        compared = []
         for m, label in (("ECA_km2", "ECA"), ("node_targeted_S_slope", "the targeted-attack slope")):
             row = mine[mine["measure"] == m] if len(mine) else mine
             if len(row):
                 row = row.iloc[0]
-                word = "beats" if row["better"] else "does not beat"
                 sd = f", {row['difference_sd']:+.1f} sd" if np.isfinite(row["difference_sd"]) else ""
-                text += (
-                    f"; on {label} it {word} the random restorations' mean "
-                    f"({row['random_mean']:,.4g}) by {row['difference']:+,.4g}{sd}"
-                )
+                verdict = "better" if row["better"] else "not better"
+                compared.append(f"{label} {row['difference']:+,.4g}{sd} ({verdict})")
+        if compared:
+            text += "; against the mean of the random restorations of the same size: " + ", ".join(compared)
+        elif "random (mean)" in by.index:
+            text += "; a different kind of action from the random restorations, so not compared with them"
         out.append(f"<p>{text}.</p>")
     return out
 

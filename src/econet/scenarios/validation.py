@@ -82,8 +82,9 @@ def validation_table(rows: dict[str, dict], baseline: str = "baseline") -> pd.Da
     return table
 
 
-def against_random(table: pd.DataFrame, measures=tuple(BETTER)) -> pd.DataFrame:
-    """For each optimised scenario, how far it is from the random repeats' mean on each of
+def against_random(table: pd.DataFrame, measures=tuple(BETTER), generators=None) -> pd.DataFrame:
+    """For each optimised scenario (of ``generators`` only, when given: those the random
+    repeats are the same size as), how far it is from the random repeats' mean on each of
     ``measures``: the difference, the difference in standard deviations of the repeats, and
     whether it is better (per ``BETTER``'s direction)."""
     by = table.set_index("scenario")
@@ -93,6 +94,8 @@ def against_random(table: pd.DataFrame, measures=tuple(BETTER)) -> pd.DataFrame:
     rows = []
     for name in by.index:
         if name in ("baseline", "random (mean)", "random (sd)") or str(name).startswith("random_"):
+            continue
+        if generators is not None and by.at[name, "generator"] not in generators:
             continue
         for m in measures:
             if m not in by:
