@@ -94,7 +94,7 @@ class OptimiseSection(Section):
     top_pct: Annotated[float, Field(gt=0, le=100)] = 10.0
     # PFO and PPO: weight of a zone's restoration potential (current density, Barrier Mapper's
     # improvement score) against its indicators; 0 = the indicators alone.
-    potential_weight: Annotated[float, Field(ge=0, le=1)] = 0.5
+    potential_weight: Annotated[float, Field(ge=0, le=1)] = 0.75
     # The "conventional" optimisation of Tong et al. 2025: as many zones chosen at random.
     random_repeats: int = Field(20, ge=1, le=1000)
     random_seed: int = 0

@@ -330,7 +330,7 @@ def pattern_scenarios(
     link_distance_m: float | None = None,
     side_angle_deg: float = 90.0,
     corridor_buffer_m: float = 0.0,
-    potential_weight: float = 0.5,
+    potential_weight: float = 0.75,
 ) -> list[Scenario]:
     """The pattern–function ("pfo") or pattern–process ("ppo") optimisation of Tong et al.
     (2025), *Remote Sensing* 17(15): 2548, §2.2.4 and §3.5.1: one scenario named after the
