@@ -128,10 +128,7 @@ def test_stage_invest_backend(tmp_path):
     write_city(generate_city(200, 0), tmp_path / "data")
     study = tmp_path / "study.toml"
     text = demo_study_text(study, tmp_path / "data")
-    layers = "".join(
-        f'[layers.{n}]\npath = "data/layers/{n}.tif"\n' for n in ("precipitation_mm", "pet_mm", "root_depth_mm", "pawc")
-    )
-    text = text.replace("min_area_km2 = 1.0", "min_area_km2 = 0.2").replace("[layers.blue]", layers + "[layers.blue]")
+    text = text.replace("min_area_km2 = 1.0", "min_area_km2 = 0.2")  # the demo study has the climate layers
     text = text[: text.index("[indicators]")] + '[indicators]\nmodels = ["carbon_storage", "water_yield"]\n'
     got = {}
     for backend in ("econet", "invest"):
