@@ -287,6 +287,25 @@ def action_table(scenario: Scenario, grid) -> pd.DataFrame:
     )
 
 
+def run_scenario(study: Study, scenario: Scenario, base: Baseline, out: Path, *, stages, quiet=False, study_path=None):
+    """Run one scenario into ``out/scenarios/<name>/``, reusing the stages of ``out/baseline/``
+    its actions do not reach, and write its ``actions.csv``."""
+    from econet.io import write_csv
+
+    folder = Path(out) / "scenarios" / scenario.name
+    run = run_study(
+        scenario_study(study, scenario, base, folder / "inputs"),
+        folder,
+        quiet=quiet,
+        study_path=study_path,
+        stages=stages,
+        reuse=(Path(out) / "baseline",),
+        check_data=False,  # the baseline read the same data; the scenario's own inputs are ours
+    )
+    write_csv(folder / "actions.csv", action_table(scenario, base.grid))
+    return run
+
+
 def action_layer(scenario: Scenario, grid):
     """The actions as a GeoDataFrame for GIS: each action's footprint traced from its cells
     (``action_table``'s columns, one (multi)polygon per action)."""
@@ -350,16 +369,7 @@ def optimise_study(
     for i, sc in enumerate(scenarios, 1):
         folder = out / "scenarios" / sc.name
         say(f"scenario {i}/{len(scenarios)}: {sc.name} ({len(sc.actions)} actions)")
-        run = run_study(
-            scenario_study(study, sc, base, folder / "inputs"),
-            folder,
-            quiet=quiet,
-            study_path=study_path,
-            stages=stages,
-            reuse=(out / "baseline",),
-            check_data=False,  # the baseline read the same data; the scenario's own inputs are ours
-        )
-        write_csv(folder / "actions.csv", action_table(sc, base.grid))
+        run = run_scenario(study, sc, base, out, stages=stages, quiet=quiet, study_path=study_path)
         if sc.actions:
             write_vector(folder / "actions.gpkg", {"actions": action_layer(sc, base.grid)})
         for name, table in sc.details.items():
@@ -408,6 +418,7 @@ __all__ = [
     "generated_scenarios",
     "optimise_study",
     "priced",
+    "run_scenario",
     "scenario_names",
     "scenario_study",
     "study_scenarios",

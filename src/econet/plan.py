@@ -28,7 +28,7 @@ from econet.optimise import (
     baseline_of,
     generated_scenarios,
     priced,
-    scenario_study,
+    run_scenario,
     study_scenarios,
 )
 from econet.pipeline import run_study
@@ -157,7 +157,6 @@ def plan_study(
     """Run (or reuse) the baseline, choose the plan and run it (see the module docstring)."""
     from econet.io import write_csv, write_vector
     from econet.io.atomic import write_text
-    from econet.optimise import action_table
 
     out = Path(out_dir)
     baseline = run_study(study, out / "baseline", quiet=quiet, study_path=study_path, reuse=tuple(reuse))
@@ -206,17 +205,8 @@ def plan_study(
         _sweep_figure(out / "plan_sweep.png", result_sweep)
     # the chosen plan as an ordinary scenario, reusing the baseline's stages
     scenario = Scenario("plan", tuple(chosen), "plan", f"budget {budget:g}")
-    folder = out / "scenarios" / "plan"
     stages = tuple(s for s in STAGES if s.name not in ("report", "circuit"))
-    run = run_study(
-        scenario_study(study, scenario, base, folder / "inputs"),
-        folder,
-        quiet=quiet,
-        study_path=study_path,
-        stages=stages,
-        reuse=(out / "baseline",),
-    )
-    write_csv(folder / "actions.csv", action_table(scenario, base.grid))
+    run = run_scenario(study, scenario, base, out, stages=stages, quiet=quiet, study_path=study_path)
     rows = {"baseline": {"actions": 0, "cost": 0.0, **Outcome.of(baseline).measures}}
     rows["plan"] = {"actions": len(chosen), "cost": sol.cost, **Outcome.of(run).measures}
     validation = validation_table(rows)
