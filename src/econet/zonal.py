@@ -94,4 +94,14 @@ def zone_shares(zones: np.ndarray, features: np.ndarray, cell_area_m2: float, na
     return pd.DataFrame(rows, columns=cols).sort_values("area_ha", ascending=False, ignore_index=True)
 
 
-__all__ = ["zonal_mean", "zonal_sum", "zone_shares"]
+def majority(codes: np.ndarray, fallback: int | None = None) -> int | None:
+    """The most frequent code of ``codes`` (the smallest of tied codes), or ``fallback`` when
+    there is none."""
+    codes = np.asarray(codes)
+    if codes.size == 0:
+        return fallback
+    values, counts = np.unique(codes, return_counts=True)
+    return int(values[np.argmax(counts)])
+
+
+__all__ = ["majority", "zonal_mean", "zonal_sum", "zone_shares"]

@@ -28,6 +28,7 @@ from econet.habitat.selection import SIZE_CLASS_NAMES, service_importance, size_
 from econet.habitat.sources import STRUCTURE, label_patches, patch_cells
 from econet.scenarios.actions import Action, Scenario, action, footprint
 from econet.scenarios.baseline import Baseline
+from econet.zonal import majority
 
 # Feng et al. (2024), Results: principal-component weights of the four InVEST services, keyed by
 # the names econet's indicators give those rasters.
@@ -187,14 +188,6 @@ def _built_up(base: Baseline) -> tuple[int, ...]:
     return tuple(c.code for c in base.classes if not c.habitat and BUILT_UP.search(c.name))
 
 
-def _dominant_habitat(codes: np.ndarray, habitat: list[int], fallback: int | None) -> int | None:
-    h = codes[np.isin(codes, habitat)]
-    if h.size == 0:
-        return fallback
-    values, counts = np.unique(h, return_counts=True)
-    return int(values[np.argmax(counts)])
-
-
 def _new_sources(
     base,
     *,
@@ -268,7 +261,7 @@ def _new_sources(
     table["chosen"] = table["rank"] <= limit
 
     habitat = base.habitat_codes()
-    landscape_habitat = _dominant_habitat(lc[lc >= 0].ravel(), habitat, None)
+    landscape_habitat = majority(lc[np.isin(lc, habitat)])
     non_habitat = (lc >= 0) & ~np.isin(lc, habitat)
     order_cells = np.argsort(labels.ravel(), kind="stable")
     bounds = np.searchsorted(labels.ravel()[order_cells], np.arange(n + 2))
@@ -276,7 +269,8 @@ def _new_sources(
     for rec in table.itertuples(index=False):
         cells_k = order_cells[bounds[rec.patch] : bounds[rec.patch + 1]]
         nh = cells_k[non_habitat.ravel()[cells_k]]
-        cls = to_class if to_class is not None else _dominant_habitat(lc.ravel()[cells_k], habitat, landscape_habitat)
+        codes = lc.ravel()[cells_k]
+        cls = to_class if to_class is not None else majority(codes[np.isin(codes, habitat)], landscape_habitat)
         nh_km2.append(nh.size * cell_km2)
         classes.append(cls if restore and nh.size else None)
         if not rec.chosen:

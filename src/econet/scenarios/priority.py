@@ -22,6 +22,7 @@ from econet.connectivity.indices import iic_indices
 from econet.errors import EconetError
 from econet.scenarios.actions import Scenario, action, footprint
 from econet.scenarios.baseline import Baseline
+from econet.zonal import majority
 
 PRIORITY_CLASSES = 3  # Chang et al. (2018): priority classes 1 (high), 2 (medium), 3 (low)
 COLUMNS = [
@@ -82,7 +83,7 @@ def restoration_priority(
     in_source = (np.asarray(base.sources.labels) > 0).ravel()
     lc = np.asarray(base.landcover).ravel()
     habitat = base.habitat_codes()
-    fallback = _dominant(lc[np.isin(lc, habitat)])
+    fallback = majority(lc[np.isin(lc, habitat)])
     names = cands[label_field] if label_field in cands.columns else pd.Series([None] * len(cands), index=cands.index)
     # Layers put together may name some patches and not others: unnamed ones go by position.
     labels = [str(v) if pd.notna(v) and str(v).strip() else f"candidate {p}" for v, p in zip(names, cands["_position"])]
@@ -101,7 +102,7 @@ def restoration_priority(
         attr = np.append(src_area, area)
         iic_with = iic_indices(attr, dist, threshold, base.landscape_area_m2, node_importance=False)[0]["IIC"]
         gain = 100.0 * (iic_with - iic_base) / iic_base if iic_base > 0 else np.nan
-        restore = to_class if to_class is not None else _dominant(lc[cells][np.isin(lc[cells], habitat)], fallback)
+        restore = to_class if to_class is not None else majority(lc[cells][np.isin(lc[cells], habitat)], fallback)
         rows.append(
             {
                 "candidate": int(pos),
@@ -221,13 +222,6 @@ def _cells(geom, grid) -> np.ndarray:
     touches when it covers no centre (a patch smaller than a cell)."""
     cells = footprint([geom], grid, all_touched=False)
     return cells if cells.size else footprint([geom], grid, all_touched=True)
-
-
-def _dominant(codes: np.ndarray, fallback: int | None = None) -> int | None:
-    if codes.size == 0:
-        return fallback
-    values, counts = np.unique(codes, return_counts=True)
-    return int(values[np.argmax(counts)])
 
 
 def _priority(gain: np.ndarray, classes: int) -> np.ndarray:

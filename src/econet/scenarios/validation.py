@@ -8,9 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# Robustness strategies as named in ``Robustness.summary`` -> the short name in the table.
-_STRATEGY = {"random": "random"}
-
 # Columns that describe a scenario rather than measure its network (no change column).
 DESCRIPTIVE = ("scenario", "generator", "actions", "restored_ha", "cost")
 
