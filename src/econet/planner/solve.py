@@ -229,10 +229,11 @@ class Preprocessing:
     arcs_total: int
     arcs_kept: int
     neglected: float = 0.0
+    most: np.ndarray | None = None
 
 
 def preprocess(
-    inst: Instance, allowed=None, *, neglect: float = 0.0
+    inst: Instance, allowed=None, *, neglect: float = 0.0, budget: float | None = None
 ) -> tuple[Preprocessing, np.ndarray, np.ndarray, np.ndarray]:
     """Targets (nodes whose quality can be > 0) and, for each, the arcs that are not useless.
 
@@ -269,6 +270,7 @@ def preprocess(
     base_ok = (p_plus > 0) & reach[t_] & ~detour
     threshold = neglect * float(inst.q @ P_minus @ inst.q) / max(len(targets), 1) ** 2
     into = q_plus @ P_plus  # Σ_s q⁺_s P⁺(s, u): the most that can reach u
+    most = into if budget is None else np.minimum(into, _most_within(inst, allowed, P_plus, budget))
     keep, cap, neglected = [], [], 0.0
     for t in targets:
         ok = base_ok & (t_ != t) & (P_plus[h_, t] > 0)
@@ -285,17 +287,46 @@ def preprocess(
                 neglected += float(np.where(big[None, :], 0.0, worth).max(axis=1, initial=0.0).sum())
             kept = useful.any(axis=0) & big
             cand = cand[kept]
-            cap.append(q_plus[s] @ np.where(useful[:, kept], P_plus[np.ix_(s, t_[cand])], 0.0))
+            reach_u = q_plus[s] @ np.where(useful[:, kept], P_plus[np.ix_(s, t_[cand])], 0.0)
+            cap.append(np.minimum(reach_u, most[t_[cand]]))
         elif neglect > 0:  # the sum over sources bounds the largest, and the loss by the sum over arcs
             worth = q_plus[t] * into[t_[cand]] * beyond
             small = worth < threshold / max(len(cand), 1) * len(s)
             neglected += float(worth[small].sum())
             cand = cand[~small]
         if len(cap) < len(keep) + 1:
-            cap.append(into[t_[cand]])
+            cap.append(most[t_[cand]])
         keep.append(cand)
-    pre = Preprocessing(targets, keep, cap, len(targets) * len(t_), int(sum(len(k) for k in keep)), neglected)
+    pre = Preprocessing(targets, keep, cap, len(targets) * len(t_), int(sum(len(k) for k in keep)), neglected, most)
     return pre, q_plus, P_minus, P_plus
+
+
+def _most_within(inst: Instance, allowed: np.ndarray, P_plus: np.ndarray, budget: float) -> np.ndarray:
+    """Per node u, the most flow that can reach it in a plan within ``budget``:
+    Σ_s q_s P⁺(s, u) plus the fractional-knapsack bound on the gains, each option worth
+    Σ g P⁺(node, u) over its gains at the cost of the option (Dantzig 1957)."""
+    vn, vo, vg = inst.node_gain
+    ok = allowed[vo]
+    worth = np.zeros((inst.n_options, inst.n))
+    np.add.at(worth, vo[ok], vg[ok, None] * P_plus[vn[ok]])
+    out = inst.q @ P_plus
+    cost = inst.cost
+    free = allowed & (cost <= 0)
+    out += worth[free].sum(axis=0)
+    paid = np.flatnonzero(allowed & (cost > 0))
+    if not len(paid):
+        return out
+    w, c = worth[paid], cost[paid]
+    order = np.argsort(-(w / c[:, None]), axis=0, kind="stable")
+    ws, cs = np.take_along_axis(w, order, axis=0), c[order]
+    spent = np.cumsum(cs, axis=0)
+    whole = spent <= budget
+    out += (ws * whole).sum(axis=0)
+    nxt = whole.sum(axis=0)  # the first item that does not fit whole, per node
+    part = np.flatnonzero(nxt < len(paid))
+    left = budget - np.where(nxt[part] > 0, spent[np.maximum(nxt[part] - 1, 0), part], 0.0)
+    out[part] += ws[nxt[part], part] * np.clip(left / cs[nxt[part], part], 0.0, 1.0)
+    return out
 
 
 def mip(
@@ -336,7 +367,7 @@ def mip(
     t0 = time.perf_counter()
     budget = check_budget(budget)
     allowed = _allowed(inst, forbidden)
-    pre, q_plus, P_minus, P_plus = preprocess(inst, allowed, neglect=neglect)
+    pre, q_plus, P_minus, P_plus = preprocess(inst, allowed, neglect=neglect, budget=budget)
     k = inst.n_options
     scale = float(q_plus.max()) if len(q_plus) and q_plus.max() > 0 else 1.0
     q = inst.q / scale
@@ -428,7 +459,7 @@ def mip(
         # gain g_r × x_r × (iota_t + the other gains of t): psi_r ≤ that, psi_r ≤ M x_r
         mine = np.flatnonzero(vn == t)
         if len(mine):
-            m_in = float((q_plus / scale) @ P_plus[:, t] - q_plus[t] / scale)  # the most iota_t can be
+            m_in = float(min(q_plus @ P_plus[:, t], pre.most[t]) - inst.q[t]) / scale  # the most iota_t can be
             psi = cols(vg[mine], len(mine))
             for j, r_ in enumerate(mine):
                 others = mine[mine != r_]
