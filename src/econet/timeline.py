@@ -31,7 +31,7 @@ from econet.series import (
     trajectory_table,
     transition_matrix,
 )
-from econet.series.transitions import long_form, unchanged_km2
+from econet.series.transitions import long_form
 
 # Node metrics drawn per epoch (Tong et al. 2025, Figure 9: degree, betweenness and closeness
 # centrality and the clustering coefficient).

@@ -49,7 +49,9 @@ class SeriesSection(Section):
     def problems(self, at: str) -> list[Problem]:
         years = {str(y) for y in self.years}
         return [
-            Problem(f"{at}.{group}.{year}", f"{year} is not one of series.years {self.years}; add it there or fix the year")
+            Problem(
+                f"{at}.{group}.{year}", f"{year} is not one of series.years {self.years}; add it there or fix the year"
+            )
             for group in ("layers", "vectors")
             for year in getattr(self, group)
             if year not in years

@@ -125,7 +125,9 @@ def topology_boxplots(nodes: pd.DataFrame, metrics, path) -> list[str]:
 def correlation_panels(change: pd.DataFrame, years, rows, cols, path) -> None:
     """Heat maps of r (rows x cols) for each year side by side, then the change from the
     first year to the last, each cell with its coefficient and significance marks."""
-    fig, axes = plt.subplots(1, len(years) + 1, figsize=(0.55 * len(cols) * (len(years) + 1) + 2.5, 0.45 * len(rows) + 2))
+    fig, axes = plt.subplots(
+        1, len(years) + 1, figsize=(0.55 * len(cols) * (len(years) + 1) + 2.5, 0.45 * len(rows) + 2)
+    )
     panels = [(f"r_{y}", f"mark_{y}", str(y)) for y in years]
     last = f"r_{years[-1]}"
     change = change.assign(_total=change[last] - change[f"r_{years[0]}"])
@@ -139,7 +141,9 @@ def correlation_panels(change: pd.DataFrame, years, rows, cols, path) -> None:
             for c in range(len(cols)):
                 v = m.iat[r, c]
                 if np.isfinite(v):
-                    text = f"{v:.2f}" + (str(marks.iat[r, c]) if marks is not None and isinstance(marks.iat[r, c], str) else "")
+                    text = f"{v:.2f}" + (
+                        str(marks.iat[r, c]) if marks is not None and isinstance(marks.iat[r, c], str) else ""
+                    )
                     ax.text(c, r, text, ha="center", va="center", fontsize=6)
         ax.set_xticks(range(len(cols)), [c.replace("_", " ") for c in cols], rotation=60, ha="right", fontsize=7)
         ax.set_yticks(range(len(rows)), [r.replace("_", " ") for r in rows] if i == 0 else [""] * len(rows), fontsize=7)
@@ -217,7 +221,9 @@ def write_series_report(series, layers: dict, topology) -> str:
     )
     table = pd.DataFrame(rows).T.reset_index()
     table.columns = [str(c) for c in table.iloc[0]]
-    sections.append(ReportSection("Change between epochs", [intro, html_table(table.iloc[1:], "{:,.2f}"), *parts], figures))
+    sections.append(
+        ReportSection("Change between epochs", [intro, html_table(table.iloc[1:], "{:,.2f}"), *parts], figures)
+    )
     nodes = pd.concat([e.nodes.assign(year=e.year) for e in series.epochs], ignore_index=True)
     drawn = topology_boxplots(nodes, topology, fig_dir / "topology.png")
     sections.append(

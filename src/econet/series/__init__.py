@@ -6,8 +6,8 @@ tables; ``econet.timeline`` runs the epochs and feeds them their products."""
 from econet.series.correlations import correlation_change
 from econet.series.corridors import corridor_changes
 from econet.series.matching import STATUSES, match_sources
-from econet.series.transitions import transition_matrix, unchanged_km2
 from econet.series.trajectories import changes, landscape_means, trajectory_table
+from econet.series.transitions import transition_matrix, unchanged_km2
 
 __all__ = [
     "STATUSES",
