@@ -12,6 +12,7 @@ from econet.report.html import ReportSection, write_report
 from econet.report.tables import html_table
 from econet.series.correlations import square
 from econet.series.matching import STATUSES, counts
+from econet.series.transitions import unchanged_km2
 
 # Trajectory panels: (column, label), shown when the column has a value in some epoch.
 SHOWN = (
@@ -188,7 +189,7 @@ def write_series_report(series, layers: dict, topology) -> str:
     by_year = {e.year: e for e in series.epochs}
     for iv in series.intervals:
         total = float(iv.transitions.to_numpy().sum())
-        same = float(np.trace(iv.transitions.to_numpy()))
+        same = unchanged_km2(iv.transitions)
         status = iv.corridors["status"].value_counts()
         rows.append(
             {
