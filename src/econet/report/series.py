@@ -12,7 +12,7 @@ from econet.report.html import ReportSection, write_report
 from econet.report.tables import html_table
 from econet.series.correlations import square
 from econet.series.matching import STATUSES, counts
-from econet.series.transitions import unchanged_km2
+from econet.series.transitions import long_form, unchanged_km2
 
 # Trajectory panels: (column, label), shown when the column has a value in some epoch.
 SHOWN = (
@@ -185,9 +185,13 @@ def write_series_report(series, layers: dict, topology) -> str:
             headline={"epochs": len(years), "years": f"{years[0]}–{years[-1]}"},
         )
     ]
-    rows, parts, figures = [], [], []
+    rows, parts, figures, largest = [], [], [], []
     by_year = {e.year: e for e in series.epochs}
+    names = {c.code: c.name for c in series.classes}
     for iv in series.intervals:
+        moves = long_form(iv.transitions, names)
+        moves = moves[moves["from"] != moves["to"]].head(5)
+        largest.append(moves.assign(interval=f"{iv.before}–{iv.after}"))
         total = float(iv.transitions.to_numpy().sum())
         same = unchanged_km2(iv.transitions)
         status = iv.corridors["status"].value_counts()
