@@ -121,3 +121,18 @@ def test_series_keys_are_checked_with_the_key_and_the_fix(tmp_path):
     with pytest.raises(StudyError) as err:
         _study(tmp_path, {}, years=(2010, 2000))
     assert "series.years" in str(err.value) and "increase" in str(err.value)
+
+
+def test_every_epoch_is_checked_before_any_stage_runs(tmp_path):
+    bad = _landcover()
+    bad[0, 0] = 77  # not a GlobeLand30 code
+    write_raster(tmp_path / "lc_2005.tif", bad, _grid((30, 44)), nodata=-1)
+    write_raster(tmp_path / "lc_2010.tif", _landcover()[:, :40], _grid((30, 40)), nodata=-1)
+    study = _study(tmp_path, {"2005": {"landcover": "lc_2005.tif"}, "2010": {"landcover": "lc_2010.tif"}})
+    with pytest.raises(StudyError) as err:
+        run_series(study, tmp_path / "run", quiet=True)
+    where = [p.where for p in err.value.problems]
+    assert any(w.endswith("(2005)") for w in where), where
+    assert "77" in str(err.value)
+    assert "series.layers.2010.landcover" in where and "another grid" in str(err.value)
+    assert not (tmp_path / "run" / "2000").exists()  # nothing ran
