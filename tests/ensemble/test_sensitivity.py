@@ -4,6 +4,7 @@ one corridor between them whose cost is known from a single run."""
 from __future__ import annotations
 
 import json
+
 import numpy as np
 import pandas as pd
 import pytest
