@@ -111,6 +111,9 @@ def _thresholds(study: Study, cfg: SensitivitySection, cell_size_m: float):
         given = getattr(cfg, name)
         if given is not None:
             low, high = given
+        elif name == "edge_width_m" and cfg.relative_range > 0:
+            # MSPA counts the edge in whole cells: a share of one cell would not change it
+            low, high = max(cell_size_m, own[name] - cell_size_m), own[name] + cell_size_m
         elif own[name] is not None and cfg.relative_range > 0:
             low, high = own[name] * (1 - cfg.relative_range), own[name] * (1 + cfg.relative_range)
         else:
@@ -198,7 +201,7 @@ def sensitivity_study(
             f"sample {i}/{n}: ECA {measures['ECA_km2']:.4g} km², {measures['corridors']} corridors, {seconds[f'{i:03d}']:.1f} s"
         )
     table = pd.DataFrame(rows, index=draws.parameters.index)
-    correlations = rank_correlations(draws.parameters, table)
+    correlations = rank_correlations(draws.drawn, table)
     result = EnsembleRun(
         path=out,
         parameters=draws.parameters,

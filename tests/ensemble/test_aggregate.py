@@ -17,6 +17,8 @@ def test_spearman_by_hand():
     assert math.isclose(spearman([1, 2, 2, 3], [1, 2, 3, 4]), 4.5 / math.sqrt(22.5))
     assert math.isnan(spearman([1, 1, 1, 1], [1, 2, 3, 4]))  # a constant parameter moves nothing
     assert math.isnan(spearman([1, 2], [1, 2]))
+    # a slope of -1 that differs only by rounding does not move: no rank correlation with it
+    assert math.isnan(spearman([1, 2, 3, 4], [-1.0, -1.0 + 2**-52, -1.0, -1.0 + 2**-52]))
 
 
 def test_rank_correlations_and_the_strongest_parameter():

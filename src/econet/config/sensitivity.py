@@ -29,8 +29,9 @@ class SensitivitySection(Section):
     drawn again), ``fixed``, or ``auto`` (AHP when the study weights by AHP, Dirichlet otherwise;
     entropy and PCA weights come from the data and stay fixed). Each threshold is drawn uniformly
     in its ``[low, high]`` range; one not given varies by ± ``relative_range`` of the study's own
-    value (``max_cost`` only when the study sets corridors.max_cost). A range whose ends are equal,
-    or ``relative_range = 0``, keeps that key as the study has it."""
+    value (``max_cost`` only when the study sets corridors.max_cost; the MSPA edge width, counted
+    in whole cells, by ± one cell, at least one). A range whose ends are equal, or
+    ``relative_range = 0``, keeps that key as the study has it."""
 
     samples: int = Field(20, ge=1, le=10_000)  # `--samples` overrides it
     seed: int = Field(0, ge=0)  # `--seed` overrides it

@@ -81,15 +81,21 @@ def spread(table: pd.DataFrame, baseline: dict | None = None, measures=SPREAD) -
     )
 
 
+def _settled(v: np.ndarray) -> np.ndarray:
+    """Values rounded to 12 significant digits: a measure that differs between runs only by
+    floating-point rounding (a slope of -1 computed as -1 ± 1e-16) is tied, not ranked."""
+    return np.array([float(f"{x:.12g}") for x in v], dtype=np.float64)
+
+
 def spearman(x: np.ndarray, y: np.ndarray) -> float:
-    """Spearman's ρ of two samples (pairs with a NaN left out); NaN when either is constant or
-    fewer than three pairs remain."""
+    """Spearman's ρ of two samples (pairs with a NaN left out; values equal to 12 significant
+    digits tied); NaN when either is constant or fewer than three pairs remain."""
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     ok = np.isfinite(x) & np.isfinite(y)
     if ok.sum() < 3:
         return np.nan
-    rx = pd.Series(x[ok]).rank().to_numpy()
-    ry = pd.Series(y[ok]).rank().to_numpy()
+    rx = pd.Series(_settled(x[ok])).rank().to_numpy()
+    ry = pd.Series(_settled(y[ok])).rank().to_numpy()
     rx, ry = rx - rx.mean(), ry - ry.mean()
     den = np.sqrt((rx * rx).sum() * (ry * ry).sum())
     return float((rx * ry).sum() / den) if den > 0 else np.nan

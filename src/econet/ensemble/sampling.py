@@ -107,14 +107,23 @@ class Design:
     thresholds: tuple[Threshold, ...] = ()
 
 
+# Columns of ``Draws.parameters`` that describe a draw rather than set a study key.
+DESCRIPTIVE = ("ahp_cr",)
+
+
 @dataclass
 class Draws:
     """An ensemble's samples: ``parameters`` (one row per sample, one column per drawn value:
-    ``w_<factor>`` for weights, a threshold's name, ``ahp_cr``) and ``overrides`` (per sample,
-    dotted study key -> value)."""
+    ``w_<factor>`` for weights, a threshold's name, and ``ahp_cr``, the drawn matrix's
+    consistency ratio) and ``overrides`` (per sample, dotted study key -> value)."""
 
     parameters: pd.DataFrame
     overrides: list[dict[str, Any]]
+
+    @property
+    def drawn(self) -> pd.DataFrame:
+        """The parameters that set study keys (``parameters`` less the descriptive columns)."""
+        return self.parameters.drop(columns=[c for c in DESCRIPTIVE if c in self.parameters])
 
 
 def draw(design: Design, n: int, seed: int) -> Draws:
@@ -146,4 +155,14 @@ def draw(design: Design, n: int, seed: int) -> Draws:
     return Draws(parameters, overrides)
 
 
-__all__ = ["SAATY_SCALE", "Design", "Draws", "Threshold", "ahp_matrices", "dirichlet_weights", "draw", "stream"]
+__all__ = [
+    "DESCRIPTIVE",
+    "SAATY_SCALE",
+    "Design",
+    "Draws",
+    "Threshold",
+    "ahp_matrices",
+    "dirichlet_weights",
+    "draw",
+    "stream",
+]
