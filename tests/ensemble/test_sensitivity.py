@@ -17,7 +17,8 @@ from econet.config.overrides import with_overrides
 from econet.ensemble import corridor_mask, source_mask
 from econet.errors import StudyError
 from econet.pipeline import run_study
-from econet.sensitivity import sensitivity_study
+from econet.scenarios.validation import network_measures
+from econet.sensitivity import design_of, sensitivity_study
 from tests.landscapes.build import FOREST, cropland, write_study
 
 
@@ -35,6 +36,9 @@ def two_blocks(tmp_path_factory):
     assert len(r["corridors"].paths) == 1
     return {
         "path": path,
+        "measures": network_measures(
+            r["sources"], r["corridors"], r["connectivity"], r["network"], r["robustness"], r.get("summaries")
+        ),
         "cost": float(r["corridors"].paths["cost"].iloc[0]),
         "sources": source_mask(r["sources"].labels),
         "corridors": corridor_mask(r["corridors"].tiers, run.landscape.grid),
@@ -52,6 +56,9 @@ def test_zero_spread_reproduces_the_single_run(two_blocks, tmp_path):
     study = _with_section(two_blocks, tmp_path, "weights = 'fixed'\nrelative_range = 0\n")
     res = sensitivity_study(study, tmp_path / "ens", samples=2, seed=5, quiet=True)
     assert res.parameters.shape == (2, 0)
+    single = two_blocks["measures"]  # `econet run` of the study without [sensitivity]
+    assert res.baseline.keys() == single.keys()
+    assert all(res.baseline[m] == v or (np.isnan(v) and np.isnan(res.baseline[m])) for m, v in single.items())
     for i in (1, 2):
         for m, v in res.baseline.items():
             got = res.measures.loc[i, m]
@@ -107,3 +114,17 @@ def test_cli_bad_sensitivity_key_exits_2(two_blocks, tmp_path):
     assert "sensitivity.max_cost" in result.output and "sensitivity.sampels" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "o").exists()  # refused before any run
+
+
+def test_the_default_design_of_a_study(two_blocks, tmp_path):
+    study = load_study(two_blocks["path"])  # given weights {landcover = 1}, 30 m cells, no corridor cap
+    d = design_of(study, cell_size_m=30.0)
+    assert d.mode == "dirichlet" and d.weights == {"landcover": 1.0} and d.concentration == 100.0
+    ranges = {t.name: (t.key, t.low, t.high) for t in d.thresholds}
+    assert ranges == {
+        "min_area_km2": ("sources.min_area_km2", 0.375, 0.625),  # 0.5 km2 +- 25 %
+        "edge_width_m": ("sources.mspa.edge_width_m", 30.0, 60.0),  # one cell, +- one cell, at least one
+        "distance_m": ("connectivity.distance_m", 3750.0, 6250.0),  # 5000 m +- 25 %; no max_cost to vary
+    }
+    with pytest.raises(StudyError, match="sensitivity.weights"):
+        design_of(_with_section(two_blocks, tmp_path, "weights = 'ahp'\n"), cell_size_m=30.0)
