@@ -23,7 +23,7 @@ import pandas as pd
 from econet.config import Study
 from econet.config.overrides import with_overrides
 from econet.config.sensitivity import THRESHOLDS, SensitivitySection
-from econet.ensemble import Design, Draws, Threshold, draw
+from econet.ensemble import Design, Draws, Threshold, WeightTable, draw
 from econet.ensemble.aggregate import corridor_mask, frequency, rank_correlations, source_mask, spread, strongest
 from econet.errors import Problem, StudyError
 from econet.pipeline import StudyRun, landscape_of, run_study
@@ -61,42 +61,56 @@ def settings_of(study: Study) -> SensitivitySection:
 
 def design_of(study: Study, cell_size_m: float) -> Design:
     """What the ensemble draws for ``study`` (see ``SensitivitySection``); raises StudyError at
-    ``sensitivity.weights`` when the study's weights cannot be drawn that way."""
-    cfg, res = settings_of(study), study.resistance
+    ``sensitivity.weights`` when a table's weights cannot be drawn that way."""
+    cfg = settings_of(study)
+    tables = []
+    for key in cfg.weight_tables if cfg.weights != "fixed" else ():
+        node = study.section(key)
+        if node is not None:
+            tables += _weight_table(key, node, cfg)
+    return Design(tuple(tables), cfg.concentration, tuple(_thresholds(study, cfg, cell_size_m)))
+
+
+def _weight_table(key: str, node, cfg: SensitivitySection) -> list[WeightTable]:
+    """The draw of one table of weights (``node``: the resistance section or a source rule)."""
+    from econet.resistance.weights import ahp, parse_judgement
+
     mode = cfg.weights
     if mode == "auto":
-        mode = {"ahp": "ahp", "given": "dirichlet"}.get(res.weighting, "fixed")
-    kw: dict = {"mode": mode}
+        mode = {"ahp": "ahp", "given": "dirichlet"}.get(node.weighting)
+        if mode is None:  # entropy and PCA weights come from the data
+            return []
+    # the resistance weights keep the plain column names; a source rule's are prefixed
+    short = "" if key == "resistance" else key.split(".")[-1] + "_"
+    names = {"column": f"w_{short}", "cr_column": f"ahp_cr_{short}".rstrip("_")}
+    if node.weighting not in ("given", "ahp"):
+        raise StudyError(
+            [Problem("sensitivity.weights", f"{key}.weighting = '{node.weighting}' computes the weights from the "
+                     "data, so there are none to draw around; use weights = 'auto' (it leaves them fixed) or "
+                     "'fixed', or leave the table out of sensitivity.weight_tables")]
+        )  # fmt: skip
+    judgements = None
+    if node.weighting == "ahp":
+        judgements = [[parse_judgement(x) for x in row] for row in node.ahp.judgements()]
     if mode == "ahp":
-        if res.weighting != "ahp":
+        if judgements is None:
             raise StudyError(
-                [Problem("sensitivity.weights", f"'ahp' draws an AHP matrix, but resistance.weighting = "
-                         f"'{res.weighting}'; use 'dirichlet' or 'fixed'")]
+                [Problem("sensitivity.weights", f"'ahp' draws an AHP matrix, but {key}.weighting = "
+                         f"'{node.weighting}'; use 'auto' or 'dirichlet'")]
             )  # fmt: skip
-        kw.update(
-            ahp_factors=tuple(res.ahp.factors),
-            ahp_matrix=[[float(x) for x in row] for row in _judgements(res.ahp)],
-            ahp_steps=cfg.ahp_steps,
-            max_cr=res.ahp.max_cr,
-        )
-    elif mode == "dirichlet":
-        weights = res.resolved_weights()
-        if weights is None:
-            raise StudyError(
-                [Problem("sensitivity.weights", f"resistance.weighting = '{res.weighting}' computes the weights "
-                         "from the data, so there are no given weights to draw around; use 'fixed'")]
-            )  # fmt: skip
-        kw.update(weights=weights, concentration=cfg.concentration)
-        if res.weighting != "given":  # Dirichlet draws around the AHP weights replace the matrix
-            kw["weights_extra"] = {"resistance.weighting": "given", "resistance.ahp": None}
-    kw["thresholds"] = tuple(_thresholds(study, cfg, cell_size_m))
-    return Design(**kw)
-
-
-def _judgements(spec):
-    from econet.resistance.weights import parse_judgement
-
-    return [[parse_judgement(x) for x in row] for row in spec.judgements()]
+        return [
+            WeightTable(
+                key, "ahp", factors=tuple(node.ahp.factors), matrix=judgements, steps=cfg.ahp_steps,
+                max_cr=node.ahp.max_cr, **names,
+            )
+        ]  # fmt: skip
+    if judgements is None:
+        weights = node.resolved_weights() if key == "resistance" else dict(node.weights)
+        extra = {}
+    else:  # Dirichlet draws around AHP weights replace the matrix
+        weights = dict(zip(node.ahp.factors, ahp(judgements).weights.tolist()))
+        extra = {f"{key}.weighting": "given", f"{key}.ahp": None}
+    return [WeightTable(key, "dirichlet", weights=weights, extra=extra, **names)]
 
 
 def _thresholds(study: Study, cfg: SensitivitySection, cell_size_m: float):

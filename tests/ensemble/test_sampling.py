@@ -3,10 +3,12 @@ the same draws for the same seed."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from econet.ensemble import SAATY_SCALE, Design, Threshold, ahp_matrices, dirichlet_weights, draw
+from econet.ensemble import SAATY_SCALE, Design, Threshold, WeightTable, ahp_matrices, dirichlet_weights, draw
 from econet.ensemble.sampling import scale_index, stream
 from econet.resistance.weights import ahp
 
@@ -69,10 +71,10 @@ def test_thresholds_stay_in_their_ranges_and_a_single_value_is_not_drawn():
 def test_the_same_seed_gives_the_same_draws_and_each_quantity_its_own_stream():
     w = {"landcover": 0.7, "slope": 0.3}
     t = Threshold("distance_m", "connectivity.distance_m", 4000.0, 6000.0)
-    one = draw(Design(mode="dirichlet", weights=w, thresholds=(t,)), 5, seed=11)
-    two = draw(Design(mode="dirichlet", weights=w, thresholds=(t,)), 5, seed=11)
+    design = Design((WeightTable("resistance", "dirichlet", weights=w),), thresholds=(t,))
+    one, two = draw(design, 5, seed=11), draw(design, 5, seed=11)
     assert one.parameters.equals(two.parameters) and one.overrides == two.overrides
-    other = draw(Design(mode="dirichlet", weights=w, thresholds=(t,)), 5, seed=12)
+    other = draw(design, 5, seed=12)
     assert not one.parameters.equals(other.parameters)
     # fixing the weights leaves the threshold's draws as they were
     alone = draw(Design(thresholds=(t,)), 5, seed=11)
@@ -84,9 +86,23 @@ def test_the_same_seed_gives_the_same_draws_and_each_quantity_its_own_stream():
 
 
 def test_ahp_draws_override_the_matrix_and_report_the_weights():
-    d = draw(Design(mode="ahp", ahp_factors=("a", "b", "c"), ahp_matrix=MATRIX, ahp_steps=1), 4, seed=0)
+    table = WeightTable("resistance", "ahp", factors=("a", "b", "c"), matrix=MATRIX, steps=1)
+    d = draw(Design((table,)), 4, seed=0)
     assert list(d.parameters.columns) == ["w_a", "w_b", "w_c", "ahp_cr"]
+    assert list(d.drawn.columns) == ["w_a", "w_b", "w_c"]  # the CR describes a draw, it sets no key
     assert np.allclose(d.parameters[["w_a", "w_b", "w_c"]].sum(axis=1), 1.0)
     for (_, row), o in zip(d.parameters.iterrows(), d.overrides):
         assert o["resistance.ahp.experts"] is None
         assert np.allclose(ahp(o["resistance.ahp.matrix"]).weights, row[["w_a", "w_b", "w_c"]].to_numpy(float))
+
+
+def test_a_source_rule_keeps_the_total_of_its_weights():
+    """A rule's score is classed by natural breaks, so its weights need not sum to 1: the draws
+    keep the given total (here 2), and their columns are prefixed with the rule's name."""
+    w = {"habitat_quality": 0.9, "soil_retention": 0.48, "water_yield": 0.42, "carbon": 0.2}
+    table = WeightTable("sources.services", "dirichlet", weights=w, column="w_services_")
+    d = draw(Design((table,), concentration=200.0), 6, seed=2)
+    assert list(d.parameters.columns) == [f"w_services_{k}" for k in w]
+    assert np.allclose(d.parameters.sum(axis=1), 2.0)
+    assert all(set(o) == {"sources.services.weights"} for o in d.overrides)
+    assert all(math.isclose(sum(o["sources.services.weights"].values()), 2.0) for o in d.overrides)

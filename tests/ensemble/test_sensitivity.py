@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from econet.cli import app
 from econet.config import load_study
 from econet.config.overrides import with_overrides
-from econet.ensemble import corridor_mask, source_mask
+from econet.ensemble import WeightTable, corridor_mask, source_mask
 from econet.errors import StudyError
 from econet.pipeline import run_study
 from econet.scenarios.validation import network_measures
@@ -119,7 +119,8 @@ def test_cli_bad_sensitivity_key_exits_2(two_blocks, tmp_path):
 def test_the_default_design_of_a_study(two_blocks, tmp_path):
     study = load_study(two_blocks["path"])  # given weights {landcover = 1}, 30 m cells, no corridor cap
     d = design_of(study, cell_size_m=30.0)
-    assert d.mode == "dirichlet" and d.weights == {"landcover": 1.0} and d.concentration == 100.0
+    assert d.tables == (WeightTable("resistance", "dirichlet", weights={"landcover": 1.0}),)
+    assert d.concentration == 100.0
     ranges = {t.name: (t.key, t.low, t.high) for t in d.thresholds}
     assert ranges == {
         "min_area_km2": ("sources.min_area_km2", 0.375, 0.625),  # 0.5 km2 +- 25 %

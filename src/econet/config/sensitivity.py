@@ -22,12 +22,13 @@ THRESHOLDS = {
 
 
 class SensitivitySection(Section):
-    """The ensemble's draws. ``weights``: the resistance weights from a Dirichlet distribution
-    centred on the study's (``concentration`` c: α_i = c · w_i, so each weight's standard
-    deviation is √(w_i (1 - w_i) / (c + 1))), from the AHP matrix with every judgement moved up to
-    ``ahp_steps`` steps along Saaty's 1/9..9 scale (matrices with CR >= the study's max_cr are
-    drawn again), ``fixed``, or ``auto`` (AHP when the study weights by AHP, Dirichlet otherwise;
-    entropy and PCA weights come from the data and stay fixed). Each threshold is drawn uniformly
+    """The ensemble's draws. ``weights``: each table of ``weight_tables`` (the resistance
+    weights, the weights of the services and sensitivity source rules) from a Dirichlet
+    distribution centred on the study's (``concentration`` c: α_i = c · w_i, so each weight's
+    standard deviation is √(w_i (1 - w_i) / (c + 1)) of their total), from the AHP matrix with
+    every judgement moved up to ``ahp_steps`` steps along Saaty's 1/9..9 scale (matrices with CR
+    >= the table's max_cr are drawn again), ``fixed``, or ``auto`` (AHP for a table weighted by
+    AHP, Dirichlet for given weights; entropy and PCA weights come from the data and stay fixed). Each threshold is drawn uniformly
     in its ``[low, high]`` range; one not given varies by ± ``relative_range`` of the study's own
     value (``max_cost`` only when the study sets corridors.max_cost; the MSPA edge width, counted
     in whole cells, by ± one cell, at least one). A range whose ends are equal, or
@@ -36,6 +37,12 @@ class SensitivitySection(Section):
     samples: int = Field(20, ge=1, le=10_000)  # `--samples` overrides it
     seed: int = Field(0, ge=0)  # `--seed` overrides it
     weights: Literal["auto", "dirichlet", "ahp", "fixed"] = "auto"
+    # the weight tables drawn, those of them the study has (given or AHP weights)
+    weight_tables: list[Literal["resistance", "sources.services", "sources.sensitivity"]] = [
+        "resistance",
+        "sources.services",
+        "sources.sensitivity",
+    ]
     concentration: PositiveFloat = 100.0
     ahp_steps: int = Field(1, ge=0, le=8)
     relative_range: Annotated[float, Field(ge=0, lt=1)] = 0.25

@@ -11,7 +11,16 @@ from econet.ensemble.aggregate import (
     spread,
     strongest,
 )
-from econet.ensemble.sampling import SAATY_SCALE, Design, Draws, Threshold, ahp_matrices, dirichlet_weights, draw
+from econet.ensemble.sampling import (
+    SAATY_SCALE,
+    Design,
+    Draws,
+    Threshold,
+    WeightTable,
+    ahp_matrices,
+    dirichlet_weights,
+    draw,
+)
 
 __all__ = [
     "SAATY_SCALE",
@@ -19,6 +28,7 @@ __all__ = [
     "Design",
     "Draws",
     "Threshold",
+    "WeightTable",
     "ahp_matrices",
     "corridor_mask",
     "dirichlet_weights",

@@ -88,33 +88,51 @@ class Threshold:
 
 
 @dataclass(frozen=True)
-class Design:
-    """What an ensemble draws. ``weights``: the given weights (None: not drawn) drawn by
-    ``mode`` ("dirichlet" or "ahp"); ``weights_key``: the study table they override;
-    ``weights_extra``: keys set with them (e.g. weighting = "given" for Dirichlet draws around
-    AHP weights); ``ahp_factors`` / ``ahp_matrix`` / ``ahp_key``: the matrix for "ahp" draws."""
+class WeightTable:
+    """A table of weights the ensemble draws: the study table at ``key`` (its ``weights`` and
+    ``ahp`` keys), by ``mode`` "dirichlet" (around ``weights``; the draws keep their total) or
+    "ahp" (``matrix`` of ``factors`` moved by up to ``steps``, CR < ``max_cr``); ``extra``: keys
+    set with every draw (e.g. weighting = "given" for Dirichlet draws around AHP weights);
+    ``column``: the prefix of its columns in the tables (``w_`` + factor), ``cr_column`` the
+    column of the drawn matrices' consistency ratio."""
 
-    mode: str = "fixed"
+    key: str
+    mode: str
     weights: dict[str, float] | None = None
-    weights_key: str = "resistance.weights"
-    weights_extra: dict[str, Any] = field(default_factory=dict)
-    concentration: float = 100.0
-    ahp_factors: tuple[str, ...] = ()
-    ahp_matrix: Any = None
-    ahp_key: str = "resistance.ahp"
-    ahp_steps: int = 1
+    factors: tuple[str, ...] = ()
+    matrix: Any = None
+    steps: int = 1
     max_cr: float = 0.1
+    extra: dict[str, Any] = field(default_factory=dict)
+    column: str = "w_"
+    cr_column: str = "ahp_cr"
+
+    @property
+    def stream_name(self) -> str:
+        """The name of its random stream (the resistance weights' is the plain mode)."""
+        base = "weights" if self.mode == "dirichlet" else "ahp"
+        return base if self.key == "resistance" else f"{base}:{self.key}"
+
+
+@dataclass(frozen=True)
+class Design:
+    """What an ensemble draws: ``tables`` of weights (Dirichlet ``concentration``) and
+    ``thresholds``."""
+
+    tables: tuple[WeightTable, ...] = ()
+    concentration: float = 100.0
     thresholds: tuple[Threshold, ...] = ()
 
 
-# Columns of ``Draws.parameters`` that describe a draw rather than set a study key.
-DESCRIPTIVE = ("ahp_cr",)
+# Columns of ``Draws.parameters`` that describe a draw rather than set a study key (the drawn
+# matrices' consistency ratios).
+DESCRIPTIVE = "ahp_cr"
 
 
 @dataclass
 class Draws:
     """An ensemble's samples: ``parameters`` (one row per sample, one column per drawn value:
-    ``w_<factor>`` for weights, a threshold's name, and ``ahp_cr``, the drawn matrix's
+    ``w_<factor>`` for weights, a threshold's name, and ``ahp_cr``, a drawn matrix's
     consistency ratio) and ``overrides`` (per sample, dotted study key -> value)."""
 
     parameters: pd.DataFrame
@@ -123,26 +141,27 @@ class Draws:
     @property
     def drawn(self) -> pd.DataFrame:
         """The parameters that set study keys (``parameters`` less the descriptive columns)."""
-        return self.parameters.drop(columns=[c for c in DESCRIPTIVE if c in self.parameters])
+        return self.parameters.drop(columns=[c for c in self.parameters if c.startswith(DESCRIPTIVE)])
 
 
 def draw(design: Design, n: int, seed: int) -> Draws:
     """``n`` samples of ``design`` for ``seed`` (the same arguments give the same draws)."""
     rows: list[dict[str, float]] = [{} for _ in range(n)]
     overrides: list[dict[str, Any]] = [{} for _ in range(n)]
-    if design.mode == "dirichlet" and design.weights:
-        for row, over, w in zip(
-            rows, overrides, dirichlet_weights(design.weights, design.concentration, n, stream(seed, "weights"))
-        ):
-            row.update({f"w_{k}": v for k, v in w.items()})
-            over.update({design.weights_key: w, **design.weights_extra})
-    elif design.mode == "ahp" and design.ahp_matrix is not None:
-        matrices = ahp_matrices(design.ahp_matrix, design.ahp_steps, design.max_cr, n, stream(seed, "ahp"))
-        for row, over, b in zip(rows, overrides, matrices):
-            res = ahp(b)
-            row.update({f"w_{k}": float(v) for k, v in zip(design.ahp_factors, res.weights)})
-            row["ahp_cr"] = float(res.cr)
-            over.update({f"{design.ahp_key}.matrix": b.tolist(), f"{design.ahp_key}.experts": None})
+    for table in design.tables:
+        rng = stream(seed, table.stream_name)
+        if table.mode == "dirichlet":
+            total = sum(table.weights.values())
+            for row, over, w in zip(rows, overrides, dirichlet_weights(table.weights, design.concentration, n, rng)):
+                w = {k: v * total for k, v in w.items()}  # a rule's score is the same for any total
+                row.update({f"{table.column}{k}": v for k, v in w.items()})
+                over.update({f"{table.key}.weights": w, **table.extra})
+        else:
+            for row, over, b in zip(rows, overrides, ahp_matrices(table.matrix, table.steps, table.max_cr, n, rng)):
+                res = ahp(b)
+                row.update({f"{table.column}{k}": float(v) for k, v in zip(table.factors, res.weights)})
+                row[table.cr_column] = float(res.cr)
+                over.update({f"{table.key}.ahp.matrix": b.tolist(), f"{table.key}.ahp.experts": None})
     for t in design.thresholds:
         if t.high <= t.low:
             continue
