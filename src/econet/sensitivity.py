@@ -85,25 +85,40 @@ def _weight_table(key: str, node, cfg: SensitivitySection) -> list[WeightTable]:
     names = {"column": f"w_{short}", "cr_column": f"ahp_cr_{short}".rstrip("_")}
     if node.weighting not in ("given", "ahp"):
         raise StudyError(
-            [Problem("sensitivity.weights", f"{key}.weighting = '{node.weighting}' computes the weights from the "
-                     "data, so there are none to draw around; use weights = 'auto' (it leaves them fixed) or "
-                     "'fixed', or leave the table out of sensitivity.weight_tables")]
-        )  # fmt: skip
+            [
+                Problem(
+                    "sensitivity.weights",
+                    f"{key}.weighting = '{node.weighting}' computes the weights from the "
+                    "data, so there are none to draw around; use weights = 'auto' (it leaves them fixed) or "
+                    "'fixed', or leave the table out of sensitivity.weight_tables",
+                )
+            ]
+        )
     judgements = None
     if node.weighting == "ahp":
         judgements = [[parse_judgement(x) for x in row] for row in node.ahp.judgements()]
     if mode == "ahp":
         if judgements is None:
             raise StudyError(
-                [Problem("sensitivity.weights", f"'ahp' draws an AHP matrix, but {key}.weighting = "
-                         f"'{node.weighting}'; use 'auto' or 'dirichlet'")]
-            )  # fmt: skip
+                [
+                    Problem(
+                        "sensitivity.weights",
+                        f"'ahp' draws an AHP matrix, but {key}.weighting = "
+                        f"'{node.weighting}'; use 'auto' or 'dirichlet'",
+                    )
+                ]
+            )
         return [
             WeightTable(
-                key, "ahp", factors=tuple(node.ahp.factors), matrix=judgements, steps=cfg.ahp_steps,
-                max_cr=node.ahp.max_cr, **names,
+                key,
+                "ahp",
+                factors=tuple(node.ahp.factors),
+                matrix=judgements,
+                steps=cfg.ahp_steps,
+                max_cr=node.ahp.max_cr,
+                **names,
             )
-        ]  # fmt: skip
+        ]
     if judgements is None:
         weights = node.resolved_weights() if key == "resistance" else dict(node.weights)
         extra = {}
