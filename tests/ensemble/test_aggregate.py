@@ -39,6 +39,9 @@ def test_spread_by_hand():
     assert row["mean"] == 2.5 and row["baseline"] == 2.0 and row["min"] == 1.0 and row["max"] == 4.0
     assert math.isclose(row["sd"], math.sqrt(5 / 3)) and math.isclose(row["cv"], math.sqrt(5 / 3) / 2.5)
     assert math.isclose(row["p05"], 1.15) and row["median"] == 2.5
+    # a slope of -1 computed as -1 + 2**-52 in one sample does not spread
+    flat = spread(pd.DataFrame({"PC": [-1.0, -1.0 + 2**-52, -1.0]})).iloc[0]
+    assert flat["sd"] == 0 and flat["min"] == flat["max"] == -1.0
 
 
 def test_frequency_is_a_share_with_nan_outside_the_land():

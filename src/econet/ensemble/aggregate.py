@@ -53,12 +53,13 @@ def frequency(counts: np.ndarray, n: int, valid: np.ndarray | None = None) -> np
 def spread(table: pd.DataFrame, baseline: dict | None = None, measures=SPREAD) -> pd.DataFrame:
     """One row per measure of ``table`` (one row per sample): the baseline's value, the mean,
     standard deviation (ddof 1), coefficient of variation (sd / |mean|), minimum, 5th
-    percentile, median, 95th percentile and maximum over the samples."""
+    percentile, median, 95th percentile and maximum over the samples (values to 12 significant
+    digits: rounding differences are no spread)."""
     rows = []
     for m in measures:
         if m not in table or not table[m].notna().any():
             continue
-        v = table[m].dropna().to_numpy(dtype=np.float64)
+        v = _settled(table[m].dropna().to_numpy(dtype=np.float64))
         mean = float(v.mean())
         sd = float(v.std(ddof=1)) if v.size > 1 else 0.0
         rows.append(
