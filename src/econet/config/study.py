@@ -24,6 +24,7 @@ from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.resistance import ResistanceSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
+from econet.config.sensitivity import SensitivitySection
 from econet.config.series import SeriesSection, series_problems
 from econet.config.sources import SourcesSection
 from econet.config.zones import ZonesSection
@@ -75,9 +76,10 @@ SECTIONS: dict[str, type[Section]] = {
     "network": NetworkSection,
     "robustness": RobustnessSection,
     "optimise": OptimiseSection,
+    "sensitivity": SensitivitySection,
     "series": SeriesSection,
 }
-OPTIONAL = ("indicators", "circuit", "zones", "optimise", "series")
+OPTIONAL = ("indicators", "circuit", "zones", "optimise", "sensitivity", "series")
 
 
 class Study(Section):
@@ -98,6 +100,7 @@ class Study(Section):
     zones: ZonesSection | None = None  # optional: products by zone, means per pinch point and barrier
     optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
+    sensitivity: SensitivitySection | None = None  # `econet sensitivity`: the ranges its samples are drawn in
     series: SeriesSection | None = None  # epochs: `econet run` runs each year (docs/methods/series.md)
 
     def section(self, dotted: str):
