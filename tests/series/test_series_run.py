@@ -54,10 +54,10 @@ def _study(tmp_path: Path, overrides: dict, years=(2000, 2005, 2010)):
 def test_identical_epochs_give_zero_change_and_run_each_stage_once(tmp_path):
     # 2005's land cover is another file with the same bytes: the stages key on content, so 2005
     # and 2010 (which keeps 2005's file) link every stage from 2000.
-
-    study = _study(tmp_path, {})
-    shutil.copy(study.layers["landcover"].path, tmp_path / "lc_2005.tif")
+    _study(tmp_path, {})  # writes lc_2000.tif
+    shutil.copy(tmp_path / "lc_2000.tif", tmp_path / "lc_2005.tif")
     study = _study(tmp_path, {"2005": {"landcover": "lc_2005.tif"}})
+    assert study.epochs()[2010].layers["landcover"].path == str((tmp_path / "lc_2005.tif").resolve())
     series = run_series(study, tmp_path / "run", quiet=True)
     runs = stage_runs(series)
     assert runs and set(runs.values()) == {1}, runs
