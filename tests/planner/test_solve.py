@@ -202,3 +202,20 @@ def test_bad_budget_is_a_user_error(quebec):
         greedy_incremental(quebec, -1)
     with pytest.raises(EconetError, match="unknown solver"):
         solve(quebec, 1, "anneal")
+
+
+def test_aggregate_preprocessing_of_large_instances_keeps_the_optimum(monkeypatch):
+    # instances too large for the per-source rule use per-arc sums over the sources instead
+    import sys
+
+    monkeypatch.setattr(sys.modules["econet.planner.solve"], "_PER_SOURCE_MAX", 0)
+    rng = np.random.default_rng(12)
+    for case in range(10):
+        inst = random_instance(rng, 8)
+        budget = float(rng.uniform(0.3, 0.6) * inst.cost.sum())
+        best = brute_force(inst, budget)
+        assert mip(inst, budget, neglect=0.0).value == pytest.approx(best, rel=1e-9), case
+        pre, *_ = preprocess(inst, neglect=0.5, budget=budget)
+        sol = mip(inst, budget, neglect=0.5)
+        assert best - pre.neglected - 1e-9 * best <= sol.value <= best * (1 + 1e-12), case
+        assert sol.bound >= best * (1 - 1e-9), case

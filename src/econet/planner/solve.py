@@ -289,12 +289,12 @@ def preprocess(
             cand = cand[kept]
             reach_u = q_plus[s] @ np.where(useful[:, kept], P_plus[np.ix_(s, t_[cand])], 0.0)
             cap.append(np.minimum(reach_u, most[t_[cand]]))
-        elif neglect > 0:  # the sum over sources bounds the largest, and the loss by the sum over arcs
-            worth = q_plus[t] * into[t_[cand]] * beyond
-            small = worth < threshold / max(len(cand), 1) * len(s)
-            neglected += float(worth[small].sum())
-            cand = cand[~small]
-        if len(cap) < len(keep) + 1:
+        else:
+            if neglect > 0:  # the sum over sources bounds the largest, and the loss by the sum over arcs
+                worth = q_plus[t] * into[t_[cand]] * beyond
+                small = worth < threshold / max(len(cand), 1) * len(s)
+                neglected += float(worth[small].sum())
+                cand = cand[~small]
             cap.append(most[t_[cand]])
         keep.append(cand)
     pre = Preprocessing(targets, keep, cap, len(targets) * len(t_), int(sum(len(k) for k in keep)), neglected, most)
