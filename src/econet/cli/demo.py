@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from econet.cli._common import console, user_errors
+from econet.cli._common import MEMORY_HELP, WINDOW_HELP, console, user_errors, window_options
 
 NAME = "demo"
 
@@ -20,6 +20,8 @@ def main(
     preset: str | None = typer.Option(
         None, "--preset", help="run a published study's method instead: seed000, seed001, seed002, seed003, seed004"
     ),
+    window_size: int = typer.Option(None, "--window-size", help=WINDOW_HELP),
+    memory: float = typer.Option(None, "--memory", help=MEMORY_HELP),
 ) -> None:
     """Generate the synthetic mining city and run the full pipeline to an HTML report."""
     from econet.config import load_study
@@ -46,6 +48,11 @@ def main(
         err.print(f"[green]✓[/green] {'Synthetic mining city':<36} {time.perf_counter() - t0:6.1f} s")
         text = demo_study_text(study_path, data) if preset is None else study_preset_text(preset, study_path, data)
         write_text(study_path, text)
-        run = run_study(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
+        run = run_study(
+            window_options(load_study(study_path), window_size, memory),
+            out / "run",
+            quiet=quiet,
+            study_path=str(study_path.resolve()),
+        )
     if not quiet:
         typer.echo(f"report: {run.product('report.html')}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from econet.cli._common import user_errors
+from econet.cli._common import MEMORY_HELP, WINDOW_HELP, user_errors, window_options
 
 NAME = "run"
 
@@ -15,13 +15,15 @@ def main(
     study: Path = typer.Argument(..., help="study TOML file"),
     out: Path = typer.Option(None, "--out", "-o", help="run folder (default: runs/<study file name>)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
+    window_size: int = typer.Option(None, "--window-size", help=WINDOW_HELP),
+    memory: float = typer.Option(None, "--memory", help=MEMORY_HELP),
 ) -> None:
     """Run a study: sources, resistance, corridors, network, robustness and the HTML report."""
     from econet.config import load_study
     from econet.pipeline import run_study
 
     with user_errors():
-        s = load_study(study)
+        s = window_options(load_study(study), window_size, memory)
         out = out or Path("runs") / study.stem
         run = run_study(s, out, quiet=quiet, study_path=str(study.resolve()))
     for note in run.folder.manifest.get("notes", []):

@@ -1,0 +1,36 @@
+"""``[run]``: how a run uses the machine, not what it computes.
+
+No stage reads this section, so changing it reruns nothing: a windowed run gives the same
+products as a whole-grid run (issue 20).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from econet.config.base import PositiveFloat, Section
+from econet.windows import window_size
+
+# Working set of a raster stage per cell of its window (bytes): a few float64 temporaries of the
+# factor or indicator being computed, its grade or value, masks. Measured on the resistance and
+# indicator benchmarks (benchmarks/bench_resistance.py --window).
+WORKING_BYTES_PER_CELL = 96
+
+
+class RunSection(Section):
+    """``[run]``: ``window_cells`` (the side of the square windows raster stages compute on) or
+    ``max_memory_mb`` (the window that fits this working memory); neither: the whole grid at once."""
+
+    window_cells: int | None = Field(None, ge=16)
+    max_memory_mb: PositiveFloat | None = None
+
+    def window(self) -> int | None:
+        """The window side in cells, or None for the whole grid."""
+        if self.window_cells is not None:
+            return self.window_cells
+        if self.max_memory_mb is not None:
+            return window_size(self.max_memory_mb, WORKING_BYTES_PER_CELL)
+        return None
+
+
+__all__ = ["RunSection", "WORKING_BYTES_PER_CELL"]
