@@ -370,7 +370,7 @@ def _load_aligned(name: str, spec, grid: Grid, window: Window | None = None) -> 
     except rasterio.errors.RasterioError as exc:
         raise LayerError(name, f"cannot read the pixels of {spec.path} ({exc}); export or copy it again") from None
     if window is not None:  # on the grid: the window's own grid, which align_array copies as it is
-        grid = Grid(grid.crs, grid.transform * Affine.translation(window.col, window.row), window.shape)
+        grid = Grid(grid.crs, grid.transform @ Affine.translation(window.col, window.row), window.shape)
         transform = grid.transform
     if spec.kind == "categorical":
         return _align_categorical(name, data, crs, transform, nodata, grid)
