@@ -110,8 +110,9 @@ def compute_indicators(
     Cell-by-cell models (spectral indices, LST, carbon, water yield and conservation, the
     sensitivity overlay), RSEI (its minima, maxima and sample gathered first) and the Shannon
     diversity of eco-elasticity (a halo of half its window) work window by window with the same
-    results. Habitat quality (threats spread by distance up to ``max_distance_m``), SDR sediment
-    (flow routing over the whole catchment) and the natcap.invest backend work on the whole grid."""
+    results, as does habitat quality (each threat read with its reach, ``max_distance_m``, as
+    halo). SDR sediment (flow routing over whole catchments) and the natcap.invest backend work
+    on the whole grid: sediment holds about 200 bytes a cell while it runs."""
     models = set(cfg.models)
     lc = landcover
     tiles = windows(grid.shape, window)
@@ -196,20 +197,21 @@ def compute_indicators(
     workspace = tempfile.TemporaryDirectory(prefix="econet_invest_") if use_invest else None
     try:
         if "habitat_quality" in models:
-            threats = {n: np.nan_to_num(layer(t.layer)) for n, t in cfg.threats.items()}
             specs = {n: ThreatSpec(t.max_distance_m, t.weight, t.decay) for n, t in cfg.threats.items()}
-            check_columns(table, ["habitat", *threats], "habitat_quality (one sensitivity column per threat)")
+            check_columns(table, ["habitat", *specs], "habitat_quality (one sensitivity column per threat)")
             if use_invest:
+                threats = {n: np.nan_to_num(layer(t.layer)) for n, t in cfg.threats.items()}
                 q, d = invest.habitat_quality(lc, threats, specs, table, grid, cfg.half_saturation, workspace.name)
             else:
                 r = habitat_quality(
                     lc,
-                    threats,
+                    {n: (lambda w, name=t.layer: np.nan_to_num(read(name, w))) for n, t in cfg.threats.items()},
                     specs,
                     column(table, "habitat"),
-                    {n: column(table, n) for n in threats},
+                    {n: column(table, n) for n in specs},
                     grid.cell_size_m,
                     cfg.half_saturation,
+                    window=window,
                 )
                 q, d = r.quality, r.degradation
             out["habitat_quality"], out["habitat_degradation"] = q, d
