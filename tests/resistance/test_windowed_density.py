@@ -7,13 +7,14 @@ import numpy as np
 import pytest
 from affine import Affine
 from rasterio.crs import CRS
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString, Point, box
 
 from econet.grid import Grid
 from econet.resistance.density import line_density_km_km2, line_density_on, point_density_on, point_density_per_km2
 from econet.windows import windows
 
 GRID = Grid(CRS.from_epsg(32650), Affine(30.0, 0, 500_000.0, 0, -30.0, 4_000_000.0), (57, 43))
+GRID_BOX = box(*GRID.bounds)
 
 
 def _lines(n=12, seed=1):
@@ -52,3 +53,16 @@ def test_point_density_on_windows_is_the_whole_grid_and_a_lone_point_is_exact():
     assert lone[3, 3] == pytest.approx(1e6 / (29 * 900.0), rel=1e-6)
     assert whole[3, 4] == pytest.approx(2 * 1e6 / (29 * 900.0), rel=1e-6)  # two points in one cell
     assert whole[20, 10] == 0  # beyond every point's radius: exactly zero
+
+
+def test_lines_are_cut_in_chunks_of_pieces_with_the_same_lengths(monkeypatch):
+    from econet.resistance import density
+
+    lines = _lines(5, seed=3)
+    cells, lengths = density.line_lengths(lines, GRID)
+    monkeypatch.setattr(density, "_PIECES", 7)  # hundreds of chunks instead of one
+    chunked_cells, chunked = density.line_lengths(lines, GRID)
+    assert np.array_equal(chunked_cells, cells)
+    assert np.allclose(chunked, lengths, rtol=1e-12)
+    inside = sum(g.intersection(GRID_BOX).length for g in lines)
+    assert chunked.sum() == pytest.approx(inside, rel=1e-3)

@@ -47,6 +47,23 @@ def line_lengths(geometries, grid: Grid, pieces_per_cell: int = 8) -> tuple[np.n
     seg = np.hypot(*(b - a).T)
     step = grid.cell_size_m / pieces_per_cell
     n = np.maximum(np.ceil(seg / step).astype(np.int64), 1)
+    # Segments in chunks of about _PIECES pieces: memory bounded by the chunk, not by the total
+    # length of the lines; the chunks depend on the lines alone, so every window sums alike.
+    cuts = np.searchsorted(np.cumsum(n), np.arange(_PIECES, n.sum(), _PIECES), side="right")
+    edges = np.unique(np.concatenate([[0], cuts, [n.size]]))
+    found = [_piece_lengths(a[i:j], b[i:j], seg[i:j], n[i:j], grid) for i, j in zip(edges[:-1], edges[1:])]
+    if not found:
+        return np.zeros(0, np.int64), np.zeros(0)
+    cells, which = np.unique(np.concatenate([c for c, _ in found]), return_inverse=True)
+    return cells, np.bincount(which, weights=np.concatenate([v for _, v in found]))
+
+
+_PIECES = 1 << 18
+
+
+def _piece_lengths(a, b, seg, n, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """Segments a-b cut into n pieces each: the cells holding the pieces' midpoints and the
+    length in each."""
     rep = np.repeat(np.arange(len(seg)), n)
     k = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     t = (k + 0.5) / n[rep]
@@ -58,7 +75,7 @@ def line_lengths(geometries, grid: Grid, pieces_per_cell: int = 8) -> tuple[np.n
     row, col = np.floor(row).astype(np.int64), np.floor(col).astype(np.int64)
     inside = (row >= 0) & (row < grid.height) & (col >= 0) & (col < grid.width)
     cells, which = np.unique(row[inside] * grid.width + col[inside], return_inverse=True)
-    return cells, np.bincount(which, weights=length[inside])
+    return cells, np.bincount(which, weights=length[inside], minlength=cells.size)
 
 
 def line_length_m(geometries, grid: Grid, pieces_per_cell: int = 8) -> np.ndarray:
