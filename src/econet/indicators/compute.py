@@ -123,8 +123,10 @@ def compute_indicators(
     def by_class(name, codes=None):
         return landcover_values(lc if codes is None else codes, column(table, name))
 
-    def raster(name):
-        return out.setdefault(name, np.full(grid.shape, np.nan, np.float32))
+    def raster(name):  # an output raster, made on first use
+        if name not in out:
+            out[name] = np.full(grid.shape, np.nan, np.float32)
+        return out[name]
 
     bands = {}
     if models & _SPECTRAL_MODELS:
