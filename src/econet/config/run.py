@@ -11,9 +11,9 @@ from pydantic import Field
 from econet.config.base import PositiveFloat, Section
 from econet.windows import window_size
 
-# Working set of a raster stage per cell of its window (bytes): a few float64 temporaries of the
-# factor or indicator being computed, its grade or value, masks. Measured on the resistance and
-# indicator benchmarks (benchmarks/bench_resistance.py --window).
+# Working set of a raster stage per cell of its window (bytes), an estimate: a dozen float64
+# temporaries of the factor or indicator being computed, its grade, masks. The whole-grid
+# operations (docs/methods/windows.md) come on top of it.
 WORKING_BYTES_PER_CELL = 96
 
 
