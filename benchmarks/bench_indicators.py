@@ -8,9 +8,11 @@ Prints each model's wall time, the total and the peak resident memory. With natc
 installed it also times InVEST and econet on the same ``--invest-size`` city, in this process,
 and prints the ratios (InVEST time / econet time).
 
-``--compare N`` (issue 20) runs ``compute_indicators`` (every econet model) on the whole grid and
-on N x N windows, each in a fresh process, and prints time, peak memory and whether the rasters
-are identical (benchmarks/_windowed.py); ``--window N`` is one such run (0: the whole grid).
+``--compare N`` (issue 20) runs ``compute_indicators`` (every econet model, less those
+``--without`` names, e.g. ``--without sediment,sensitivity``: SDR is computed on the whole grid)
+on the whole grid and on N x N windows, each in a fresh process, and prints time, peak memory
+and whether the rasters are identical (benchmarks/_windowed.py); ``--window N`` is one such run
+(0: the whole grid).
 """
 
 from __future__ import annotations
@@ -174,7 +176,7 @@ MODELS = [
 ]
 
 
-def one_run(size: int, window: int | None) -> None:
+def one_run(size: int, window: int | None, models: list[str]) -> None:
     """``compute_indicators`` with every econet model on the demo city grown to ``size``, on
     ``window`` x ``window`` windows (None: the whole grid); prints its figures as one JSON line."""
     import hashlib
@@ -196,7 +198,7 @@ def one_run(size: int, window: int | None) -> None:
     doc = {
         "layers": {k: {"path": f"{k}.tif", "kind": "categorical" if k == "landcover" else "continuous"} for k in r},
         "landcover": {"table": "globeland30"},
-        "indicators": {"models": MODELS, "lst_layer": "thermal", "threats": threats},
+        "indicators": {"models": models, "lst_layer": "thermal", "threats": threats},
     }
     cfg = parse_study(doc, check_files=False).indicators
     lc = r["landcover"].astype(np.int32)
@@ -222,13 +224,14 @@ def main() -> None:
     ap.add_argument("--invest-size", type=int, default=600)
     ap.add_argument("--window", type=int, default=None, help="window side in cells (0: whole grid); one JSON line")
     ap.add_argument("--compare", type=int, default=None, help="compare N x N windows with the whole grid")
+    ap.add_argument("--without", default="", help="models left out of --compare / --window, comma-separated")
     args = ap.parse_args()
     if args.compare:
-        return compare(__file__, ["--size", str(args.size)], args.compare)
+        return compare(__file__, ["--size", str(args.size), "--without", args.without], args.compare)
     if args.window is not None:
         small = generate_city(200, 0)  # compile the numba kernels outside the measurement
         run_all(small.rasters, small.grid.cell_size_m, {})
-        return one_run(args.size, args.window or None)
+        return one_run(args.size, args.window or None, [m for m in MODELS if m not in args.without.split(",")])
     # Warm up the compiled kernels (numba) on a small city so the big run times work, not compiling.
     small = generate_city(200, 0)
     run_all(small.rasters, small.grid.cell_size_m, {})
