@@ -188,3 +188,10 @@ def test_run_section_sets_the_window_and_changes_no_section_a_stage_reads():
         window_options(study, 4, None)
     with pytest.raises(StudyError, match="--memory"):
         window_options(study, None, -1.0)
+
+
+def test_a_home_folder_of_an_unknown_user_is_a_study_error():
+    """Found by the study fuzz test: Path("~0").expanduser() raises RuntimeError."""
+    with pytest.raises(StudyError) as exc:
+        parse_study({"layers": {"landcover": {"path": "~0/lc.tif", "kind": "categorical"}}})
+    assert any(p.where == "layers.landcover.path" and "'~0'" in p.message for p in exc.value.problems)

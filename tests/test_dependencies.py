@@ -80,6 +80,16 @@ EDITS = [
         {"indicators", "sources", "corridors", "summaries", "connectivity", "network", "robustness", "report"},
     ),
     (
+        "the [sensitivity] section, which only `econet sensitivity` reads",
+        ("\n[robustness]\n", "\n[sensitivity]\nsamples = 5\nmax_cost = [20000, 30000]\n\n[robustness]\n"),
+        set(),
+    ),
+    (
+        "the [series] section, which only runs the epochs of `econet run`",
+        ("\n[robustness]\n", "\n[series]\nyears = [2000, 2010]\n\n[robustness]\n"),
+        set(),
+    ),
+    (
         "a vector layer no stage reads",
         ('layer = "water"', 'layer = "water"\n# the same layer, a new comment'),
         set(),

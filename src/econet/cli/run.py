@@ -18,13 +18,22 @@ def main(
     window_size: int = typer.Option(None, "--window-size", help=WINDOW_HELP),
     memory: float = typer.Option(None, "--memory", help=MEMORY_HELP),
 ) -> None:
-    """Run a study: sources, resistance, corridors, network, robustness and the HTML report."""
+    """Run a study: sources, resistance, corridors, network, robustness and the HTML report; a
+    study with [series] runs each year into OUT/<year>/ and compares them in OUT/series/."""
     from econet.config import load_study
-    from econet.pipeline import run_study
 
     with user_errors():
         s = window_options(load_study(study), window_size, memory)
         out = out or Path("runs") / study.stem
+        if s.series is not None:
+            from econet.timeline import run_series
+
+            series = run_series(s, out, quiet=quiet, study_path=str(study.resolve()))
+            if not quiet:
+                typer.echo(f"report: {series.path / 'report.html'}")
+            return
+        from econet.pipeline import run_study
+
         run = run_study(s, out, quiet=quiet, study_path=str(study.resolve()))
     for note in run.folder.manifest.get("notes", []):
         typer.echo(f"note: {note}", err=True)
