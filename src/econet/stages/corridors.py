@@ -14,7 +14,7 @@ from econet.errors import LayerError
 from econet.habitat.sources import Sources
 from econet.io import write_csv, write_raster, write_vector
 from econet.report import ReportSection
-from econet.report.tables import html_table
+from econet.report.tables import html_record
 from econet.resistance.mcr import energy_factors, index_r, modified_mcr
 from econet.resistance.surface import Resistance
 from econet.stages.base import Context, Stage
@@ -154,7 +154,7 @@ def report(ctx: Context, res: Corridors) -> ReportSection:
             }
         ]
     )
-    parts = [html_table(stats)] + [f"<p>{html.escape(n)}</p>" for n in res.notes]
+    parts = [html_record(stats.iloc[0].to_dict())] + [f"<p>{html.escape(n)}</p>" for n in res.notes]
     if n == 0:
         why = (
             "there is only one source"

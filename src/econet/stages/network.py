@@ -12,7 +12,7 @@ from econet.io import write_csv, write_vector
 from econet.network.analysis import NetworkAnalysis, analyse_network
 from econet.network.export import write_gexf, write_graphml
 from econet.report import ReportSection
-from econet.report.tables import html_table
+from econet.report.tables import html_record, html_table
 from econet.stages.base import Context, Stage
 
 
@@ -91,7 +91,7 @@ def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
             if net.graph.number_of_edges() == 0
             else []
         ),
-        html_table(pd.DataFrame([res.summary]), "{:.4g}"),
+        html_record(res.summary),
     ]
     if len(nodes) and "betweenness" in nodes:
         parts += [

@@ -48,7 +48,7 @@ def report(ctx: Context, res: Robustness) -> ReportSection:
             *(["<img src='robustness_edges.png' alt='edge attack curves'>"] if res.edges is not None else []),
             "<p>Area under each curve, line fitted against the removed fraction (slope, R²), and the first "
             "removal at which the metric falls below 1 and below 0.1:</p>",
-            html_table(res.summary, "{:.3g}"),
+            html_table(res.summary, 3),
         ],
     )
 
