@@ -13,7 +13,6 @@ import time
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Column
 from rich.progress import (
     BarColumn,
     Progress,
@@ -23,6 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 
 from econet.steps import listening
 
