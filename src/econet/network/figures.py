@@ -42,11 +42,14 @@ def robustness_figure(curves, path, metrics=("D", "E", "R"), x: str = "removed_f
                 xs, ys = part[x].to_numpy(float), part[metric].to_numpy(float)
                 ax.plot(xs, ys, _STYLES[k % len(_STYLES)], color=colours[strategy], label=label, lw=1.4)
                 sd = f"{metric}_sd"
-                if sd in part:
-                    ax.fill_between(xs, ys - part[sd], ys + part[sd], color=colours[strategy], alpha=0.15, lw=0)
+                if sd in part:  # the band stays within the measure's range, 0 to 1
+                    low, high = np.clip(ys - part[sd], 0, 1), np.clip(ys + part[sd], 0, 1)
+                    ax.fill_between(xs, low, high, color=colours[strategy], alpha=0.15, lw=0)
         ax.set_title(LABELS.get(metric, metric), fontsize=10)
         ax.set_xlabel("fraction removed" if x == "removed_fraction" else "number removed")
         ax.set_ylim(-0.02, 1.05)
+        if x == "removed_fraction":  # R ends a step early (undefined with no node left): same axis
+            ax.set_xlim(-0.02, 1.02)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7, loc="lower left")
     element = curves["element"].iloc[0] if "element" in curves and len(curves) else "node"
