@@ -45,7 +45,7 @@ def test_labels_carry_units_and_tables_scroll_in_their_own_box():
     assert label("foreground_share_pct") == "foreground share (%)"
     assert label("carbon_sink_t_a") == "carbon sink (t/a)"
     assert label("first_below_0_1") == "first removal below 0.1"
-    out = html_table(pd.DataFrame({"id": [1001], "diameter_length_m": [21480.3], "name": ["a<b"]}))
+    out = html_table(pd.DataFrame({"id": [1001.0], "diameter_length_m": [21480.3], "name": ["a<b"]}))
     assert out.startswith('<div class="table"><table')
     assert "<th>diameter length (m)</th>" in out and "<td>21,480</td>" in out
     assert "<td>1001</td>" in out and "a&lt;b" in out  # ids as they are; text escaped

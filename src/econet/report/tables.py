@@ -96,7 +96,7 @@ def html_table(df: pd.DataFrame, digits: int = 4) -> str:
     their units, every number through :func:`number`."""
     shown = pd.DataFrame(
         {
-            label(str(c)): [str(v) if _is_code(c) and not _missing(v) else number(v, digits) for v in df[c]]
+            label(str(c)): [_code(v) if _is_code(c) and not _missing(v) else number(v, digits) for v in df[c]]
             for c in df.columns
         },
         index=range(len(df)),
@@ -112,6 +112,11 @@ def html_record(record: dict, digits: int = 4) -> str:
     names = [label(str(k)) for k in record]
     values = [number(v, digits) if not isinstance(v, str) else v for v in record.values()]
     return html_table(pd.DataFrame({"measure": names, "value": values}), digits)
+
+
+def _code(v) -> str:
+    """An identifier as written: 12 (not 12.0 from a column with gaps, nor 1,012)."""
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
 def _missing(v) -> bool:
