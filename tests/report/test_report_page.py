@@ -6,7 +6,8 @@ import base64
 import pandas as pd
 import pytest
 
-from econet.config import Study
+from econet.config import Study, parse_study
+from econet.errors import StudyError
 from econet.report import ReportSection
 from econet.report.html import embed_images, report_page
 from econet.report.methods import parameters, unit_of
@@ -94,3 +95,11 @@ def test_embedded_images_make_one_self_contained_page(tmp_path):
     inline = embed_images(page, tmp_path)
     assert f"src='data:image/png;base64,{base64.b64encode(png).decode()}'" in inline
     assert embed_images("<img src='missing.png'>", tmp_path) == "<img src='missing.png'>"
+
+
+def test_report_key_in_the_study():
+    assert Study.model_validate({"layers": {}}).report.embed_images is False
+    assert Study.model_validate({"layers": {}, "report": {"embed_images": True}}).report.embed_images is True
+    with pytest.raises(StudyError) as bad:  # a typo is an error, not a silent default
+        parse_study({"layers": {}, "report": {"embed_image": True}}, check_files=False)
+    assert "report.embed_image" in [p.where for p in bad.value.problems]
