@@ -74,7 +74,7 @@ class StageProgress:
             self._progress.__exit__(*exc)
 
     def _print(self, text: str) -> None:
-        self.console.print(text, highlight=False)
+        self.console.print(text, highlight=False, soft_wrap=True)  # a log line is never cut in two
 
     def start(self, title: str) -> None:
         self._title, self._quarter, self._t0 = title, -1, time.perf_counter()
