@@ -90,7 +90,9 @@ class StageProgress:
         if self._progress is not None and self._task is not None:
             if done == 0:  # a new count: the bar and its time left start again
                 self._progress.reset(self._task, total=total, completed=0)
-            self._progress.update(self._task, description=escape(f"{self._title}: {what}"), total=total, completed=done)
+            # the count's own name ("least-cost searches (one per source)"): on an 80-column
+            # terminal the stage's title before it would push it out of sight
+            self._progress.update(self._task, description=escape(what), total=total, completed=done)
         elif self._progress is None:
             if done == 0:
                 self._t0 = time.perf_counter()
