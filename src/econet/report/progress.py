@@ -41,7 +41,6 @@ class StageProgress:
         self.live = not quiet and self.console.is_terminal
         self._progress = None
         self._task = None
-        self._title = ""
         self._listen = None
         self._quarter = -1
         self._t0 = 0.0
@@ -77,7 +76,7 @@ class StageProgress:
         self.console.print(text, highlight=False, soft_wrap=True)  # a log line is never cut in two
 
     def start(self, title: str) -> None:
-        self._title, self._quarter, self._t0 = title, -1, time.perf_counter()
+        self._quarter, self._t0 = -1, time.perf_counter()
         if self._progress is not None:
             self._task = self._progress.add_task(escape(title), total=None)
         elif not self.quiet:
