@@ -15,7 +15,10 @@ import pytest
 playwright = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = os.environ.get("ECONET_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: apt-get install chromium (see .ci/run)")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: apt-get install chromium (see .ci/run)"),
+]
 
 # Elements outside a table's own scroll box whose right edge passes the window (CSS px).
 _TOO_WIDE = """() => [...document.querySelectorAll('body *')]
