@@ -40,8 +40,9 @@ def main(
     from econet.io import write_text
     from econet.pipeline import run_study
     from econet.presets import demo_study_text, study_preset_names, study_preset_text
+    from econet.report.progress import StageProgress
 
-    err = console(stderr=True, quiet=quiet)
+    err = console(stderr=True)  # errors are shown even with --quiet
     if size < 100:
         err.print("[red]error:[/red] --size must be at least 100 cells")
         raise typer.Exit(2)
@@ -57,13 +58,15 @@ def main(
 
         check_room(size * size, out)  # the city's layers and the run, before minutes of work
         data, study_path = out / "data", out / "study.toml"
-        t0 = time.perf_counter()
-        if city_is_current(data, seed, size):
-            err.print(f"[green]✓[/green] {'Synthetic mining city':<36} reused", highlight=False)
-        else:
-            with err.status(f"generating the mining city ({size} x {size} cells, seed {seed})"):
+        title = "Synthetic mining city"
+        with StageProgress(quiet=quiet) as progress:  # shown as the pipeline's stages are
+            if city_is_current(data, seed, size):
+                progress.done(title, 0.0, cached=True)
+            else:
+                t0 = time.perf_counter()
+                progress.start(f"{title} ({size} x {size} cells, seed {seed})")
                 write_city(generate_city(size=size, seed=seed), data)
-            err.print(f"[green]✓[/green] {'Synthetic mining city':<36} {time.perf_counter() - t0:6.1f} s")
+                progress.done(title, time.perf_counter() - t0)
         text = demo_study_text(study_path, data) if preset is None else study_preset_text(preset, study_path, data)
         write_text(study_path, text)
         study = load_study(study_path)
