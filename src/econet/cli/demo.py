@@ -29,12 +29,18 @@ def main(
     preset: str | None = typer.Option(
         None, "--preset", help="run a published study's method instead: seed000, seed001, seed002, seed003, seed004"
     ),
+    years: str | None = typer.Option(
+        None,
+        "--years",
+        help="generate the city in each of these years (e.g. 2000,2005,2010,2015,2020) and run it as a series",
+    ),
     embed_images: bool = typer.Option(
         False, "--embed-images", help="embed the figures in report.html (one self-contained file)"
     ),
 ) -> None:
-    """Generate the synthetic mining city and run the full pipeline to an HTML report; a city
-    generated earlier in the same folder with the same seed and size is reused."""
+    """Generate the synthetic mining city and run the full pipeline to an HTML report (with
+    --years: the city in each year, each run, and the change between them); a city generated
+    earlier in the same folder with the same seed and size is reused."""
     from econet.config import load_study
     from econet.demo import city_is_current, generate_city, write_city
     from econet.io import write_text
@@ -52,12 +58,17 @@ def main(
         names = ", ".join(study_preset_names())
         err.print(f"[red]error:[/red] {escape(f'--preset {preset!r} is not a study preset; choose one of {names}')}")
         raise typer.Exit(2)
+    epochs = _years(years, err) if years is not None else None
     out = out or default_out(size)
     with user_errors():
         from econet.io.run import check_room
 
         check_room(size * size, out)  # the city's layers and the run, before minutes of work
         data, study_path = out / "data", out / "study.toml"
+        text = demo_study_text(study_path, data) if preset is None else study_preset_text(preset, study_path, data)
+        if epochs is not None:
+            _series(epochs, size, seed, data, study_path, text, out, quiet)
+            return
         title = "Synthetic mining city"
         with StageProgress(quiet=quiet) as progress:  # shown as the pipeline's stages are
             if city_is_current(data, seed, size):
@@ -67,10 +78,49 @@ def main(
                 progress.start(f"{title} ({size} x {size} cells, seed {seed})")
                 write_city(generate_city(size=size, seed=seed), data)
                 progress.done(title, time.perf_counter() - t0)
-        text = demo_study_text(study_path, data) if preset is None else study_preset_text(preset, study_path, data)
         write_text(study_path, text)
         study = load_study(study_path)
         if embed_images:
             study = study.model_copy(update={"report": study.report.model_copy(update={"embed_images": True})})
         run = run_study(study, out / "run", quiet=quiet, study_path=str(study_path.resolve()))
     typer.echo(f"report: {run.product('report.html')}")
+
+
+def _years(text: str, err) -> list[int]:
+    """The years of ``--years``: integers, at least two, increasing (else exit 2 with the fix)."""
+    try:
+        years = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        years = []
+    if len(years) < 2 or any(b <= a for a, b in zip(years, years[1:])):
+        from rich.markup import escape
+
+        err.print(
+            f"[red]error:[/red] {escape(f'--years {text!r}: give two or more increasing years, e.g. 2000,2005,2010')}"
+        )
+        raise typer.Exit(2)
+    return years
+
+
+def _series(years, size, seed, data, study_path, text, out, quiet) -> None:
+    """The city in each year (``econet.demo.generate_series``), its study with ``[series]`` and
+    the series run into ``out/run/``."""
+    import tomllib
+
+    from econet.config import load_study
+    from econet.demo import generate_series, series_section, write_series
+    from econet.io import write_text
+    from econet.report.progress import StageProgress
+    from econet.timeline import run_series
+
+    title = f"Synthetic mining city, {len(years)} years"
+    with StageProgress(quiet=quiet) as progress:
+        t0 = time.perf_counter()
+        progress.start(f"{title} ({size} x {size} cells, seed {seed})")
+        changed = write_series(generate_series(years, size=size, seed=seed), data)
+        progress.done(title, time.perf_counter() - t0)
+    parsed = tomllib.loads(text)
+    text += series_section(changed, years, study_path, parsed.get("layers", {}), parsed.get("vectors", {}))
+    write_text(study_path, text)
+    series = run_series(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
+    typer.echo(f"report: {series.path / 'report.html'}")

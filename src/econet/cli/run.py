@@ -21,15 +21,23 @@ def main(
         help="embed the figures in report.html (one self-contained file); the study key report.embed_images",
     ),
 ) -> None:
-    """Run a study: sources, resistance, corridors, network, robustness and the HTML report."""
+    """Run a study: sources, resistance, corridors, network, robustness and the HTML report; a
+    study with [series] runs each year into OUT/<year>/ and compares them in OUT/series/."""
     from econet.config import load_study
-    from econet.pipeline import run_study
 
     with user_errors():
         s = load_study(study)
         if embed_images:
             s = s.model_copy(update={"report": s.report.model_copy(update={"embed_images": True})})
         out = out or Path("runs") / study.stem
+        if s.series is not None:
+            from econet.timeline import run_series
+
+            series = run_series(s, out, quiet=quiet, study_path=str(study.resolve()))
+            typer.echo(f"report: {series.path / 'report.html'}")  # even with --quiet: where to look
+            return
+        from econet.pipeline import run_study
+
         run = run_study(s, out, quiet=quiet, study_path=str(study.resolve()))
     for note in run.folder.manifest.get("notes", []):
         typer.echo(f"note: {note}", err=True)
