@@ -31,7 +31,9 @@ def test_cli_runs_an_ini_unchanged_and_never_overwrites(tmp_path):
 
 def test_cli_reports_bad_input(tmp_path):
     ini = tmp_path / "bad.ini"
-    ini.write_text("[Input files]\nresistance_file = missing.asc\n[Options]\nradius = 5\nsource_from_resistance = true\n")
+    ini.write_text(
+        "[Input files]\nresistance_file = missing.asc\n[Options]\nradius = 5\nsource_from_resistance = true\n"
+    )
     proc = econet("omniscape", ini, cwd=tmp_path)
     assert proc.returncode == 2 and "missing.asc does not exist" in proc.stderr and "Traceback" not in proc.stderr
     ini.write_text("[Input files]\nresistance_file = missing.asc\n[Options]\nblock_size = 3\n")

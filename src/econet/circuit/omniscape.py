@@ -135,7 +135,9 @@ def _disc(shape: tuple[int, int], centre: tuple[int, int], radius: int) -> np.nd
     return np.hypot(rr - centre[0], cc - centre[1]) <= radius
 
 
-def _window_sources(src: np.ndarray, centre: tuple[int, int], radius: int, block: tuple[int, int], half: int, amps: float):
+def _window_sources(
+    src: np.ndarray, centre: tuple[int, int], radius: int, block: tuple[int, int], half: int, amps: float
+):
     """The sources of one window box: those within ``radius`` of the target, less the block of
     half-width ``half`` around cell ``block``, scaled to sum to ``amps``. None if none is left."""
     s = np.where(_disc(src.shape, centre, radius), src, 0.0)
@@ -217,6 +219,8 @@ def block_correction(radius: int, block_size: int, buffer: int = 0, four_neighbo
     single[centre] = 0.0
     single[single != 0] = 1.0 / (inside.sum() - 1)
     blocked = _window_sources(inside, centre, radius, centre, half, float(block_size**2))
+    if blocked is None:  # the block covers the whole disc: no window carries current anyway
+        return np.ones((n, n))
     cond = _disc((n, n), centre, reach).astype(np.float64)
     lumped = _currents(cond, blocked, centre, four_neighbours, "auto")
     one = _currents(cond, single, centre, four_neighbours, "auto")
@@ -271,7 +275,16 @@ def omniscape(
     if correct_artifacts and block_size > 1:
         correction = block_correction(radius, block_size, buffer, four_neighbours)
     windows = Windows(
-        g, src, int(radius), block_size, int(buffer), four_neighbours, flow_potential, correction, method, as_omniscape_jl
+        g,
+        src,
+        int(radius),
+        block_size,
+        int(buffer),
+        four_neighbours,
+        flow_potential,
+        correction,
+        method,
+        as_omniscape_jl,
     )
     todo = targets(src, block_size)
     cum = np.zeros(res.shape)

@@ -201,7 +201,9 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
                     )
                 )
     corridors = data.get("corridors", {})
-    if isinstance(data.get("circuit"), dict) and isinstance(corridors, dict) and corridors.get("width_cost") is None:
+    circuit = data.get("circuit")
+    corridor_mode = isinstance(circuit, dict) and circuit.get("mode", "corridors") == "corridors"
+    if corridor_mode and isinstance(corridors, dict) and corridors.get("width_cost") is None:
         problems.append(
             Problem(
                 "corridors.width_cost",
