@@ -110,3 +110,13 @@ def test_province_mspa_tiles_under_a_memory_limit_or_runs_the_whole_grid():
     with pytest.warns(UserWarning, match="largest habitat group"):
         out = province_mspa(b, max_memory_mb=mspa_memory_mb((40, 40)))
     assert out.tobytes() == whole.tobytes()
+
+
+def test_the_stage_function_takes_the_memory_limit():
+    from econet.habitat.mspa import landscape_mspa
+
+    b = np.tile(constructed(), (2, 2))
+    whole = landscape_mspa(b, 900.0)
+    limited = landscape_mspa(b, 900.0, max_memory_mb=mspa_memory_mb((150, 150)))
+    assert limited.classes.tobytes() == whole.classes.tobytes()
+    assert limited.stats.equals(whole.stats)

@@ -30,6 +30,7 @@ on how the windows were scheduled.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass
 from functools import partial
@@ -37,8 +38,10 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from econet.circuit.currents import node_currents
 from econet.circuit.graph import raster_graph
-from econet.circuit.modes import advanced
+from econet.circuit.modes import EMPTY, advanced
+from econet.circuit.solve import GroundedSolver
 from econet.errors import EconetWarning
 
 
@@ -168,6 +171,33 @@ def _currents(conductance: np.ndarray, sources: np.ndarray, centre: tuple[int, i
     return graph.to_grid(out.current)
 
 
+_THREAD = threading.local()
+
+
+def _open_box(side: int, four: bool, method: str):
+    """The graph of an open ``side``² box of conductance 1 grounded at its centre, and its
+    factorisation: every window not cut by the grid's edges solves its flow potential on it, so it
+    is factored once per thread (the solver is not shared between threads)."""
+    key = (side, four, method)
+    cached = getattr(_THREAD, "box", None)
+    if cached is None or cached[0] != key:
+        graph = raster_graph(np.ones((side, side)), four_neighbours=four)
+        solver = GroundedSolver(graph.laplacian(), [graph.node_of_cell[side // 2, side // 2]], method=method)
+        if cached is not None:
+            cached[2].free()
+        _THREAD.box = cached = (key, graph, solver)
+    return cached[1], cached[2]
+
+
+def _flow_currents(sources: np.ndarray, centre: tuple[int, int], four: bool, method: str, full: bool):
+    """The window's currents with every resistance 1 (the flow potential's share)."""
+    if not full:
+        return _currents(np.ones(sources.shape), sources, centre, four, method)
+    graph, solver = _open_box(sources.shape[0], four, method)
+    volt = solver.solve(sources.ravel())  # the box's nodes are its cells in raster order
+    return node_currents(graph.u, graph.v, graph.w, volt, EMPTY).reshape(sources.shape)
+
+
 def solve_window(windows: Windows, target: Target) -> WindowCurrent:
     """Solve one moving window (Omniscape.jl's ``solve_target!``)."""
     g, s = windows.conductance, windows.source
@@ -185,7 +215,10 @@ def solve_window(windows: Windows, target: Target) -> WindowCurrent:
     cond = np.where(_disc(shape, centre, reach), g[r0:r1, c0:c1], 0.0)
     four = windows.four_neighbours
     current = _currents(cond, src, centre, four, windows.method)
-    flow = _currents(np.ones(shape), src, centre, four, windows.method) if windows.flow_potential else None
+    flow = None
+    if windows.flow_potential:
+        full = shape == (2 * reach + 1, 2 * reach + 1)
+        flow = _flow_currents(src, centre, four, windows.method, full)
     if windows.correction is not None:
         corr = _cut(windows.correction, shape, target, (h, w), reach)
         current = current * corr

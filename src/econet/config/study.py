@@ -23,6 +23,7 @@ from econet.config.landcover import LandCoverSection
 from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.resistance import ResistanceSection
+from econet.config.run import RunSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sources import SourcesSection
 from econet.config.zones import ZonesSection
@@ -74,6 +75,7 @@ SECTIONS: dict[str, type[Section]] = {
     "network": NetworkSection,
     "robustness": RobustnessSection,
     "optimise": OptimiseSection,
+    "run": RunSection,
 }
 OPTIONAL = ("indicators", "circuit", "zones", "optimise")
 
@@ -96,6 +98,7 @@ class Study(Section):
     zones: ZonesSection | None = None  # optional: products by zone, means per pinch point and barrier
     optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
+    run: RunSection = RunSection()  # how the run uses the machine (window size); changes no product
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
