@@ -5,6 +5,12 @@ Targets on the 2-core machine: 1000 x 1000 in <= 20 s and <= 4 GB; 2000 x 2000 i
 (Circuitscape.jl's published benchmark for 1000 x 1000: 90-106 s on 16 processes.)
 
     uv run python benchmarks/bench_circuit.py [SIZE ...] [--solver auto|direct|amg]
+    uv run python benchmarks/bench_circuit.py --omniscape [SIZE ...] [--radius 25] [--block 21]
+
+``--omniscape`` times Omniscape's moving windows (issue 20) instead: every cell a source (1/R),
+targets every ``--block`` cells, windows of ``--radius`` cells, cumulative current and flow
+potential. It prints the windows solved, the time per window and the extrapolation to a
+14000 x 14000 province at the same settings (time scales with the number of windows).
 
 Measured on the shared 2-core machine (load average in brackets), 2026-11-21:
   1000 x 1000 auto (PARDISO): 11.2 s, 2.24 GB [2.8]; 17.0 s [3.9]; 46 s [~7, before the
@@ -53,11 +59,46 @@ def run(size: int, solver: str, k: int = 20, seed: int = 0) -> dict:
     }
 
 
+def run_omniscape(size: int, radius: int, block: int, solver: str, seed: int = 0) -> dict:
+    from econet.circuit.omniscape import omniscape
+
+    rng = np.random.default_rng(seed)
+    resistance = rng.uniform(1.0, 100.0, (size, size))
+    t0 = time.perf_counter()
+    cpu0 = time.process_time()
+    out = omniscape(resistance, 1.0 / resistance, radius=radius, block_size=block, method=solver)
+    total = time.perf_counter() - t0
+    assert np.isfinite(out.normalized).all() and out.cumulative.max() > 0
+    return {"windows": out.targets, "total_s": total, "cpu_s": time.process_time() - cpu0, "peak_gb": peak_gb()}
+
+
+def omniscape_main(sizes: list[int], radius: int, block: int, solver: str) -> None:
+    run_omniscape(3 * radius, radius, block, solver)  # numba kernels and the solver's library loaded
+    province = 14_000
+    for size in sizes:
+        res = run_omniscape(size, radius, block, solver)
+        per = res["total_s"] / max(res["windows"], 1)
+        windows_province = (len(range((block - 1) // 2, province - (block - 1) // 2, block))) ** 2
+        hours = windows_province * per / 3600
+        print(
+            f"omniscape {size} x {size}, radius {radius} cells, block {block}: {res['windows']} windows in "
+            f"{res['total_s']:.1f} s wall ({res['cpu_s']:.1f} s CPU), {1000 * per:.1f} ms a window, "
+            f"peak RSS {res['peak_gb']:.2f} GB; EXTRAPOLATED to {province} x {province}: {windows_province} windows, "
+            f"about {hours:.1f} h at this rate"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("sizes", nargs="*", type=int, default=[1000])
     ap.add_argument("--solver", default="auto")
+    ap.add_argument("--omniscape", action="store_true", help="time Omniscape's moving windows instead")
+    ap.add_argument("--radius", type=int, default=25, help="--omniscape: window radius (cells)")
+    ap.add_argument("--block", type=int, default=21, help="--omniscape: block size (cells, odd)")
     args = ap.parse_args()
+    if args.omniscape:
+        omniscape_main(args.sizes, args.radius, args.block, args.solver)
+        return
     import numba
 
     # warm the numba kernels on a tiny grid so compile time is not counted

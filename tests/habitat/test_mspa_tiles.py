@@ -35,7 +35,8 @@ def constructed() -> np.ndarray:
     b[120:150, 110:130] = 2
     b[130:150, 129:135] = 2  # a core crossing column 120
     b[135, 135:150] = 2  # with a branch
-    b[0:5, 0:160] = 0  # missing strip along the top
+    b[0:5, 60:100] = 0  # missing cells along the top
+    b[110:116, 30:50] = 0  # missing cells against core A, across the tile border at column 40
     return b
 
 

@@ -9,9 +9,10 @@ exact core, and exact foreground / background / missing. The other classes are n
 (a hole), *loop* vs *bridge* vs *branch* need the core components a connector joins, all of which
 may be arbitrarily far away.
 
-Every such dependence stays inside a *group*: the foreground objects (connected components)
-joined through the enclosed background regions (holes: background components that do not reach
-the grid's border) they touch. A hole is bounded by a single object (digital Jordan duality:
+Every such dependence stays inside a *group*: the foreground objects (connected components of
+the foreground and the missing cells, which GuidosToolbox treats as neither foreground nor
+edge-making) joined through the enclosed background regions (holes: background components that
+do not reach the grid's border) they touch. A hole is bounded by a single object (digital Jordan duality:
 the boundary of a 4-connected background region is 8-connected, and the other way round), and
 whatever lies in a hole, and its holes, join the group; objects of different groups never touch.
 So the classes of a tile's cells are exact if every group whose box, grown by w + 1, meets the
@@ -50,7 +51,7 @@ def mspa_memory_mb(shape: tuple[int, int]) -> float:
 
 @dataclass
 class Groups:
-    """The MSPA groups of a grid: per foreground cell its group (0: none), and each group's box
+    """The MSPA groups of a grid: per foreground or missing cell its group (0: none), and each group's box
     (rows r0..r1, columns c0..c1, exclusive ends), index g - 1."""
 
     label: np.ndarray
@@ -64,8 +65,10 @@ class Groups:
 
 
 def mspa_groups(binary: np.ndarray, connectivity: int = 8) -> Groups:
-    """Foreground objects joined through the holes they touch (module docstring)."""
-    fg = np.asarray(binary) == 2
+    """Objects (foreground and missing) joined through the holes they touch (module docstring)."""
+    # missing cells are neither foreground nor edge-making: they go with the objects they touch,
+    # so that whatever they take part in stays inside one group (conservative: groups only grow)
+    fg = np.asarray(binary) != 1
     objects, n_obj = ndimage.label(fg, structure=_STRUCT[connectivity])
     dual = 4 if connectivity == 8 else 8  # background regions take the other connectivity
     regions, n_reg = ndimage.label(~fg, structure=_STRUCT[dual])
