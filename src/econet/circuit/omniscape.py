@@ -121,15 +121,11 @@ def targets(source: np.ndarray, block_size: int) -> list[Target]:
     """Block centres with their strength (the sum of the sources in the block), those > 0 only,
     in raster order (Omniscape.jl's ``get_targets``)."""
     s = np.asarray(source, dtype=np.float64)
-    h, w = s.shape
-    half = (block_size - 1) // 2
-    out = []
-    for r in range(half, h - half, block_size):
-        for c in range(half, w - half, block_size):
-            amps = float(s[r - half : r + half + 1, c - half : c + half + 1].sum())
-            if amps > 0:
-                out.append(Target(r, c, amps))
-    return out
+    b, half = block_size, (block_size - 1) // 2
+    nr, nc = s.shape[0] // b, s.shape[1] // b  # the blocks that fit whole, from the top-left corner
+    sums = s[: nr * b, : nc * b].reshape(nr, b, nc, b).sum(axis=(1, 3))
+    rows, cols = np.nonzero(sums > 0)
+    return [Target(int(r) * b + half, int(c) * b + half, float(sums[r, c])) for r, c in zip(rows, cols)]
 
 
 def _disc(shape: tuple[int, int], centre: tuple[int, int], radius: int) -> np.ndarray:
