@@ -46,6 +46,9 @@ class CircuitSection(Section):
     source_strength: str = "inverse_resistance"
     source_threshold: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0  # weaker cells are no source
     correct_artifacts: bool = True  # Omniscape's block-artifact correction
+    # solve on a coarser grid (m): resistance averaged and strengths summed over blocks of cells,
+    # the maps repeated back onto the study grid (province-size studies; None: the study grid)
+    cell_size_m: PositiveFloat | None = None
 
     moved = {
         "corridor_width_cwd": "moved to corridors.width_cost: one cutoff (resistance x m) for the least-cost "
@@ -79,10 +82,17 @@ class CircuitSection(Section):
                 "source_strength",
                 "source_threshold",
                 "correct_artifacts",
+                "cell_size_m",
             }
             for key in sorted(set_keys):
                 out.append(Problem(f"{at}.{key}", 'is an Omniscape key: set mode = "omniscape" or remove it'))
         return out
+
+    def coarsening(self, cell_size_m: float) -> int:
+        """Study cells per side of an Omniscape cell (1: the study grid)."""
+        if self.cell_size_m is None:
+            return 1
+        return max(1, math.floor(self.cell_size_m / cell_size_m + 0.5))
 
     def radius_cells(self, cell_size_m: float) -> int:
         """The window radius in cells (at least 1)."""

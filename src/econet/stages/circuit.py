@@ -14,6 +14,7 @@ from econet.circuit.omniscape import OmniscapeResult, omniscape, source_from_res
 from econet.corridors.network import Corridors
 from econet.habitat.sources import Sources
 from econet.io import write_csv, write_raster, write_vector
+from econet.rasterops import coarsen, refine
 from econet.report import ReportSection
 from econet.report.tables import html_table
 from econet.resistance.surface import Resistance
@@ -44,11 +45,15 @@ def source_strength(cfg, L, sources: Sources, surface: np.ndarray) -> np.ndarray
 
 
 def _omniscape(cfg, L, sources: Sources, resistance: Resistance) -> OmniscapeResult:
-    cell = L.grid.cell_size_m
     surface = np.asarray(resistance.surface, dtype=np.float64)
-    return omniscape(
+    strength = source_strength(cfg, L, sources, surface)
+    k = cfg.coarsening(L.grid.cell_size_m)
+    if k > 1:  # resistance averaged, strengths summed: the same amperes on fewer, larger cells
+        surface, strength = coarsen(surface, k, "mean"), coarsen(strength, k, "sum")
+    cell = L.grid.cell_size_m * k
+    res = omniscape(
         surface,
-        source_strength(cfg, L, sources, surface),
+        strength,
         radius=cfg.radius_cells(cell),
         block_size=cfg.block_size,
         buffer=cfg.buffer_cells(cell),
@@ -56,6 +61,14 @@ def _omniscape(cfg, L, sources: Sources, resistance: Resistance) -> OmniscapeRes
         four_neighbours=cfg.four_neighbours,
         method=cfg.solver,
     )
+    if k == 1:
+        return res
+    nodata = ~np.isfinite(resistance.surface)
+    # float32 on the study grid, as written: three float64 province grids would take 4.7 GB
+    maps = [refine(m.astype(np.float32), k, L.grid.shape) for m in (res.cumulative, res.flow_potential, res.normalized)]
+    for m in maps:
+        m[nodata] = np.nan
+    return OmniscapeResult(*maps, res.targets)
 
 
 def _circuits(ctx, cfg, L, sources, resistance, corridors) -> CorridorCircuits:
@@ -194,7 +207,8 @@ def _omniscape_report(ctx: Context, res: OmniscapeResult) -> ReportSection:
     cfg, grid = ctx.study.circuit, ctx.landscape.grid
     rows = {
         "moving windows": res.targets,
-        "radius (cells)": cfg.radius_cells(grid.cell_size_m),
+        "cell (m)": grid.cell_size_m * cfg.coarsening(grid.cell_size_m),
+        "radius (cells)": cfg.radius_cells(grid.cell_size_m * cfg.coarsening(grid.cell_size_m)),
         "block size (cells)": cfg.block_size,
         "source strength": cfg.source_strength,
     }
