@@ -15,6 +15,7 @@ same settings (time scales with the number of windows).
 
 Measured on the shared 2-core machine (load average 12-17), 2026-11-30, radius 25, block 21:
   1000 x 1000: 2209 windows, 562.6 s wall, 41.9 s CPU (19 ms CPU a window), 0.26 GB.
+  2000 x 2000: 9025 windows, 1410.2 s wall, 169.8 s CPU (19 ms CPU a window), 0.47 GB.
   2000 x 2000, block 41: 2304 windows, 602.5 s wall, 40.1 s CPU (17 ms CPU a window), 0.47 GB.
 
 Measured on the shared 2-core machine (load average in brackets), 2026-11-21:
