@@ -6,6 +6,7 @@ Targets on the 2-core machine: 1000 x 1000 in <= 20 s and <= 4 GB; 2000 x 2000 i
 
     uv run python benchmarks/bench_circuit.py [SIZE ...] [--solver auto|direct|amg]
     uv run python benchmarks/bench_circuit.py --omniscape [SIZE ...] [--radius 25] [--block 21]
+    uv run python benchmarks/bench_circuit.py --window-radii 10 20 25 50 100
 
 ``--omniscape`` times Omniscape's moving windows (issue 20) instead: every cell a source (1/R),
 targets every ``--block`` cells, windows of ``--radius`` cells, cumulative current and flow
@@ -17,6 +18,7 @@ Measured on the shared 2-core machine (load average 12-17), 2026-11-30, radius 2
   1000 x 1000: 2209 windows, 562.6 s wall, 41.9 s CPU (19 ms CPU a window), 0.26 GB.
   2000 x 2000: 9025 windows, 1410.2 s wall, 169.8 s CPU (19 ms CPU a window), 0.47 GB.
   2000 x 2000, block 41: 2304 windows, 602.5 s wall, 40.1 s CPU (17 ms CPU a window), 0.47 GB.
+  One window (--window-radii), CPU: radius 10: 4 ms, 20: 13 ms, 25: 16 ms, 50: 40 ms, 100: 142 ms.
 
 Measured on the shared 2-core machine (load average in brackets), 2026-11-21:
   1000 x 1000 auto (PARDISO): 11.2 s, 2.24 GB [2.8]; 17.0 s [3.9]; 46 s [~7, before the
@@ -78,6 +80,26 @@ def run_omniscape(size: int, radius: int, block: int, solver: str, seed: int = 0
     return {"windows": out.targets, "total_s": total, "cpu_s": time.process_time() - cpu0, "peak_gb": peak_gb()}
 
 
+def window_main(radii: list[int], solver: str, repeats: int = 5) -> None:
+    """CPU and wall time of one interior window (current and flow potential) per radius."""
+    from econet.circuit.omniscape import Target, Windows, solve_window
+
+    rng = np.random.default_rng(0)
+    for radius in radii:
+        n = 2 * radius + 1
+        resistance = rng.uniform(1.0, 100.0, (n, n))
+        windows = Windows(1.0 / resistance, 1.0 / resistance, radius, 5, method=solver)
+        target = Target(radius, radius, 1.0)
+        solve_window(windows, target)  # the open box is factored once per thread: not timed
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(repeats):
+            solve_window(windows, target)
+        wall, cpu = ((f() - s) / repeats for f, s in ((time.perf_counter, t0), (time.process_time, c0)))
+        print(
+            f"window radius {radius}: {int(np.pi * radius**2)} nodes, {1000 * wall:.0f} ms wall, {1000 * cpu:.0f} ms CPU"
+        )
+
+
 def omniscape_main(sizes: list[int], radius: int, block: int, solver: str) -> None:
     run_omniscape(3 * radius, radius, block, solver)  # numba kernels and the solver's library loaded
     province = 14_000
@@ -101,7 +123,11 @@ def main() -> None:
     ap.add_argument("--omniscape", action="store_true", help="time Omniscape's moving windows instead")
     ap.add_argument("--radius", type=int, default=25, help="--omniscape: window radius (cells)")
     ap.add_argument("--block", type=int, default=21, help="--omniscape: block size (cells, odd)")
+    ap.add_argument("--window-radii", type=int, nargs="+", help="time one Omniscape window of each radius (cells)")
     args = ap.parse_args()
+    if args.window_radii:
+        window_main(args.window_radii, args.solver)
+        return
     if args.omniscape:
         omniscape_main(args.sizes, args.radius, args.block, args.solver)
         return
