@@ -1,7 +1,7 @@
 """``[run]``: how a run uses the machine, not what it computes.
 
-No stage reads this section, so changing it reruns nothing: a windowed run gives the same
-products as a whole-grid run (issue 20).
+No stage reads this section, so changing it reruns nothing: a run within a memory limit, or on
+windows, gives the same products as one without (issue 20).
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ WORKING_BYTES_PER_CELL = 96
 
 
 class RunSection(Section):
-    """``[run]``: ``window_cells`` (the side of the square windows raster stages compute on) or
-    ``max_memory_mb`` (the window that fits this working memory); neither: the whole grid at once."""
+    """``[run]``: ``max_memory_mb``, the working memory a stage may use (None: no limit; MSPA is
+    tiled beyond it, and the raster stages take the windows that fit it), and ``window_cells``,
+    the side of the square windows the raster stages compute on (overrides the memory's window);
+    neither: the whole grid at once."""
 
     window_cells: int | None = Field(None, ge=16)
     max_memory_mb: PositiveFloat | None = None

@@ -22,6 +22,7 @@ from econet.config.indicators import IndicatorsSection
 from econet.config.landcover import LandCoverSection
 from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
+from econet.config.report import ReportOptions
 from econet.config.resistance import ResistanceSection
 from econet.config.run import RunSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
@@ -76,6 +77,7 @@ SECTIONS: dict[str, type[Section]] = {
     "zones": ZonesSection,
     "network": NetworkSection,
     "robustness": RobustnessSection,
+    "report": ReportOptions,
     "optimise": OptimiseSection,
     "sensitivity": SensitivitySection,
     "series": SeriesSection,
@@ -97,6 +99,7 @@ class Study(Section):
     connectivity: ConnectivitySection = ConnectivitySection()
     network: NetworkSection = NetworkSection()
     robustness: RobustnessSection = RobustnessSection()
+    report: ReportOptions = ReportOptions()
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
     zones: ZonesSection | None = None  # optional: products by zone, means per pinch point and barrier
@@ -221,7 +224,9 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
                     )
                 )
     corridors = data.get("corridors", {})
-    if isinstance(data.get("circuit"), dict) and isinstance(corridors, dict) and corridors.get("width_cost") is None:
+    circuit = data.get("circuit")
+    corridor_mode = isinstance(circuit, dict) and circuit.get("mode", "corridors") == "corridors"
+    if corridor_mode and isinstance(corridors, dict) and corridors.get("width_cost") is None:
         problems.append(
             Problem(
                 "corridors.width_cost",

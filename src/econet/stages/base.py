@@ -35,7 +35,8 @@ class Context:
     landscape: Landscape
     run: RunFolder
     plan: tuple[Stage, ...] = ()
-    window: int | None = None
+    window: int | None = None  # ``[run]``: the side of the windows raster stages compute on
+    max_memory_mb: float | None = None  # ``[run]``: a stage's working memory; changes no product
 
 
 @dataclass(frozen=True, kw_only=True)
