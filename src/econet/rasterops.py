@@ -13,20 +13,28 @@ import numpy as np
 # ---- scaling and weighted overlay -------------------------------------------------------------
 
 
-def minmax(values: np.ndarray, mask: np.ndarray | None = None, dtype=np.float32) -> np.ndarray:
+def minmax(
+    values: np.ndarray, mask: np.ndarray | None = None, dtype=np.float32, bounds: tuple[float, float] | None = None
+) -> np.ndarray:
     """Min-max rescaling to 0..1, (x - min) / (max - min), computed in ``dtype``.
 
     The minimum and maximum are taken over the finite cells inside ``mask`` (default: every
     finite cell); cells outside are NaN. A constant layer becomes 0 (as the RSEI indicators are
-    normalised, Xu 2013).
+    normalised, Xu 2013). ``bounds``: the (min, max) of the whole grid when ``values`` is one
+    window of it (``econet.windows.finite_min_max``); (NaN, NaN) when it has no finite cell.
     """
     v = np.asarray(values, dtype=dtype)
     m = np.isfinite(v) if mask is None else (np.asarray(mask, dtype=bool) & np.isfinite(v))
-    if not m.any():
+    if bounds is None:
+        if not m.any():
+            return np.full(v.shape, np.nan, dtype)
+        # ``where`` instead of v[m]: no copy of the selected cells.
+        lo = np.min(v, where=m, initial=np.inf)
+        hi = np.max(v, where=m, initial=-np.inf)
+    elif np.isnan(bounds[0]):
         return np.full(v.shape, np.nan, dtype)
-    # ``where`` instead of v[m]: no copy of the selected cells.
-    lo = np.min(v, where=m, initial=np.inf)
-    hi = np.max(v, where=m, initial=-np.inf)
+    else:
+        lo, hi = (np.dtype(dtype).type(b) for b in bounds)
     span = hi - lo
     out = (v - lo) / span if span > 0 else np.zeros(v.shape, dtype)
     out = out.astype(dtype, copy=False)
@@ -182,3 +190,31 @@ def _horn(z: np.ndarray, cell_size_m: float) -> np.ndarray:
 
 
 __all__: list[str] = ["minmax", "nodata_mask", "nodata_to_nan", "rasterize", "slope_deg", "weighted_overlay"]
+
+
+# ---- coarser grids ----------------------------------------------------------------------------
+
+
+def coarsen(values: np.ndarray, factor: int, how: str = "mean") -> np.ndarray:
+    """Blocks of ``factor`` x ``factor`` cells as one cell: the mean of the finite cells (NaN
+    where none is) or their sum (0 where none is). The last blocks take what is left of the grid."""
+    v = np.asarray(values, dtype=np.float64)
+    h, w = v.shape
+    nr, nc = -(-h // factor), -(-w // factor)
+    padded = np.full((nr * factor, nc * factor), np.nan)
+    padded[:h, :w] = v
+    blocks = padded.reshape(nr, factor, nc, factor)
+    finite = np.isfinite(blocks)
+    total = np.where(finite, blocks, 0.0).sum(axis=(1, 3))
+    if how == "sum":
+        return total
+    if how != "mean":
+        raise ValueError(f"how must be 'mean' or 'sum', not {how!r}")
+    count = finite.sum(axis=(1, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def refine(values: np.ndarray, factor: int, shape: tuple[int, int]) -> np.ndarray:
+    """A coarse grid back on the fine one: each coarse cell repeated over its block."""
+    return np.repeat(np.repeat(values, factor, axis=0), factor, axis=1)[: shape[0], : shape[1]]

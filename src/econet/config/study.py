@@ -22,7 +22,9 @@ from econet.config.indicators import IndicatorsSection
 from econet.config.landcover import LandCoverSection
 from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
+from econet.config.report import ReportOptions
 from econet.config.resistance import ResistanceSection
+from econet.config.run import RunSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sensitivity import SensitivitySection
 from econet.config.series import SeriesSection, series_problems
@@ -75,9 +77,11 @@ SECTIONS: dict[str, type[Section]] = {
     "zones": ZonesSection,
     "network": NetworkSection,
     "robustness": RobustnessSection,
+    "report": ReportOptions,
     "optimise": OptimiseSection,
     "sensitivity": SensitivitySection,
     "series": SeriesSection,
+    "run": RunSection,
 }
 OPTIONAL = ("indicators", "circuit", "zones", "optimise", "sensitivity", "series")
 
@@ -95,6 +99,7 @@ class Study(Section):
     connectivity: ConnectivitySection = ConnectivitySection()
     network: NetworkSection = NetworkSection()
     robustness: RobustnessSection = RobustnessSection()
+    report: ReportOptions = ReportOptions()
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
     zones: ZonesSection | None = None  # optional: products by zone, means per pinch point and barrier
@@ -102,6 +107,7 @@ class Study(Section):
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
     sensitivity: SensitivitySection | None = None  # `econet sensitivity`: the ranges its samples are drawn in
     series: SeriesSection | None = None  # epochs: `econet run` runs each year (docs/methods/series.md)
+    run: RunSection = RunSection()  # how the run uses the machine (window size); changes no product
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
@@ -218,7 +224,9 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
                     )
                 )
     corridors = data.get("corridors", {})
-    if isinstance(data.get("circuit"), dict) and isinstance(corridors, dict) and corridors.get("width_cost") is None:
+    circuit = data.get("circuit")
+    corridor_mode = isinstance(circuit, dict) and circuit.get("mode", "corridors") == "corridors"
+    if corridor_mode and isinstance(corridors, dict) and corridors.get("width_cost") is None:
         problems.append(
             Problem(
                 "corridors.width_cost",
