@@ -89,7 +89,7 @@ def write(ctx: Context, res: CorridorCircuits) -> list[str]:
 
 
 def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
-    from econet.report.figures import corridor_map
+    from econet.report.maps import corridor_map
 
     title = "Circuit theory: pinch points, barriers, centrality"
     rows = {"corridor pairs": len(res.pairs)}

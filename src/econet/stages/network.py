@@ -60,7 +60,7 @@ def write(ctx: Context, res: NetworkAnalysis) -> list[str]:
 
 def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
     from econet.network.figures import correlation_heatmap
-    from econet.report.figures import network_map
+    from econet.report.maps import community_map, levels_map, network_map
 
     study, L, net = ctx.study, ctx.landscape, res.network
     nodes = net.node_table()
@@ -77,6 +77,30 @@ def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
         **context,
     )
     figures = ["map_network.png"]
+    patches = net.node_patches()
+    if "dPC" in patches and len(patches):
+        levels_map(
+            L.grid,
+            L.landcover(),
+            L.classes,
+            patches,
+            "dPC",
+            ctx.run.product("map_sources_dpc.png"),
+            f"{study.study.name}: sources by importance to connectivity (dPC)",
+            unit=" %",
+        )
+        figures.append("map_sources_dpc.png")
+    if "community" in patches and len(patches):
+        community_map(
+            L.grid,
+            L.landcover(),
+            L.classes,
+            patches,
+            net.corridors,
+            ctx.run.product("map_communities.png"),
+            f"{study.study.name}: network communities",
+        )
+        figures.append("map_communities.png")
     keep = [
         c for c in ("id", "source_type", "degree", "betweenness", "closeness", "eigenvector", "community") if c in nodes
     ]
@@ -106,6 +130,15 @@ def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
         )
         figures.append("network_correlations.png")
         parts += [f"<h3>{method} correlations</h3>", "<img src='network_correlations.png' alt='correlation heatmap'>"]
+    if "map_sources_dpc.png" in figures:
+        parts += [
+            "<h3>Sources by importance to connectivity</h3>",
+            "<p>dPC (% of PC lost without the source), in five natural-breaks levels; level 5 is the most "
+            "important.</p>",
+            "<img src='map_sources_dpc.png' alt='sources by dPC level'>",
+        ]
+    if "map_communities.png" in figures:
+        parts += ["<h3>Communities</h3>", "<img src='map_communities.png' alt='network communities'>"]
     headline = {"components": res.summary["components"], "average degree": f"{res.summary['average_degree']:.2f}"}
     return ReportSection("Ecological network", parts, figures, headline=headline, lead="map_network.png")
 
@@ -133,5 +166,7 @@ STAGE = Stage(
         "network_correlations.csv": "correlations between node indicators (r, p, n, marks), overall and per type",
         "network_correlations.png": "correlation heatmap",
         "map_network.png": "sources and least-cost corridors on the land cover, nodes sized by degree",
+        "map_sources_dpc.png": "sources in five natural-breaks levels of dPC",
+        "map_communities.png": "sources coloured by network community",
     },
 )

@@ -51,7 +51,29 @@ def write(ctx: Context, report: Report) -> list[str]:
     write_report(
         ctx.run.product("report.html"), ctx.study.study.name, subtitle, report.sections, report.products, timings
     )
-    return ["report.html", *(f for s in report.sections for f in s.figures)]
+    return ["report.html", *(f for s in report.sections for f in s.figures), *_qgis(ctx)]
+
+
+def _qgis(ctx: Context) -> list[str]:
+    """A QGIS style beside every raster and GeoPackage of the run and project.qgz with all of them
+    and the study's inputs (econet.report.gis)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from econet.habitat.mspa import MSPA_CLASSES, mspa_class_name
+    from econet.report.gis import style_run
+
+    L = ctx.landscape
+    classes = {c.code: (c.name, c.colour or to_hex(colormaps["tab10"](i % 10))) for i, c in enumerate(L.classes)}
+    inputs = [
+        (name, spec.path, "raster", None, classes if name == L.landcover_layer else None)
+        for name, spec in L.layers.items()
+    ]
+    inputs += [(name, spec.path, "vector", spec.layer, None) for name, spec in L.vectors.items()]
+    mspa = {c: mspa_class_name(c) for c in [*MSPA_CLASSES, *(c + 100 for c in MSPA_CLASSES)]}
+    return style_run(
+        ctx.run.path, L.grid.crs, L.grid.bounds, ctx.study.study.name, inputs, class_names={"mspa.tif": mspa}
+    )
 
 
 STAGE = Stage(
@@ -61,5 +83,9 @@ STAGE = Stage(
     compute=compute,
     write=write,
     consumes_all=True,
-    products={"report.html": "this report; figures beside it as PNG"},
+    products={
+        "report.html": "this report; figures beside it as PNG",
+        "project.qgz": "a QGIS project: every raster and vector product and the inputs, grouped and styled; "
+        "a .qml style beside each raster and GeoPackage (QGIS loads it with the file)",
+    },
 )
