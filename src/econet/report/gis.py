@@ -88,9 +88,8 @@ def raster_renderer(name: str, values: np.ndarray, colormap=None, names: dict | 
     v = v[np.isfinite(v)]
     if v.size == 0:
         return pseudocolour_renderer(0.0, 1.0, ramp_colours("viridis"))
-    codes = np.unique(v)
-    if codes.size <= MAX_CLASSES and np.all(codes == np.round(codes)):
-        codes = codes.astype(np.int64).tolist()
+    codes = _whole_values(v)
+    if codes is not None:
         stem = Path(name).stem
         levels = "level" in stem or "class" in stem or name.startswith("resistance_grades/") or codes == [0, 1]
         ramp = ramp_colours("viridis", max(len(codes), 2)) if levels else None
@@ -105,6 +104,20 @@ def raster_renderer(name: str, values: np.ndarray, colormap=None, names: dict | 
         return paletted_renderer(cats)
     ramp = next((r for prefix, r in RAMPS if Path(name).name.startswith(prefix)), "viridis")
     return pseudocolour_renderer(float(v.min()), float(v.max()), ramp_colours(ramp))
+
+
+def _whole_values(v: np.ndarray) -> list[int] | None:
+    """The distinct values of finite ``v`` when they are at most :data:`MAX_CLASSES` whole
+    numbers, else None (checked before any sort: most continuous rasters fail at once)."""
+    if not np.all(v == np.round(v)):
+        return None
+    lo, hi = int(v.min()), int(v.max())
+    if hi - lo < 1 << 20:  # counting is faster than sorting
+        counts = np.bincount((v - lo).astype(np.int64), minlength=hi - lo + 1)
+        codes = np.flatnonzero(counts) + lo
+    else:
+        codes = np.unique(v).astype(np.int64)
+    return codes.tolist() if codes.size <= MAX_CLASSES else None
 
 
 def vector_renderer(stem: str, layer: str, geometry: str, read_field):
