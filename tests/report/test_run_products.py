@@ -43,15 +43,16 @@ def run(tmp_path_factory):
     return run_study(load_study(root / "study.toml"), root / "run", quiet=True)
 
 
-def _products(folder: Path) -> dict:
-    """Every raster (None) and GeoPackage (its spatial layers) of a run folder."""
+def _products(folder: Path, tables: bool = False) -> dict:
+    """Every raster (None) and GeoPackage (its layers with a geometry type; with ``tables``,
+    also the empty layers written without one) of a run folder."""
     out = {}
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder).as_posix()
         if p.suffix == ".tif" and not p.name.startswith("."):
             out[rel] = None
         elif p.suffix == ".gpkg":
-            out[rel] = [str(name) for name, gtype in pyogrio.list_layers(p) if gtype]
+            out[rel] = [str(name) for name, gtype in pyogrio.list_layers(p) if tables or gtype not in (None, "Unknown")]
     return out
 
 
@@ -93,7 +94,7 @@ def test_project_lists_every_product_with_relative_paths(run):
         assert z.namelist() == ["project.qgs"]
         layers = check_project(z.read("project.qgs").decode("utf-8"))
     sources = {m.findtext("datasource") for m in layers}
-    for rel, lyrs in _products(folder).items():
+    for rel, lyrs in _products(folder, tables=True).items():
         if lyrs is None:
             assert f"./{rel}" in sources, rel
         for layer in lyrs or []:

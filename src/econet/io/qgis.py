@@ -50,13 +50,14 @@ class Range:
 class MapLayer:
     """A layer of a project: ``source`` relative to the project file ("./sources.gpkg",
     "../data/landcover.tif"), ``layer`` the GeoPackage layer (None for a raster), ``geometry``
-    "Point", "Line" or "Polygon" for a vector, the ``group`` it is listed under, its renderer
-    (an Element), whether it is shown when the project opens and its CRS when it is not the
+    "Point", "Line" or "Polygon" for a vector ("No" for a table: an empty layer GDAL wrote
+    without a geometry type, which QGIS opens as one; no renderer), the ``group`` it is listed
+    under, its renderer (an Element), whether it is shown when the project opens and its CRS when it is not the
     project's."""
 
     name: str
     source: str
-    renderer: ET.Element
+    renderer: ET.Element | None
     group: str
     layer: str | None = None
     geometry: str | None = None
@@ -73,9 +74,10 @@ class MapLayer:
 
     @property
     def id(self) -> str:
-        """A stable layer id (QGIS accepts any unique string)."""
+        """A stable layer id: unique, and longer than 10 characters (QGIS replaces shorter ids
+        with new ones when it reads a project, QgsMapLayer::readLayerXml)."""
         raw = self.source.lstrip("./") + ("" if self.layer is None else f"_{self.layer}")
-        return "".join(c if c.isalnum() else "_" for c in raw)
+        return "econet_" + "".join(c if c.isalnum() else "_" for c in raw)
 
 
 def _rgba(colour: str, alpha: int = 255) -> str:
@@ -341,11 +343,15 @@ def project_document(layers, crs, title: str, extent=None) -> ET.Element:
         else:
             provider.set("encoding", "UTF-8")
             provider.text = "ogr"
-            m.append(lyr.renderer)
+            if lyr.renderer is not None:
+                m.append(lyr.renderer)
         ET.SubElement(m, "blendMode").text = "0"
     props = ET.SubElement(root, "properties")
     paths = ET.SubElement(props, "Paths")
     ET.SubElement(paths, "Absolute", type="bool").text = "false"
+    # QGIS reads <projectCrs> only when this is set (QgsProject::readProjectFile)
+    srs = ET.SubElement(props, "SpatialRefSys")
+    ET.SubElement(srs, "ProjectionsEnabled", type="int").text = "1"
     return root
 
 

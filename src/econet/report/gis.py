@@ -176,8 +176,8 @@ def _read_raster(path: Path, max_side: int | None = None):
 
 
 def _gpkg_layers(path: Path) -> list[tuple[str, str]]:
-    """(layer, geometry) of each spatial layer of a vector file. An empty layer written without
-    a geometry type (GDAL's "Unknown") is listed as polygons: it draws nothing either way."""
+    """(layer, geometry) of each layer of a vector file: "Point", "Line", "Polygon", or "No" for
+    an empty layer GDAL wrote without a geometry type (QGIS opens it as a table)."""
     import pyogrio
 
     out = []
@@ -185,8 +185,8 @@ def _gpkg_layers(path: Path) -> list[tuple[str, str]]:
         base = str(gtype or "").replace("Multi", "").replace(" Z", "").replace(" M", "")
         if base in _GEOMETRY:
             out.append((str(layer), _GEOMETRY[base]))
-        elif base == "Unknown" and pyogrio.read_info(path, layer=layer)["features"] == 0:
-            out.append((str(layer), "Polygon"))
+        elif pyogrio.read_info(path, layer=layer)["features"] == 0:
+            out.append((str(layer), "No"))
     return out
 
 
@@ -229,7 +229,7 @@ def style_paths(products: dict) -> dict:
 def _order(layers: list[MapLayer]) -> list[MapLayer]:
     """Groups in :data:`GROUPS` order; in a group points, lines, polygons, then rasters."""
     rank = {g: i for i, g in enumerate(GROUPS)}
-    geom = {"Point": 0, "Line": 1, "Polygon": 2, None: 3}
+    geom = {"Point": 0, "Line": 1, "Polygon": 2, "No": 3, None: 4}
     return sorted(layers, key=lambda m: (rank[m.group], geom[m.geometry]))
 
 
@@ -248,7 +248,8 @@ def style_run(folder, crs, extent, title: str, inputs=(), class_names: dict | No
         if p.suffix in (".tif", ".gpkg") and p.is_file() and not any(part.startswith(".") for part in p.parts)
     )
     found = {rel: (None if rel.endswith(".tif") else _gpkg_layers(folder / rel)) for rel in products}
-    styles = style_paths({rel: None if v is None else [lyr for lyr, _ in v] for rel, v in found.items()})
+    drawn = {rel: None if v is None else [lyr for lyr, g in v if g != "No"] for rel, v in found.items()}
+    styles = style_paths({rel: v for rel, v in drawn.items() if v is None or v})
     for rel, file_layers in found.items():
         path = folder / rel
         if file_layers is None:
@@ -260,10 +261,13 @@ def style_run(folder, crs, extent, title: str, inputs=(), class_names: dict | No
             layers.append(MapLayer(name, f"./{rel}", renderer, group_of(rel), visible=False))
             continue
         for layer, geometry in file_layers:
+            name = layer if layer == Path(rel).stem else f"{Path(rel).stem}: {layer}"
+            if geometry == "No":  # nothing to draw: listed as a table
+                layers.append(MapLayer(name, f"./{rel}", None, group_of(rel), layer=layer, geometry="No"))
+                continue
             renderer = vector_renderer(Path(rel).stem, layer, geometry, _field_reader(path, layer))
             write_qml(folder / styles[(rel, layer)], renderer, geometry)
             written.append(styles[(rel, layer)])
-            name = layer if layer == Path(rel).stem else f"{Path(rel).stem}: {layer}"
             layers.append(MapLayer(name, f"./{rel}", renderer, group_of(rel), layer=layer, geometry=geometry))
     for name, path, kind, layer, names in inputs:
         if any(m.source.endswith(Path(path).name) and m.group == "Inputs" and kind == "raster" for m in layers):
@@ -282,7 +286,7 @@ def style_run(folder, crs, extent, title: str, inputs=(), class_names: dict | No
             import pyogrio
 
             for lyr, geometry in _gpkg_layers(Path(path)):
-                if layer is not None and lyr != layer:
+                if (layer is not None and lyr != layer) or geometry == "No":
                     continue
                 file_crs = pyogrio.read_info(path, layer=lyr)["crs"]
                 renderer = single_renderer(geometry, "#666666")
