@@ -158,7 +158,8 @@ STAGE = Stage(
     report=report,
     products={
         "network.graphml": "the network for Gephi / networkx (coordinates in x, y)",
-        "network.gexf": "the network for Gephi, laid out as on the map (viz:position)",
+        "network.gexf": "the network for Gephi: laid out as on the map, coloured by source type, sized by area, "
+        "edges weighted by gravity",
         "network.gpkg": "network nodes (points) and edges (lines) with their metrics",
         "network_nodes.csv": "node attributes and topology metrics",
         "network_edges.csv": "edge attributes",
