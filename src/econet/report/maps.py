@@ -97,14 +97,64 @@ def _extent(grid, shape, step: int = 1):
     return [left, left + shape[1] * size, top - shape[0] * size, top]
 
 
+def _polygon_path(poly):
+    """A matplotlib path of a polygon with its holes."""
+    from matplotlib.path import Path as MPath
+
+    verts, codes = [], []
+    for ring in (poly.exterior, *poly.interiors):
+        xy = np.asarray(ring.coords)[:, :2]
+        verts.append(xy)
+        codes.append([MPath.MOVETO] + [MPath.LINETO] * (len(xy) - 2) + [MPath.CLOSEPOLY])
+    return MPath(np.concatenate(verts), np.concatenate(codes))
+
+
+def _fill(ax, gdf, facecolor, edgecolor="black", lw=0.4, zorder=4, hatch=None) -> None:
+    """Polygons as one collection (GeoDataFrame.plot redraws the whole figure at each call)."""
+    from matplotlib.collections import PathCollection
+
+    paths = [
+        _polygon_path(p)
+        for g in gdf.geometry
+        if g is not None and not g.is_empty
+        for p in getattr(g, "geoms", [g])
+        if p.geom_type == "Polygon"
+    ]
+    if paths:
+        ax.add_collection(
+            PathCollection(
+                paths, facecolors=facecolor, edgecolors=edgecolor, linewidths=lw, hatch=hatch, zorder=zorder
+            ),
+            autolim=False,
+        )
+
+
+def _lines(ax, gdf, color, lw=1.0, zorder=5) -> None:
+    """Lines as one collection; ``lw`` one width or one per feature."""
+    from matplotlib.collections import LineCollection
+
+    widths = np.broadcast_to(np.asarray(lw, dtype=float), (len(gdf),))
+    segs, ws = [], []
+    for g, w in zip(gdf.geometry, widths):
+        if g is None or g.is_empty:
+            continue
+        for part in getattr(g, "geoms", [g]):
+            segs.append(np.asarray(part.coords)[:, :2])
+            ws.append(w)
+    if segs:
+        ax.add_collection(
+            LineCollection(segs, colors=color, linewidths=ws, zorder=zorder, capstyle="round"), autolim=False
+        )
+
+
 def _draw_context(ax, roads, mines) -> list:
     entries = []
     if roads is not None and len(roads):
         widths = roads["road_class"].map(_ROAD_WIDTH).fillna(0.5) if "road_class" in roads else 0.6
-        roads.plot(ax=ax, color="#666666", linewidth=widths, zorder=2)
+        _lines(ax, roads, "#666666", np.asarray(widths, dtype=float), zorder=2)
         entries.append(LegendEntry("roads", "line", len(roads), {"color": "#666666"}))
     if mines is not None and len(mines):
-        mines.plot(ax=ax, facecolor="none", edgecolor="black", hatch="///", linewidth=0.6, zorder=3)
+        _fill(ax, mines, "none", "black", 0.6, zorder=3, hatch="///")
         entries.append(
             LegendEntry("mines", "patch", len(mines), {"facecolor": "none", "edgecolor": "black", "hatch": "///"})
         )
@@ -115,7 +165,7 @@ def _draw_sources(ax, sources, colour_by_type: bool = True) -> list:
     """Source polygons by type (or all light grey, under corridors), black outlines."""
     if not colour_by_type:
         if len(sources):
-            sources.plot(ax=ax, color="#d9d9d9", edgecolor="#555555", linewidth=0.3, zorder=4)
+            _fill(ax, sources, "#d9d9d9", "#555555", 0.3)
         return [LegendEntry("source", "patch", len(sources), {"facecolor": "#d9d9d9", "edgecolor": "#555555"})]
     entries = []
     types = sources["source_type"] if "source_type" in sources else None
@@ -125,7 +175,7 @@ def _draw_sources(ax, sources, colour_by_type: bool = True) -> list:
         else:
             part = sources[types.isna()] if t is None else sources[types == t]
         if len(part):
-            part.plot(ax=ax, color=col, edgecolor="black", linewidth=0.4, zorder=4)
+            _fill(ax, part, col)
         label = f"source: {t}" if t else "source"
         entries.append(LegendEntry(label, "patch", len(part), {"facecolor": col, "edgecolor": "black", "lw": 0.4}))
     return entries
@@ -137,7 +187,7 @@ def _draw_corridors(ax, corridors) -> list:
     if not len(corridors):
         return []
     if "class" not in corridors:
-        corridors.plot(ax=ax, color=CORRIDOR_COLOURS["important"], linewidth=1.2, zorder=5)
+        _lines(ax, corridors, CORRIDOR_COLOURS["important"], 1.2)
         return [LegendEntry("least-cost corridor", "line", len(corridors), {"color": CORRIDOR_COLOURS["important"]})]
     entries = []
     tiers = corridors["tier"] if "tier" in corridors else None
@@ -146,12 +196,12 @@ def _draw_corridors(ax, corridors) -> list:
     for cls, col in CORRIDOR_COLOURS.items():
         sel = (classes == cls).to_numpy()
         if sel.any():
-            corridors[sel].plot(ax=ax, color=col, linewidth=widths[sel], zorder=5)
+            _lines(ax, corridors[sel], col, widths[sel])
         entries.append(LegendEntry(f"{cls} corridor", "line", int(sel.sum()), {"color": col, "lw": 1.6}))
     if tiers is not None:
         for tier, w in TIER_WIDTHS.items():
             entries.append(
-                LegendEntry(f"{tier} tier", "line", int((tiers == tier).sum()), {"color": "#444444", "lw": w})
+                LegendEntry(f"{tier} tier", "line", int((tiers == tier).sum()), {"color": "black", "lw": w})
             )
     return entries
 
@@ -159,7 +209,7 @@ def _draw_corridors(ax, corridors) -> list:
 def _draw_breakpoints(ax, breakpoints, fractures=None) -> list:
     entries = []
     if fractures is not None and len(fractures):
-        fractures.plot(ax=ax, facecolor="none", edgecolor=OKABE_ITO["vermillion"], hatch="xxx", linewidth=0.6, zorder=6)
+        _fill(ax, fractures, "none", OKABE_ITO["vermillion"], 0.6, zorder=6, hatch="xxx")
     entries.append(
         LegendEntry(
             "fracture surface (corridor in an open pit)",
@@ -248,7 +298,7 @@ def levels_map(grid, landcover, classes, sources, column: str, path, title: str,
             for lv in range(len(bounds), 0, -1):
                 part = sources[levels == lv]
                 if len(part):
-                    part.plot(ax=ax, color=colours[lv - 1], edgecolor="black", linewidth=0.4, zorder=4)
+                    _fill(ax, part, colours[lv - 1])
                 entries.append(
                     LegendEntry(
                         f"level {lv}: {lower[lv - 1]:.3g} to {bounds[lv - 1]:.3g}{unit}",
@@ -299,7 +349,7 @@ def community_map(grid, landcover, classes, sources, corridors, path, title: str
         lc = _draw_landcover(ax, grid, landcover, classes)
         entries = []
         if len(corridors):
-            corridors.plot(ax=ax, color="#555555", linewidth=0.9, zorder=5)
+            _lines(ax, corridors, "#555555", 0.9)
             entries.append(LegendEntry("corridor", "line", len(corridors), {"color": "#555555"}))
         if len(sources) and column in sources:
             comms = sources[column]
@@ -312,7 +362,7 @@ def community_map(grid, landcover, classes, sources, corridors, path, title: str
                     "lw": 0.4,
                 }
                 part = sources[comms == com]
-                part.plot(ax=ax, color=style["facecolor"], edgecolor="black", hatch=style["hatch"], lw=0.4, zorder=4)
+                _fill(ax, part, style["facecolor"], hatch=style["hatch"] or None)
                 if i < 14:
                     entries.append(LegendEntry(f"community {com} ({len(part)} sources)", "patch", len(part), style))
             if len(order) > 14:
@@ -372,7 +422,7 @@ def corridor_map(grid, data, path, title: str, cmap="inferno", outlines=None, ou
         fig.colorbar(im, ax=ax, shrink=0.7, label="0 to the 99th percentile of the corridor cells", extend="max")
         n = 0 if outlines is None else len(outlines)
         if n:
-            outlines.boundary.plot(ax=ax, color=_OUTLINE, linewidth=0.8)
+            _fill(ax, outlines, "none", _OUTLINE, 0.8, zorder=6)
         map_furniture(ax, grid, title)
         handles = legend_handles([LegendEntry(outline_label, "line", n, {"color": _OUTLINE})])
         if handles:
@@ -415,10 +465,10 @@ def scenario_map(grid, landcover, classes, before, after, restored, path, title:
             ax.imshow(rgb, extent=_extent(grid, rgb.shape, s), interpolation="nearest")
             added = sources["added"].fillna("").astype(bool) if "added" in sources else np.zeros(len(sources), bool)
             if len(sources) and (~added).any():
-                sources[~added].plot(ax=ax, color=source_colour, edgecolor="black", linewidth=0.3, zorder=3)
+                _fill(ax, sources[~added], source_colour, lw=0.3, zorder=3)
                 counts["source"] += int((~added).sum())
             if len(corridors):
-                corridors.plot(ax=ax, color=corridor_colour, linewidth=1.0, zorder=4)
+                _lines(ax, corridors, corridor_colour, 1.0, zorder=4)
                 counts["corridor"] += len(corridors)
             if ax is axes[1]:
                 if restored is not None and restored.any():
@@ -427,7 +477,7 @@ def scenario_map(grid, landcover, classes, before, after, restored, path, title:
                     ax.imshow(overlay, extent=_extent(grid, restored.shape), interpolation="nearest", zorder=5)
                     counts["restored"] = int(restored.sum())
                 if added.any():
-                    sources[added].plot(ax=ax, color=added_colour, edgecolor="black", linewidth=0.5, zorder=6)
+                    _fill(ax, sources[added], added_colour, lw=0.5, zorder=6)
                     counts["added"] = int(added.sum())
                 if len(corridors):
                     new = np.asarray(
@@ -437,7 +487,7 @@ def scenario_map(grid, landcover, classes, before, after, restored, path, title:
                         ]
                     )
                     if new.any():
-                        corridors[new].plot(ax=ax, color=new_colour, linewidth=2.0, zorder=7)
+                        _lines(ax, corridors[new], new_colour, 2.0, zorder=7)
                         counts["new"] = int(new.sum())
             map_furniture(ax, grid, name)
         entries = [
