@@ -20,8 +20,14 @@ def main(
     preset: str | None = typer.Option(
         None, "--preset", help="run a published study's method instead: seed000, seed001, seed002, seed003, seed004"
     ),
+    years: str | None = typer.Option(
+        None,
+        "--years",
+        help="generate the city in each of these years (e.g. 2000,2005,2010,2015,2020) and run it as a series",
+    ),
 ) -> None:
-    """Generate the synthetic mining city and run the full pipeline to an HTML report."""
+    """Generate the synthetic mining city and run the full pipeline to an HTML report (with
+    --years: the city in each year, each run, and the change between them)."""
     from econet.config import load_study
     from econet.demo import generate_city, write_city
     from econet.io import write_text
@@ -35,17 +41,55 @@ def main(
     if preset is not None and preset not in study_preset_names():
         err.print(f"[red]error:[/red] --preset {preset!r} is not a study preset; choose one of {study_preset_names()}")
         raise typer.Exit(2)
+    epochs = _years(years, err) if years is not None else None
     with user_errors():
         from econet.io.run import check_room
 
         check_room(size * size, out)  # the city's layers and the run, before minutes of work
         data, study_path = out / "data", out / "study.toml"
         t0 = time.perf_counter()
+        text = demo_study_text(study_path, data) if preset is None else study_preset_text(preset, study_path, data)
+        if epochs is not None:
+            _series(epochs, size, seed, data, study_path, text, out, quiet, err)
+            return
         with err.status(f"generating the mining city ({size} x {size} cells, seed {seed})"):
             write_city(generate_city(size=size, seed=seed), data)
         err.print(f"[green]✓[/green] {'Synthetic mining city':<36} {time.perf_counter() - t0:6.1f} s")
-        text = demo_study_text(study_path, data) if preset is None else study_preset_text(preset, study_path, data)
         write_text(study_path, text)
         run = run_study(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
     if not quiet:
         typer.echo(f"report: {run.product('report.html')}")
+
+
+def _years(text: str, err) -> list[int]:
+    """The years of ``--years``: integers, at least two, increasing (else exit 2 with the fix)."""
+    try:
+        years = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        years = []
+    if len(years) < 2 or any(b <= a for a, b in zip(years, years[1:])):
+        err.print(f"[red]error:[/red] --years {text!r}: give two or more increasing years, e.g. 2000,2005,2010")
+        raise typer.Exit(2)
+    return years
+
+
+def _series(years, size, seed, data, study_path, text, out, quiet, err) -> None:
+    """The city in each year (``econet.demo.generate_series``), its study with ``[series]`` and
+    the series run into ``out/run/``."""
+    import tomllib
+
+    from econet.config import load_study
+    from econet.demo import generate_series, series_section, write_series
+    from econet.io import write_text
+    from econet.timeline import run_series
+
+    t0 = time.perf_counter()
+    with err.status(f"generating the mining city in {len(years)} years ({size} x {size} cells, seed {seed})"):
+        changed = write_series(generate_series(years, size=size, seed=seed), data)
+    err.print(f"[green]✓[/green] {f'Synthetic mining city, {len(years)} years':<36} {time.perf_counter() - t0:6.1f} s")
+    parsed = tomllib.loads(text)
+    text += series_section(changed, years, study_path, parsed.get("layers", {}), parsed.get("vectors", {}))
+    write_text(study_path, text)
+    series = run_series(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
+    if not quiet:
+        typer.echo(f"report: {series.path / 'report.html'}")

@@ -16,13 +16,22 @@ def main(
     out: Path = typer.Option(None, "--out", "-o", help="run folder (default: runs/<study file name>)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
 ) -> None:
-    """Run a study: sources, resistance, corridors, network, robustness and the HTML report."""
+    """Run a study: sources, resistance, corridors, network, robustness and the HTML report; a
+    study with [series] runs each year into OUT/<year>/ and compares them in OUT/series/."""
     from econet.config import load_study
-    from econet.pipeline import run_study
 
     with user_errors():
         s = load_study(study)
         out = out or Path("runs") / study.stem
+        if s.series is not None:
+            from econet.timeline import run_series
+
+            series = run_series(s, out, quiet=quiet, study_path=str(study.resolve()))
+            if not quiet:
+                typer.echo(f"report: {series.path / 'report.html'}")
+            return
+        from econet.pipeline import run_study
+
         run = run_study(s, out, quiet=quiet, study_path=str(study.resolve()))
     for note in run.folder.manifest.get("notes", []):
         typer.echo(f"note: {note}", err=True)

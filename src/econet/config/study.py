@@ -25,6 +25,7 @@ from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.resistance import ResistanceSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sensitivity import SensitivitySection
+from econet.config.series import SeriesSection, series_problems
 from econet.config.sources import SourcesSection
 from econet.config.zones import ZonesSection
 from econet.errors import Problem, StudyError
@@ -76,8 +77,9 @@ SECTIONS: dict[str, type[Section]] = {
     "robustness": RobustnessSection,
     "optimise": OptimiseSection,
     "sensitivity": SensitivitySection,
+    "series": SeriesSection,
 }
-OPTIONAL = ("indicators", "circuit", "zones", "optimise", "sensitivity")
+OPTIONAL = ("indicators", "circuit", "zones", "optimise", "sensitivity", "series")
 
 
 class Study(Section):
@@ -99,6 +101,7 @@ class Study(Section):
     optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
     sensitivity: SensitivitySection | None = None  # `econet sensitivity`: the ranges its samples are drawn in
+    series: SeriesSection | None = None  # epochs: `econet run` runs each year (docs/methods/series.md)
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
@@ -113,6 +116,17 @@ class Study(Section):
         """The inputs a section names (see :meth:`Section.refs`)."""
         node = self.section(dotted)
         return [] if node is None else node.refs(dotted)
+
+    def epochs(self) -> dict[int, Study]:
+        """Year -> the study of that epoch (its inputs per ``[series]``, no series of its own);
+        empty without ``[series]``."""
+        if self.series is None:
+            return {}
+        inputs = self.series.epoch_inputs(self.layers, self.vectors)
+        return {
+            year: self.model_copy(update={"layers": layers, "vectors": vectors, "series": None})
+            for year, (layers, vectors) in inputs.items()
+        }
 
 
 def _valid_parts(data: dict, study: Study | None) -> dict[str, list[Section]]:
@@ -293,7 +307,7 @@ def parse_study(data: dict, base_dir: str | Path = ".", check_files: bool = True
         study = Study.model_validate(data, context={"base_dir": str(base_dir), "check_files": check_files})
     except ValidationError as exc:
         problems += [_problem_from(e) for e in exc.errors()]
-    problems += reference_problems(data, study)
+    problems += reference_problems(data, study) + series_problems(data)
     if study is not None:
         problems += class_problems(study)
     if problems:

@@ -58,6 +58,81 @@ def write_city(city: DemoCity, out_dir) -> dict[str, Path]:
     return paths
 
 
+def write_series(epochs, out_dir) -> dict[int, dict[str, dict[str, Path]]]:
+    """Write a city's epochs (``econet.demo.series.generate_series``) under ``out_dir``: the
+    first year in full, as :func:`write_city`; each later year only the layers that differ from
+    the year before, rasters in ``<year>/layers/`` and vector layers in ``<year>/city.gpkg``.
+    Returns year -> {"layers": {name: path}, "vectors": {name: path}} of the files written for
+    the later years (what a study's ``[series]`` names)."""
+    import geopandas as gpd
+
+    out = Path(out_dir)
+    changed: dict[int, dict[str, dict[str, Path]]] = {}
+    last_rasters, last_vectors = {}, {}
+    for year, city in epochs:
+        if not last_rasters:
+            write_city(city, out)
+        else:
+            tags = {"synthetic": "yes", "generator": "econet.demo", "seed": city.seed, "size": city.size, "year": year}
+            rasters = {}
+            for name, array in city.rasters.items():
+                if np.array_equal(array, last_rasters[name], equal_nan=True):
+                    continue
+                unit, text = RASTER_INFO[name]
+                rasters[name] = write_raster(
+                    out / str(year) / "layers" / f"{name}.tif",
+                    array,
+                    city.grid,
+                    colormap=_landcover_colormap() if name == "landcover" else None,
+                    description=f"{text} [{unit}], {year}",
+                    tags=dict(tags, units=unit),
+                )
+            moved = {
+                k: city.vectors[k] for k in VECTOR_LAYERS if not _same_layer(city.vectors[k], last_vectors[k], gpd)
+            }
+            vectors = {}
+            if moved:
+                path = write_vector(out / str(year) / "city.gpkg", moved)
+                vectors = dict.fromkeys(moved, path)
+            changed[year] = {"layers": rasters, "vectors": vectors}
+        last_rasters, last_vectors = city.rasters, city.vectors
+    return changed
+
+
+def _same_layer(a, b, gpd) -> bool:
+    if len(a) != len(b) or list(a.columns) != list(b.columns):
+        return False
+    attrs = [c for c in a.columns if c != a.geometry.name]
+    return bool(a[attrs].equals(b[attrs]) and a.geometry.geom_equals_exact(b.geometry, tolerance=0).all())
+
+
+def series_section(changed: dict, years, study_path, layers, vectors) -> str:
+    """The ``[series]`` section of a study of a written series (``write_series``'s result),
+    naming only the layers and vector layers the study reads, with paths relative to the study."""
+    import os
+
+    base = Path(study_path).resolve().parent
+    lines = [
+        "",
+        "# ---- Series (docs/methods/series.md): the demo city in each year. [layers] and [vectors] above are",
+        "# the first year's; each later year names the files that changed since the year before (the other",
+        "# settings of a layer, such as kind or a GeoPackage's layer, are kept). `econet run` runs each year",
+        "# into OUT/<year>/ and compares them in OUT/series/ and OUT/report.html.",
+        "[series]",
+        f"years = [{', '.join(str(y) for y in years)}]",
+    ]
+    for group, known in (("layers", layers), ("vectors", vectors)):
+        for year in years:
+            files = {k: v for k, v in changed.get(year, {}).get(group, {}).items() if k in known}
+            if not files:
+                continue
+            lines += ["", f"[series.{group}.{year}]"]
+            for name, path in files.items():
+                rel = Path(os.path.relpath(Path(path).resolve(), base)).as_posix()
+                lines.append(f'{name} = "{rel}"')
+    return "\n".join(lines) + "\n"
+
+
 def _landcover_colormap() -> dict[int, tuple[int, int, int, int]]:
     return {code: (*rgb, 255) for code, rgb in LANDCOVER_COLORS.items()}
 
