@@ -124,7 +124,7 @@ def ET_groups(folder):
 def test_sources_map_legend_lists_only_what_it_draws(run, monkeypatch, tmp_path):
     listed = []
     monkeypatch.setattr(
-        maps, "_legend", lambda ax, entries, title=None: listed.extend(e.label for e in legend_entries(entries))
+        maps, "legend", lambda ax, entries, title=None: listed.extend(e.label for e in legend_entries(entries))
     )
     L = run.landscape
     table = run.results["sources"].table

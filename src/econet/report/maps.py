@@ -46,7 +46,7 @@ def _step(shape) -> int:
     return max(1, int(np.ceil(max(shape) / MAX_PIXELS)))
 
 
-def _legend(ax, entries, title=None) -> None:
+def legend(ax, entries, title=None) -> None:
     handles = legend_handles(entries)
     if handles:
         ax.legend(
@@ -82,7 +82,7 @@ def landcover_image(landcover: np.ndarray, classes, alpha: float = LANDCOVER_ALP
     return rgb, entries
 
 
-def _draw_landcover(ax, grid, landcover, classes, alpha=LANDCOVER_ALPHA) -> list:
+def draw_landcover(ax, grid, landcover, classes, alpha=LANDCOVER_ALPHA) -> list:
     s = _step(landcover.shape)
     rgb, entries = landcover_image(landcover[::s, ::s], classes, alpha)
     ax.imshow(rgb, extent=_extent(grid, rgb.shape, s), interpolation="nearest", zorder=0)
@@ -109,7 +109,7 @@ def _polygon_path(poly):
     return MPath(np.concatenate(verts), np.concatenate(codes))
 
 
-def _fill(ax, gdf, facecolor, edgecolor="black", lw=0.4, zorder=4, hatch=None) -> None:
+def draw_polygons(ax, gdf, facecolor, edgecolor="black", lw=0.4, zorder=4, hatch=None) -> None:
     """Polygons as one collection (GeoDataFrame.plot redraws the whole figure at each call)."""
     from matplotlib.collections import PathCollection
 
@@ -129,7 +129,7 @@ def _fill(ax, gdf, facecolor, edgecolor="black", lw=0.4, zorder=4, hatch=None) -
         )
 
 
-def _lines(ax, gdf, color, lw=1.0, zorder=5) -> None:
+def draw_lines(ax, gdf, color, lw=1.0, zorder=5, linestyle="-") -> None:
     """Lines as one collection; ``lw`` one width or one per feature."""
     from matplotlib.collections import LineCollection
 
@@ -143,7 +143,8 @@ def _lines(ax, gdf, color, lw=1.0, zorder=5) -> None:
             ws.append(w)
     if segs:
         ax.add_collection(
-            LineCollection(segs, colors=color, linewidths=ws, zorder=zorder, capstyle="round"), autolim=False
+            LineCollection(segs, colors=color, linewidths=ws, linestyles=linestyle, zorder=zorder, capstyle="round"),
+            autolim=False,
         )
 
 
@@ -151,10 +152,10 @@ def _draw_context(ax, roads, mines) -> list:
     entries = []
     if roads is not None and len(roads):
         widths = roads["road_class"].map(_ROAD_WIDTH).fillna(0.5) if "road_class" in roads else 0.6
-        _lines(ax, roads, "#666666", np.asarray(widths, dtype=float), zorder=2)
+        draw_lines(ax, roads, "#666666", np.asarray(widths, dtype=float), zorder=2)
         entries.append(LegendEntry("roads", "line", len(roads), {"color": "#666666"}))
     if mines is not None and len(mines):
-        _fill(ax, mines, "none", "black", 0.6, zorder=3, hatch="///")
+        draw_polygons(ax, mines, "none", "black", 0.6, zorder=3, hatch="///")
         entries.append(
             LegendEntry("mines", "patch", len(mines), {"facecolor": "none", "edgecolor": "black", "hatch": "///"})
         )
@@ -165,7 +166,7 @@ def _draw_sources(ax, sources, colour_by_type: bool = True) -> list:
     """Source polygons by type (or all light grey, under corridors), black outlines."""
     if not colour_by_type:
         if len(sources):
-            _fill(ax, sources, "#d9d9d9", "#555555", 0.3)
+            draw_polygons(ax, sources, "#d9d9d9", "#555555", 0.3)
         return [LegendEntry("source", "patch", len(sources), {"facecolor": "#d9d9d9", "edgecolor": "#555555"})]
     entries = []
     types = sources["source_type"] if "source_type" in sources else None
@@ -175,7 +176,7 @@ def _draw_sources(ax, sources, colour_by_type: bool = True) -> list:
         else:
             part = sources[types.isna()] if t is None else sources[types == t]
         if len(part):
-            _fill(ax, part, col)
+            draw_polygons(ax, part, col)
         label = f"source: {t}" if t else "source"
         entries.append(LegendEntry(label, "patch", len(part), {"facecolor": col, "edgecolor": "black", "lw": 0.4}))
     return entries
@@ -187,7 +188,7 @@ def _draw_corridors(ax, corridors) -> list:
     if not len(corridors):
         return []
     if "class" not in corridors:
-        _lines(ax, corridors, CORRIDOR_COLOURS["important"], 1.2)
+        draw_lines(ax, corridors, CORRIDOR_COLOURS["important"], 1.2)
         return [LegendEntry("least-cost corridor", "line", len(corridors), {"color": CORRIDOR_COLOURS["important"]})]
     entries = []
     tiers = corridors["tier"] if "tier" in corridors else None
@@ -196,20 +197,18 @@ def _draw_corridors(ax, corridors) -> list:
     for cls, col in CORRIDOR_COLOURS.items():
         sel = (classes == cls).to_numpy()
         if sel.any():
-            _lines(ax, corridors[sel], col, widths[sel])
+            draw_lines(ax, corridors[sel], col, widths[sel])
         entries.append(LegendEntry(f"{cls} corridor", "line", int(sel.sum()), {"color": col, "lw": 1.6}))
     if tiers is not None:
         for tier, w in TIER_WIDTHS.items():
-            entries.append(
-                LegendEntry(f"{tier} tier", "line", int((tiers == tier).sum()), {"color": "black", "lw": w})
-            )
+            entries.append(LegendEntry(f"{tier} tier", "line", int((tiers == tier).sum()), {"color": "black", "lw": w}))
     return entries
 
 
 def _draw_breakpoints(ax, breakpoints, fractures=None) -> list:
     entries = []
     if fractures is not None and len(fractures):
-        _fill(ax, fractures, "none", OKABE_ITO["vermillion"], 0.6, zorder=6, hatch="xxx")
+        draw_polygons(ax, fractures, "none", OKABE_ITO["vermillion"], 0.6, zorder=6, hatch="xxx")
     entries.append(
         LegendEntry(
             "fracture surface (corridor in an open pit)",
@@ -259,9 +258,9 @@ def sources_map(grid, landcover, classes, sources, path, title: str) -> None:
     """Land cover (faded) and the sources by type."""
     with fonts_for(title, *(c.name for c in classes)):
         fig, ax = plt.subplots(figsize=(9, 8))
-        entries = _draw_sources(ax, sources) + _draw_landcover(ax, grid, landcover, classes)
+        entries = _draw_sources(ax, sources) + draw_landcover(ax, grid, landcover, classes)
         map_furniture(ax, grid, title)
-        _legend(ax, entries)
+        legend(ax, entries)
         _save(fig, path)
 
 
@@ -272,11 +271,11 @@ def network_map(
     nodes sized by degree."""
     with fonts_for(title, *(c.name for c in classes)):
         fig, ax = plt.subplots(figsize=(9, 8))
-        lc = _draw_landcover(ax, grid, landcover, classes)
+        lc = draw_landcover(ax, grid, landcover, classes)
         entries = _draw_sources(ax, sources) + _draw_corridors(ax, corridors) + _draw_nodes(ax, nodes)
         entries += _draw_context(ax, roads, mines) + lc
         map_furniture(ax, grid, title)
-        _legend(ax, entries)
+        legend(ax, entries)
         _save(fig, path)
 
 
@@ -287,7 +286,7 @@ def levels_map(grid, landcover, classes, sources, column: str, path, title: str,
 
     with fonts_for(title, *(c.name for c in classes)):
         fig, ax = plt.subplots(figsize=(9, 8))
-        lc = _draw_landcover(ax, grid, landcover, classes)
+        lc = draw_landcover(ax, grid, landcover, classes)
         values = sources[column].to_numpy(float) if len(sources) else np.zeros(0)
         entries, bounds = [], []
         if np.isfinite(values).any():
@@ -298,7 +297,7 @@ def levels_map(grid, landcover, classes, sources, column: str, path, title: str,
             for lv in range(len(bounds), 0, -1):
                 part = sources[levels == lv]
                 if len(part):
-                    _fill(ax, part, colours[lv - 1])
+                    draw_polygons(ax, part, colours[lv - 1])
                 entries.append(
                     LegendEntry(
                         f"level {lv}: {lower[lv - 1]:.3g} to {bounds[lv - 1]:.3g}{unit}",
@@ -308,7 +307,7 @@ def levels_map(grid, landcover, classes, sources, column: str, path, title: str,
                     )
                 )
         map_furniture(ax, grid, title)
-        _legend(ax, entries + lc, title=f"{column} (natural breaks)")
+        legend(ax, entries + lc, title=f"{column} (natural breaks)")
         _save(fig, path)
     return bounds
 
@@ -319,7 +318,7 @@ def corridors_map(grid, landcover, classes, sources, corridors, breakpoints, fra
     or a boolean raster of source cells."""
     with fonts_for(title, *(c.name for c in classes)):
         fig, ax = plt.subplots(figsize=(9, 8))
-        lc = _draw_landcover(ax, grid, landcover, classes)
+        lc = draw_landcover(ax, grid, landcover, classes)
         if isinstance(sources, np.ndarray):
             s = _step(sources.shape)
             shown = sources[::s, ::s]
@@ -335,7 +334,7 @@ def corridors_map(grid, landcover, classes, sources, corridors, breakpoints, fra
             entries = _draw_sources(ax, sources, colour_by_type=False)
         entries += _draw_corridors(ax, corridors) + _draw_breakpoints(ax, breakpoints, fractures) + lc
         map_furniture(ax, grid, title)
-        _legend(ax, entries)
+        legend(ax, entries)
         _save(fig, path)
 
 
@@ -346,10 +345,10 @@ def community_map(grid, landcover, classes, sources, corridors, path, title: str
     hatches = ["", "////", "...."]
     with fonts_for(title, *(c.name for c in classes)):
         fig, ax = plt.subplots(figsize=(9, 8))
-        lc = _draw_landcover(ax, grid, landcover, classes)
+        lc = draw_landcover(ax, grid, landcover, classes)
         entries = []
         if len(corridors):
-            _lines(ax, corridors, "#555555", 0.9)
+            draw_lines(ax, corridors, "#555555", 0.9)
             entries.append(LegendEntry("corridor", "line", len(corridors), {"color": "#555555"}))
         if len(sources) and column in sources:
             comms = sources[column]
@@ -362,7 +361,7 @@ def community_map(grid, landcover, classes, sources, corridors, path, title: str
                     "lw": 0.4,
                 }
                 part = sources[comms == com]
-                _fill(ax, part, style["facecolor"], hatch=style["hatch"] or None)
+                draw_polygons(ax, part, style["facecolor"], hatch=style["hatch"] or None)
                 if i < 14:
                     entries.append(LegendEntry(f"community {com} ({len(part)} sources)", "patch", len(part), style))
             if len(order) > 14:
@@ -370,7 +369,7 @@ def community_map(grid, landcover, classes, sources, corridors, path, title: str
                     LegendEntry(f"{len(order) - 14} smaller communities", "patch", 1, {"facecolor": "white"})
                 )
         map_furniture(ax, grid, title)
-        _legend(ax, entries + lc)
+        legend(ax, entries + lc)
         _save(fig, path)
 
 
@@ -397,7 +396,7 @@ def raster_map(grid, data, path, title: str, cmap="viridis", label: str = "", di
                 for c, col in zip(codes, colours)
             ]
             map_furniture(ax, grid, title)
-            _legend(ax, entries)
+            legend(ax, entries)
         else:
             im = ax.imshow(shown, extent=extent, cmap=cmap, interpolation="nearest")
             fig.colorbar(im, ax=ax, shrink=0.7, label=label)
@@ -422,7 +421,7 @@ def corridor_map(grid, data, path, title: str, cmap="inferno", outlines=None, ou
         fig.colorbar(im, ax=ax, shrink=0.7, label="0 to the 99th percentile of the corridor cells", extend="max")
         n = 0 if outlines is None else len(outlines)
         if n:
-            _fill(ax, outlines, "none", _OUTLINE, 0.8, zorder=6)
+            draw_polygons(ax, outlines, "none", _OUTLINE, 0.8, zorder=6)
         map_furniture(ax, grid, title)
         handles = legend_handles([LegendEntry(outline_label, "line", n, {"color": _OUTLINE})])
         if handles:
@@ -465,10 +464,10 @@ def scenario_map(grid, landcover, classes, before, after, restored, path, title:
             ax.imshow(rgb, extent=_extent(grid, rgb.shape, s), interpolation="nearest")
             added = sources["added"].fillna("").astype(bool) if "added" in sources else np.zeros(len(sources), bool)
             if len(sources) and (~added).any():
-                _fill(ax, sources[~added], source_colour, lw=0.3, zorder=3)
+                draw_polygons(ax, sources[~added], source_colour, lw=0.3, zorder=3)
                 counts["source"] += int((~added).sum())
             if len(corridors):
-                _lines(ax, corridors, corridor_colour, 1.0, zorder=4)
+                draw_lines(ax, corridors, corridor_colour, 1.0, zorder=4)
                 counts["corridor"] += len(corridors)
             if ax is axes[1]:
                 if restored is not None and restored.any():
@@ -477,7 +476,7 @@ def scenario_map(grid, landcover, classes, before, after, restored, path, title:
                     ax.imshow(overlay, extent=_extent(grid, restored.shape), interpolation="nearest", zorder=5)
                     counts["restored"] = int(restored.sum())
                 if added.any():
-                    _fill(ax, sources[added], added_colour, lw=0.5, zorder=6)
+                    draw_polygons(ax, sources[added], added_colour, lw=0.5, zorder=6)
                     counts["added"] = int(added.sum())
                 if len(corridors):
                     new = np.asarray(
@@ -487,7 +486,7 @@ def scenario_map(grid, landcover, classes, before, after, restored, path, title:
                         ]
                     )
                     if new.any():
-                        _lines(ax, corridors[new], new_colour, 2.0, zorder=7)
+                        draw_lines(ax, corridors[new], new_colour, 2.0, zorder=7)
                         counts["new"] = int(new.sum())
             map_furniture(ax, grid, name)
         entries = [
@@ -505,6 +504,10 @@ def scenario_map(grid, landcover, classes, before, after, restored, path, title:
 
 __all__ = [
     "community_map",
+    "draw_landcover",
+    "draw_lines",
+    "draw_polygons",
+    "legend",
     "corridor_map",
     "corridors_map",
     "landcover_image",
