@@ -33,6 +33,7 @@ from econet.circuit.graph import Graph, network_graph, raster_graph
 from econet.circuit.modes import one_to_all, pairwise
 from econet.classify import natural_breaks
 from econet.corridors import SourceCost, cwd_surface, pair_corridor, pair_lcd, pair_searches
+from econet.steps import steps
 
 
 def _pair_ids(pairs) -> list[int]:
@@ -109,7 +110,7 @@ def pinchpoints(
     current = np.zeros(shape)
     union = np.zeros(shape, dtype=bool)
     reff: dict[tuple[int, int], float] = {}
-    for a, b in pairs:
+    for a, b in steps(pairs, "pinch points: current between each pair"):
         inside, _ = pair_corridor(searches, a, b, cutoff, shape)
         cells = np.union1d(inside, np.concatenate([source_cells[a], source_cells[b]]))
         cells = cells[habitat[cells]]
@@ -202,7 +203,7 @@ def barriers(
     pad = int(np.floor(max(radii_m) / cell_size_m))
     imp_all, unit_all, pct_all = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     best_r = np.zeros(shape)
-    for a, b in pairs:
+    for a, b in steps(pairs, "barriers: each pair"):
         lcd = pair_lcd(searches, a, b)
         if not np.isfinite(lcd) or lcd <= 0:
             continue

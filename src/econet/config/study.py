@@ -22,6 +22,7 @@ from econet.config.indicators import IndicatorsSection
 from econet.config.landcover import LandCoverSection
 from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
+from econet.config.report import ReportOptions
 from econet.config.resistance import ResistanceSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sensitivity import SensitivitySection
@@ -75,6 +76,7 @@ SECTIONS: dict[str, type[Section]] = {
     "zones": ZonesSection,
     "network": NetworkSection,
     "robustness": RobustnessSection,
+    "report": ReportOptions,
     "optimise": OptimiseSection,
     "sensitivity": SensitivitySection,
     "series": SeriesSection,
@@ -95,6 +97,7 @@ class Study(Section):
     connectivity: ConnectivitySection = ConnectivitySection()
     network: NetworkSection = NetworkSection()
     robustness: RobustnessSection = RobustnessSection()
+    report: ReportOptions = ReportOptions()
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
     zones: ZonesSection | None = None  # optional: products by zone, means per pinch point and barrier

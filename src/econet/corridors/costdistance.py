@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from econet.steps import steps
+
 # Neighbour offsets; back-link k means "the predecessor lies at (row - DR[k], col - DC[k])".
 DR = np.array([-1, -1, -1, 0, 0, 1, 1, 1], dtype=np.int64)
 DC = np.array([-1, 0, 1, -1, 1, -1, 0, 1], dtype=np.int64)
@@ -282,7 +284,7 @@ def source_costs(
             free.append(slot)
 
     with ThreadPoolExecutor(len(pool_work)) as pool:
-        yield from pool.map(one, list(partners))
+        yield from steps(pool.map(one, list(partners)), "least-cost searches (one per source)", len(partners))
 
 
 @numba.njit(cache=True, nogil=True)

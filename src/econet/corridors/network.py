@@ -22,6 +22,7 @@ from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resist
 from econet.corridors.pairs import link_pairs
 from econet.corridors.paths import link_sources
 from econet.corridors.widths import tier_polygons, width_tiers
+from econet.steps import steps
 
 
 @dataclass
@@ -61,7 +62,7 @@ class Corridors:
 
 def per_source_costs(surface, labels, ids, cell_size_m):
     """(id, cost distance from that source alone) for each source id, one at a time."""
-    for sid in ids:
+    for sid in steps(ids, "cost distances (one per source)"):
         one = np.where(labels == sid, sid, 0).astype(np.int32)
         yield int(sid), cost_distance(surface, one, cell_size_m, allocation=False).cost
 

@@ -5,12 +5,16 @@ Every file is written atomically and byte-for-byte reproducibly (no time stamps)
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 
 from econet.demo.city import LANDCOVER_CODES, LANDCOVER_COLORS, RASTER_INFO, VECTOR_LAYERS, DemoCity
-from econet.io import write_png, write_raster, write_text, write_vector
+from econet.io import write_json, write_png, write_raster, write_text, write_vector
+from econet.io.run import file_sha256
+
+MANIFEST = "manifest.json"
 
 _VECTOR_INFO = {
     "roads": "LineString; road_class (expressway | highway = first-class highway | local), name, width_m "
@@ -35,10 +39,13 @@ def write_city(city: DemoCity, out_dir) -> dict[str, Path]:
     """Write every layer of ``city`` under ``out_dir``; return {name: path} of each file written.
 
     Keys: each raster name (``layers/<name>.tif``), ``"gpkg"`` (``city.gpkg``, one layer per
-    vector), ``"quicklook"`` (``quicklook.png``) and ``"readme"`` (``README.txt``).
+    vector), ``"quicklook"`` (``quicklook.png``), ``"readme"`` (``README.txt``) and ``"manifest"``
+    (``manifest.json``: seed, size, econet's version and every file's SHA-256, written last, so
+    that :func:`city_is_current` can tell a complete city from a partial one).
     """
     out = Path(out_dir)
     (out / "layers").mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)  # an interrupted rewrite must not pass as complete
     paths: dict[str, Path] = {}
     tags = {"synthetic": "yes", "generator": "econet.demo", "seed": city.seed, "size": city.size}
     for name, array in city.rasters.items():
@@ -55,7 +62,34 @@ def write_city(city: DemoCity, out_dir) -> dict[str, Path]:
     paths["gpkg"] = write_vector(out / "city.gpkg", {k: city.vectors[k] for k in VECTOR_LAYERS})
     paths["quicklook"] = _write_quicklook(city, out / "quicklook.png")
     paths["readme"] = write_text(out / "README.txt", _readme(city))
+    paths["manifest"] = write_json(out / MANIFEST, _manifest(out, city.seed, city.size, paths.values()))
     return paths
+
+
+def _manifest(out: Path, seed: int, size: int, files) -> dict:
+    from econet import __version__
+
+    return {
+        "generator": "econet.demo",
+        "econet": __version__,
+        "seed": seed,
+        "size": size,
+        "files": {Path(f).relative_to(out).as_posix(): file_sha256(f) for f in sorted(map(str, files))},
+    }
+
+
+def city_is_current(out_dir, seed: int, size: int) -> bool:
+    """Whether ``out_dir`` holds the city :func:`write_city` wrote for this seed and size with this
+    econet, every file intact (its checksum as recorded), so that it need not be generated again."""
+    out = Path(out_dir)
+    try:
+        recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = recorded.get("files", {})
+    expected = _manifest(out, seed, size, [])
+    same = all(recorded.get(k) == expected[k] for k in ("generator", "econet", "seed", "size"))
+    return same and bool(files) and all((out / f).is_file() and file_sha256(out / f) == h for f, h in files.items())
 
 
 def write_series(epochs, out_dir) -> dict[int, dict[str, dict[str, Path]]]:
@@ -72,6 +106,9 @@ def write_series(epochs, out_dir) -> dict[int, dict[str, dict[str, Path]]]:
     for year, city in epochs:
         if not last_rasters:
             write_city(city, out)
+            # A series' first year is not the plain demo city: without the manifest, a later
+            # `econet demo` (no --years) into this folder generates its own city.
+            (out / MANIFEST).unlink(missing_ok=True)
         else:
             tags = {"synthetic": "yes", "generator": "econet.demo", "seed": city.seed, "size": city.size, "year": year}
             rasters = {}

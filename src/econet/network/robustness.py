@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from econet.errors import EconetError
+from econet.steps import steps
 
 NODE_METRICS = ("R", "S", "D", "E")
 EDGE_METRICS = ("S",)
@@ -323,7 +324,7 @@ def random_attack(
     rng = np.random.default_rng(seed)
     nodes, indptr, indices, edges = _arrays(g)
     runs = []
-    for _ in range(repeats):
+    for _ in steps(range(repeats), f"random {element} attacks (repeats)"):
         if element == "node":
             runs.append(_node_frame(indptr, indices, rng.permutation(len(nodes)), len(edges), recovery))
         else:

@@ -1,4 +1,5 @@
-"""Figures: robustness curves and attack overlays (matplotlib, Agg); maps are in econet.report.maps."""
+"""Figures: overlaid attack curves (matplotlib, Agg). Maps are drawn by ``econet.report.maps``, the
+robustness curves of one run by ``econet.network.figures``."""
 
 from __future__ import annotations
 
@@ -13,26 +14,6 @@ from econet.io.atomic import write_png  # noqa: E402
 def _save(fig, path) -> None:
     write_png(path, fig, dpi=130, bbox_inches="tight")
     plt.close(fig)
-
-
-def robustness_figure(curves, path) -> None:
-    """R = C/(N - N_r) and S = C/N against the fraction of nodes removed, per strategy."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    for strategy, part in curves.groupby("strategy", sort=False):
-        x = part["removed_fraction"]
-        for ax, col in zip(axes, ("R", "S")):
-            ax.plot(x, part[col], label=strategy, marker="." if len(part) < 60 else None)
-            if f"{col}_sd" in part:
-                ax.fill_between(x, part[col] - part[f"{col}_sd"], part[col] + part[f"{col}_sd"], alpha=0.2)
-    axes[0].set_ylabel("R = C / (N − Nr)")
-    axes[1].set_ylabel("S = C / N")
-    for ax in axes:
-        ax.set_xlabel("fraction of nodes removed")
-        ax.set_ylim(0, 1.05)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.suptitle("Network robustness under node attack")
-    _save(fig, path)
 
 
 def attack_overlay(curves: dict, path, panels) -> None:

@@ -231,9 +231,7 @@ def write_series_report(series, layers: dict, topology) -> str:
     )
     table = pd.DataFrame(rows).T.reset_index()
     table.columns = [str(c) for c in table.iloc[0]]
-    sections.append(
-        ReportSection("Change between epochs", [intro, html_table(table.iloc[1:], "{:,.2f}"), *parts], figures)
-    )
+    sections.append(ReportSection("Change between epochs", [intro, html_table(table.iloc[1:]), *parts], figures))
     nodes = pd.concat([e.nodes.assign(year=e.year) for e in series.epochs], ignore_index=True)
     drawn = topology_boxplots(nodes, topology, fig_dir / "topology.png")
     sections.append(
@@ -270,8 +268,9 @@ def write_series_report(series, layers: dict, topology) -> str:
         "series/correlations.csv": "r per epoch and its change, for every indicator pair",
         "series/sources_change.gpkg": "one layer per interval: sources with their status",
         "series/corridors_change.gpkg": "one layer per interval: corridors with their status",
-        **{f"{y}/": "the epoch's run (its own report.html)" for y in years},
+        **{f"{y}/report.html": "the epoch's run (its own report)" for y in years},
     }
+    products = {k: v for k, v in products.items() if (out / k).exists()}  # links that resolve
     timings = pd.DataFrame(
         [
             {
@@ -285,7 +284,9 @@ def write_series_report(series, layers: dict, topology) -> str:
     )
     title = series.title or "study"
     path = out / "report.html"
-    write_report(path, f"{title}: {years[0]}–{years[-1]}", f"{len(years)} epochs", sections, products, timings)
+    write_report(
+        path, f"{title}: {years[0]}–{years[-1]}", f"{len(years)} epochs", sections, products, [html_table(timings)]
+    )
     return path
 
 

@@ -4,15 +4,13 @@ has a ``[circuit]`` section."""
 
 from __future__ import annotations
 
-import pandas as pd
-
 from econet.circuit.classes import centrality_classes
 from econet.circuit.corridors import CorridorCircuits, corridor_circuits
 from econet.corridors.network import Corridors
 from econet.habitat.sources import Sources
 from econet.io import write_csv, write_raster, write_vector
 from econet.report import ReportSection
-from econet.report.tables import html_table
+from econet.report.tables import html_record, html_table
 from econet.resistance.surface import Resistance
 from econet.stages.base import Context, Stage
 
@@ -131,7 +129,7 @@ def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
                 "barriers",
             )
         )
-    figures, parts = [], [html_table(pd.DataFrame([rows]))]
+    figures, parts = [], [html_record(rows)]
     for path, data, what, cmap, patches, label in maps:
         corridor_map(grid, data, ctx.run.product(path), what, cmap=cmap, outlines=patches, outline_label=label)
         figures.append(path)
