@@ -24,6 +24,7 @@ from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.report import ReportOptions
 from econet.config.resistance import ResistanceSection
+from econet.config.run import RunSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sensitivity import SensitivitySection
 from econet.config.series import SeriesSection, series_problems
@@ -80,6 +81,7 @@ SECTIONS: dict[str, type[Section]] = {
     "optimise": OptimiseSection,
     "sensitivity": SensitivitySection,
     "series": SeriesSection,
+    "run": RunSection,
 }
 OPTIONAL = ("indicators", "circuit", "zones", "optimise", "sensitivity", "series")
 
@@ -105,6 +107,7 @@ class Study(Section):
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
     sensitivity: SensitivitySection | None = None  # `econet sensitivity`: the ranges its samples are drawn in
     series: SeriesSection | None = None  # epochs: `econet run` runs each year (docs/methods/series.md)
+    run: RunSection = RunSection()  # how the run uses the machine (window size); changes no product
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
@@ -221,7 +224,9 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
                     )
                 )
     corridors = data.get("corridors", {})
-    if isinstance(data.get("circuit"), dict) and isinstance(corridors, dict) and corridors.get("width_cost") is None:
+    circuit = data.get("circuit")
+    corridor_mode = isinstance(circuit, dict) and circuit.get("mode", "corridors") == "corridors"
+    if corridor_mode and isinstance(corridors, dict) and corridors.get("width_cost") is None:
         problems.append(
             Problem(
                 "corridors.width_cost",
