@@ -36,7 +36,7 @@ MAX_CLASSES = 4096  # a whole-valued raster with more distinct values is shown a
 # Groups in the layer tree, top to bottom, and the product name prefixes that go in each.
 GROUPS = {
     "Network": ("network",),
-    "Circuit": ("pinchpoint", "barrier"),
+    "Circuit": ("pinchpoint", "barrier", "omniscape"),
     "Corridors": ("corridors", "cost_distance", "allocation", "nlcc"),
     "Sources": ("sources", "stepping_stones", "mspa", "connectivity_level", "services_level", "sensitivity_class"),
     "Resistance": ("resistance",),
@@ -52,6 +52,8 @@ RAMPS = (
     ("pinchpoint_current_x", "magma"),
     ("pinchpoint", "inferno"),
     ("barrier", "viridis"),
+    ("omniscape_normalized", "RdYlBu_r"),
+    ("omniscape", "inferno"),
     ("indicator_", "RdYlGn"),
 )
 _GEOMETRY = {"Polygon": "Polygon", "LineString": "Line", "Point": "Point"}

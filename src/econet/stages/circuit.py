@@ -201,7 +201,7 @@ def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
 
 
 def _omniscape_report(ctx: Context, res: OmniscapeResult) -> ReportSection:
-    from econet.report.figures import corridor_map
+    from econet.report.maps import corridor_map
 
     cfg, grid = ctx.study.circuit, ctx.landscape.grid
     rows = {
