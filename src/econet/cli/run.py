@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from econet.cli._common import user_errors
+from econet.cli._common import MEMORY_HELP, WINDOW_HELP, user_errors, window_options
 
 NAME = "run"
 
@@ -20,13 +20,15 @@ def main(
         "--embed-images",
         help="embed the figures in report.html (one self-contained file); the study key report.embed_images",
     ),
+    window_size: int = typer.Option(None, "--window-size", help=WINDOW_HELP),
+    memory: float = typer.Option(None, "--memory", help=MEMORY_HELP),
 ) -> None:
     """Run a study: sources, resistance, corridors, network, robustness and the HTML report; a
     study with [series] runs each year into OUT/<year>/ and compares them in OUT/series/."""
     from econet.config import load_study
 
     with user_errors():
-        s = load_study(study)
+        s = window_options(load_study(study), window_size, memory)
         if embed_images:
             s = s.model_copy(update={"report": s.report.model_copy(update={"embed_images": True})})
         out = out or Path("runs") / study.stem

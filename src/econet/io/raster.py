@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import rasterio
 from rasterio.crs import CRS
+from rasterio.windows import Window as RioWindow
 
 from econet.errors import LayerError
 from econet.grid import Grid
@@ -16,7 +17,8 @@ from econet.rasterops import nodata_to_nan
 # Tiles and DEFLATE with a predictor: small files that QGIS reads quickly. Level 4 is the last of
 # the fast levels: level 6 takes twice the time for files 1-6 % smaller (measured on land cover,
 # elevation, NDVI and cost rasters).
-_PROFILE = dict(driver="GTiff", tiled=True, blockxsize=256, blockysize=256, compress="deflate", zlevel=4)
+_TILE = 256  # tile side; the writer hands GDAL one row of tiles at a time
+_PROFILE = dict(driver="GTiff", tiled=True, blockxsize=_TILE, blockysize=_TILE, compress="deflate", zlevel=4)
 # Tiles are compressed on all cores; GDAL writes them in tile order, so the bytes do not depend
 # on the thread count (tests/test_io_raster.py checks it).
 _THREADS = "ALL_CPUS"
@@ -35,29 +37,41 @@ def read_raster(path, layer: str | None = None, band: int = 1):
 
 def write_raster(
     path,
-    data: np.ndarray,
+    data,
     grid: Grid,
     nodata=None,
     colormap: dict[int, tuple[int, ...]] | None = None,
     description: str | None = None,
     tags: dict | None = None,
+    dtype=None,
 ) -> Path:
-    """Write a single-band GeoTIFF on ``grid``; optional palette (for byte class rasters)."""
-    if data.shape != tuple(grid.shape):
-        raise ValueError(f"array shape {data.shape} does not match grid {grid.shape}")
-    if data.dtype == bool:
-        data = data.astype(np.uint8)
-    small = min(grid.shape) < 256
+    """Write a single-band GeoTIFF on ``grid``; optional palette (for byte class rasters).
+
+    ``data`` is an array on the grid, or a source of windows (``econet.windows``: a callable
+    returning ``(window, block)`` pairs covering the grid, in row-major order) with ``dtype``.
+    Either way the file is written one row of tiles at a time, so a source never has more than
+    a row of tiles (and the windows that reach into the next one) in memory, and the bytes are
+    the same for every window size."""
+    if callable(data):
+        if dtype is None:
+            raise ValueError("a source of windows needs its dtype")
+        dtype, strips = np.dtype(dtype), _strips_of_source(data, grid, np.dtype(dtype))
+    else:
+        if data.shape != tuple(grid.shape):
+            raise ValueError(f"array shape {data.shape} does not match grid {grid.shape}")
+        dtype = np.dtype(np.uint8) if data.dtype == bool else data.dtype
+        strips = ((r, data[r : r + _TILE].astype(dtype, copy=False)) for r in range(0, grid.height, _TILE))
+    small = min(grid.shape) < _TILE
     profile = dict(
         _PROFILE,
         height=grid.height,
         width=grid.width,
         count=1,
-        dtype=data.dtype,
+        dtype=dtype,
         crs=grid.crs,
         transform=grid.transform,
         nodata=nodata,
-        predictor=3 if np.issubdtype(data.dtype, np.floating) else 2,
+        predictor=3 if np.issubdtype(dtype, np.floating) else 2,
         num_threads=_THREADS,
     )
     if small:
@@ -67,7 +81,8 @@ def write_raster(
     with atomic_path(path) as tmp:
         with rasterio.Env(GDAL_PAM_ENABLED="NO"):  # no .aux.xml sidecar: one product, one file
             with rasterio.open(tmp, "w", **profile) as dst:
-                dst.write(data, 1)
+                for row, strip in strips:
+                    dst.write(strip, 1, window=RioWindow(0, row, grid.width, strip.shape[0]))
                 if colormap:
                     dst.write_colormap(1, colormap)
                 if description:
@@ -75,6 +90,24 @@ def write_raster(
                 if tags:
                     dst.update_tags(**{k: str(v) for k, v in tags.items()})
     return Path(path)
+
+
+def _strips_of_source(source, grid: Grid, dtype):
+    """Rows of tiles (``_TILE`` rows, the full width) assembled from a source of windows."""
+    buffer = np.empty((0, grid.width), dtype)
+    start = 0  # the grid row of buffer[0]
+    for window, block in source():
+        end = window.row + window.height
+        if end > start + buffer.shape[0]:  # a new row of windows: grow the buffer to its end
+            grown = np.empty((end - start, grid.width), dtype)
+            grown[: buffer.shape[0]] = buffer
+            buffer = grown
+        buffer[window.row - start : end - start, window.col : window.col + window.width] = block
+        if window.col + window.width == grid.width:  # the row of windows is complete up to ``end``
+            done = (end - start) // _TILE * _TILE if end < grid.height else end - start
+            for r in range(0, done, _TILE):
+                yield start + r, buffer[r : min(r + _TILE, done)]
+            buffer, start = buffer[done:].copy(), start + done
 
 
 def read_resistance(path, layer: str | None = None) -> tuple[np.ndarray, Grid]:
