@@ -41,7 +41,7 @@ def write(ctx: Context, res: Indicators) -> list[str]:
 
 
 def report(ctx: Context, res: Indicators) -> ReportSection:
-    from econet.report.figures import raster_map
+    from econet.report.maps import raster_map
 
     figures, parts = [], []
     rasters = res.rasters

@@ -45,7 +45,7 @@ def write(ctx: Context, res: Resistance) -> list[str]:
 
 
 def report(ctx: Context, res: Resistance) -> ReportSection:
-    from econet.report.figures import raster_map
+    from econet.report.maps import raster_map
 
     raster_map(
         ctx.landscape.grid,
