@@ -152,3 +152,13 @@ def test_vector_rules_and_style_paths():
         ("resistance_grades/slope.tif", None): "resistance_grades/slope.qml",
         ("sources.tif", None): "sources_raster.qml",
     }
+
+
+def test_a_local_engineering_crs_is_written_by_its_wkt():
+    local = CRS.from_wkt(
+        'LOCAL_CS["Mine grid",UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH]]'
+    )
+    doc = qgis.project_document([], local, "mine")
+    srs = doc.find("projectCrs/spatialrefsys")
+    assert srs.findtext("proj4") == "" and srs.findtext("authid") == ""
+    assert "Mine grid" in srs.findtext("wkt")

@@ -277,12 +277,23 @@ def _spatialrefsys(parent: ET.Element, crs) -> None:
     crs = CRS.from_user_input(crs)
     srs = ET.SubElement(parent, "spatialrefsys", nativeFormat="Wkt")
     ET.SubElement(srs, "wkt").text = crs.to_wkt()
-    ET.SubElement(srs, "proj4").text = crs.to_proj4() if crs.to_epsg() is None else ""
+    ET.SubElement(srs, "proj4").text = _proj4(crs) if crs.to_epsg() is None else ""
     auth = crs.to_authority()
     ET.SubElement(srs, "srid").text = auth[1] if auth else ""
     ET.SubElement(srs, "authid").text = ":".join(auth) if auth else ""
     ET.SubElement(srs, "description").text = crs.name
     ET.SubElement(srs, "geographicflag").text = "true" if crs.is_geographic else "false"
+
+
+def _proj4(crs) -> str:
+    """The PROJ string, or "" for a CRS that has none (a local engineering CRS, such as a mine
+    grid): QGIS then reads the WKT alone."""
+    from pyproj.exceptions import CRSError
+
+    try:
+        return crs.to_proj4() or ""
+    except CRSError:
+        return ""
 
 
 def project_document(layers, crs, title: str, extent=None) -> ET.Element:
