@@ -94,12 +94,29 @@ def _threads(fn, items, shared, workers, release) -> list:
             release()
 
 
-def _client(address: str):
+def connect(address: str, timeout_s: float = 10.0) -> None:
+    """Connect to the Dask scheduler at ``address`` now (before any heavy work); ConnectionError
+    saying so when none answers within ``timeout_s``."""
+    _client(address, timeout_s)
+
+
+def disconnect(address: str) -> None:
+    """Close this process's connection to the scheduler at ``address``, if any."""
+    client = _clients.pop(address, None)
+    if client is not None:
+        client.close()
+
+
+def _client(address: str, timeout_s: float = 30.0):
     client = _clients.get(address)
     if client is None or client.status not in ("running", "connecting", "newly-created"):
         from distributed import Client
 
-        client = _clients[address] = Client(address, set_as_default=False)
+        try:
+            client = Client(address, set_as_default=False, timeout=timeout_s)
+        except OSError as exc:  # distributed raises OSError (or its TimeoutError) when none answers
+            raise ConnectionError(f"no Dask scheduler answers at {address} ({exc})") from None
+        _clients[address] = client
     return client
 
 
@@ -116,4 +133,4 @@ def _cluster(fn, items, shared, address, release) -> list:
             client.run(release)
 
 
-__all__ = ["DEFAULT_WORKERS", "check_address", "current_scheduler", "map_tasks", "scheduler"]
+__all__ = ["DEFAULT_WORKERS", "check_address", "connect", "current_scheduler", "disconnect", "map_tasks", "scheduler"]

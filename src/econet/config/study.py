@@ -23,6 +23,7 @@ from econet.config.landcover import LandCoverSection
 from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.resistance import ResistanceSection
+from econet.config.run import RunSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sources import SourcesSection
 from econet.config.zones import ZonesSection
@@ -63,6 +64,7 @@ class StudyMeta(Section):
 # Section name -> schema, in the order of the study file; None-able sections are optional stages.
 SECTIONS: dict[str, type[Section]] = {
     "study": StudyMeta,
+    "run": RunSection,
     "landcover": LandCoverSection,
     "indicators": IndicatorsSection,
     "sources": SourcesSection,
@@ -82,6 +84,7 @@ class Study(Section):
     """A whole study: inputs, then one section per stage."""
 
     study: StudyMeta = StudyMeta()
+    run: RunSection = RunSection()  # where tasks run; no stage reads it
     layers: dict[str, RasterLayer]
     vectors: dict[str, VectorLayer] = {}
     landcover: LandCoverSection = LandCoverSection()
