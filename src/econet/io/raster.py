@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
 import rasterio
+import rasterio.windows
 from rasterio.crs import CRS
 
 from econet.errors import LayerError
@@ -47,17 +49,37 @@ def write_raster(
         raise ValueError(f"array shape {data.shape} does not match grid {grid.shape}")
     if data.dtype == bool:
         data = data.astype(np.uint8)
+    with raster_writer(path, grid, data.dtype, nodata, colormap, description, tags) as put:
+        put(data, 0)
+    return Path(path)
+
+
+@contextlib.contextmanager
+def raster_writer(
+    path,
+    grid: Grid,
+    dtype,
+    nodata=None,
+    colormap: dict[int, tuple[int, ...]] | None = None,
+    description: str | None = None,
+    tags: dict | None = None,
+):
+    """``write_raster`` for a grid written in strips: yields ``put(rows, row0)``, which writes
+    the full-width array ``rows`` from row ``row0`` down. The file appears (atomically) when the
+    block ends without error. Strips of a multiple of 256 rows fill whole tiles, so each tile is
+    compressed once and the bytes are the same for any such strip height."""
+    dtype = np.dtype(dtype)
     small = min(grid.shape) < 256
     profile = dict(
         _PROFILE,
         height=grid.height,
         width=grid.width,
         count=1,
-        dtype=data.dtype,
+        dtype=dtype,
         crs=grid.crs,
         transform=grid.transform,
         nodata=nodata,
-        predictor=3 if np.issubdtype(data.dtype, np.floating) else 2,
+        predictor=3 if np.issubdtype(dtype, np.floating) else 2,
         num_threads=_THREADS,
     )
     if small:
@@ -67,14 +89,20 @@ def write_raster(
     with atomic_path(path) as tmp:
         with rasterio.Env(GDAL_PAM_ENABLED="NO"):  # no .aux.xml sidecar: one product, one file
             with rasterio.open(tmp, "w", **profile) as dst:
-                dst.write(data, 1)
+
+                def put(rows: np.ndarray, row0: int) -> None:
+                    if rows.ndim != 2 or rows.shape[1] != grid.width or not 0 <= row0 <= grid.height - rows.shape[0]:
+                        raise ValueError(f"rows {rows.shape} from row {row0} do not fit grid {grid.shape}")
+                    window = rasterio.windows.Window(0, row0, grid.width, rows.shape[0])
+                    dst.write(rows.astype(dtype, copy=False), 1, window=window)
+
+                yield put
                 if colormap:
                     dst.write_colormap(1, colormap)
                 if description:
                     dst.set_band_description(1, description)
                 if tags:
                     dst.update_tags(**{k: str(v) for k, v in tags.items()})
-    return Path(path)
 
 
 def read_resistance(path, layer: str | None = None) -> tuple[np.ndarray, Grid]:
