@@ -296,7 +296,7 @@ def province_strip(p: Province, row0: int, row1: int) -> dict[str, np.ndarray]:
     lc[slope_side > 0.28] = 20  # mountain forest
     lc[(uplift > 0.75) & (detail > 1.2)] = 30  # alpine meadow on the ridges
     lc[(village > 2.6) & (uplift < 0.15)] = 80  # villages
-    sub = Grid(p.grid.crs, p.grid.transform * Affine.translation(0, row0), (row1 - row0, w))
+    sub = Grid(p.grid.crs, p.grid.transform @ Affine.translation(0, row0), (row1 - row0, w))
     left, bottom, right, top = sub.bounds
     shapes = [(g, v) for g, v in p.paint if g.intersects(_box(left, bottom, right, top))]
     if shapes:
