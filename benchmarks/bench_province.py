@@ -3,7 +3,7 @@
 Usage: uv run python benchmarks/bench_province.py [--size 14000] [--seed 0] [--out DIR]
        [--generate-only] [--scheduler tcp://host:8786]
 
-Runs `econet demo --size N --generate-only` (the province's layers and study.toml), then
+Runs `econet demo --size N --landscape province --generate-only` (the province's layers and study.toml), then
 `econet run` on that study, each in a fresh process under /usr/bin/time -v (wall time and the
 peak resident memory of the command). While the run lasts, the resident memory of its process
 tree is sampled (psutil, every --interval seconds) and each sample is assigned to the stage
@@ -108,6 +108,8 @@ def main() -> None:
             str(args.seed),
             "--out",
             str(out),
+            "--landscape",
+            "province",
             "--generate-only",
             "-q",
         ],
