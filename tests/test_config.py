@@ -166,3 +166,10 @@ def test_moved_keys_and_the_circuit_cutoff_are_reported_with_the_rest():
     assert "width tiers" in got["indicators.corridor_width_m"]
     ok = parse_study({**base, "circuit": {}, "corridors": {"width_cost": 2000}}, check_files=False)
     assert ok.circuit is not None and ok.corridors.width_cost == 2000
+
+
+def test_a_home_folder_of_an_unknown_user_is_a_study_error():
+    """Found by the study fuzz test: Path("~0").expanduser() raises RuntimeError."""
+    with pytest.raises(StudyError) as exc:
+        parse_study({"layers": {"landcover": {"path": "~0/lc.tif", "kind": "categorical"}}})
+    assert any(p.where == "layers.landcover.path" and "'~0'" in p.message for p in exc.value.problems)

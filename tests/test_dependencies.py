@@ -80,6 +80,11 @@ EDITS = [
         {"indicators", "sources", "corridors", "summaries", "connectivity", "network", "robustness", "report"},
     ),
     (
+        "the [sensitivity] section, which only `econet sensitivity` reads",
+        ("\n[robustness]\n", "\n[sensitivity]\nsamples = 5\nmax_cost = [20000, 30000]\n\n[robustness]\n"),
+        set(),
+    ),
+    (
         "a vector layer no stage reads",
         ('layer = "water"', 'layer = "water"\n# the same layer, a new comment'),
         set(),

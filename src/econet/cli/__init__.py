@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from econet.cli import circuitscape, conefor, costdistance, demo, init, mspa, optimise, plan, run, validate
+from econet.cli import (
+    circuitscape,
+    conefor,
+    costdistance,
+    demo,
+    init,
+    mspa,
+    optimise,
+    plan,
+    run,
+    sensitivity,
+    validate,
+)
 
 app = typer.Typer(
     name="econet",
@@ -40,7 +52,7 @@ def _root(
 
 
 # Study-level commands first, then the drop-ins for users of the reference tools.
-for module in (demo, run, optimise, plan, validate, init, mspa, conefor, circuitscape, costdistance):
+for module in (demo, run, optimise, plan, sensitivity, validate, init, mspa, conefor, circuitscape, costdistance):
     app.command(module.NAME, help=module.main.__doc__, short_help=module.main.__doc__)(module.main)
 
 

@@ -19,6 +19,7 @@ from econet.config.resistance import (
     ResistanceSection,
     SlopeFactor,
 )
+from econet.config.sensitivity import SensitivitySection
 from econet.config.sources import (
     ConnectivityRule,
     IsletsRule,
@@ -53,6 +54,7 @@ __all__ = [
     "RobustnessSection",
     "SECTIONS",
     "SensitivityRule",
+    "SensitivitySection",
     "ServicesRule",
     "SlopeFactor",
     "SourcesSection",

@@ -53,7 +53,10 @@ class Section(BaseModel):
 def resolve_path(path: str, info: ValidationInfo) -> str:
     """An absolute path; a relative one is read from the study file's folder (``base_dir``)."""
     context = info.context or {}
-    full = Path(path).expanduser()
+    try:
+        full = Path(path).expanduser()
+    except RuntimeError:  # "~name" of a user this machine does not know
+        raise ValueError(f"cannot find the home folder of {path.split('/')[0]!r}; give the path in full") from None
     if not full.is_absolute():
         full = Path(context.get("base_dir", ".")) / full
     if context.get("check_files", True) and not full.exists():

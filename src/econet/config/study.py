@@ -25,6 +25,7 @@ from econet.config.network import NetworkSection, RobustnessSection
 from econet.config.resistance import ResistanceSection
 from econet.config.run import RunSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
+from econet.config.sensitivity import SensitivitySection
 from econet.config.sources import SourcesSection
 from econet.config.zones import ZonesSection
 from econet.errors import Problem, StudyError
@@ -76,8 +77,9 @@ SECTIONS: dict[str, type[Section]] = {
     "network": NetworkSection,
     "robustness": RobustnessSection,
     "optimise": OptimiseSection,
+    "sensitivity": SensitivitySection,
 }
-OPTIONAL = ("indicators", "circuit", "zones", "optimise")
+OPTIONAL = ("indicators", "circuit", "zones", "optimise", "sensitivity")
 
 
 class Study(Section):
@@ -99,6 +101,7 @@ class Study(Section):
     zones: ZonesSection | None = None  # optional: products by zone, means per pinch point and barrier
     optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
+    sensitivity: SensitivitySection | None = None  # `econet sensitivity`: the ranges its samples are drawn in
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""

@@ -1,0 +1,69 @@
+"""Time `econet sensitivity` on the demo study and print the figures.
+
+Usage: uv run python benchmarks/bench_sensitivity.py [--size 400] [--samples 10] [--seed 0]
+
+Generates the demo city (not timed), then runs `econet sensitivity` on its study (no
+[sensitivity] section: every default) in a fresh process and prints the whole command's wall
+time, its peak memory (maximum resident set of the process), the baseline's stage time and each
+sample's, with the stages it reran. The reference in the same run is the baseline: a sample's
+time as a share of it says what reusing the baseline's stages saved. It ends with the spread of
+ECA over the samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size", type=int, default=400)
+    ap.add_argument("--samples", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        demo = Path(tmp) / "demo"
+        subprocess.run(
+            [sys.executable, "-m", "econet", "demo", "--size", str(args.size), "--out", str(demo), "--quiet"],
+            check=True,
+        )
+        out = Path(tmp) / "sensitivity"
+        command = [sys.executable, "-m", "econet", "sensitivity", str(demo / "study.toml"), "--out", str(out)]
+        command += ["--samples", str(args.samples), "--seed", str(args.seed), "-q"]
+        t0 = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-v", *command], check=True, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+        peak_gb = int(peak.group(1)) / 1024**2 if peak else float("nan")
+        print(
+            f"econet sensitivity, demo --size {args.size}, {args.samples} samples: "
+            f"{wall:.1f} s wall, peak memory {peak_gb:.2f} GB"
+        )
+        runs = [("baseline", out / "baseline")] + sorted((p.name, p) for p in (out / "samples").iterdir())
+        base_s = None
+        for name, folder in runs:
+            stages = json.loads((folder / "manifest.json").read_text())["stages"]
+            ran = {k: v for k, v in stages.items() if not v.get("cached") and not v.get("skipped")}
+            seconds = sum(v.get("seconds", 0.0) for v in ran.values())
+            base_s = base_s or seconds
+            print(
+                f"  {name:<9} {seconds:6.1f} s ({100 * seconds / base_s:5.1f} % of the baseline), rerun: {', '.join(ran)}"
+            )
+        for row in csv.DictReader(open(out / "spread.csv")):
+            if row["measure"] == "ECA_km2":
+                print(
+                    f"ECA: baseline {float(row['baseline']):.2f} km², samples {float(row['mean']):.2f} ± "
+                    f"{float(row['sd']):.2f} km² (min {float(row['min']):.2f}, max {float(row['max']):.2f})"
+                )
+
+
+if __name__ == "__main__":
+    main()
