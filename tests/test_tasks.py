@@ -15,7 +15,7 @@ from econet.corridors.costdistance import source_costs
 from econet.corridors.paths import nlcc_mosaic
 from econet.errors import StudyError
 from econet.network.robustness import random_attack
-from econet.tasks import check_address, disconnect, map_tasks, scheduler
+from econet.tasks import check_address, connect, disconnect, map_tasks, scheduler
 
 
 def _square(item, *, offset):
@@ -53,6 +53,12 @@ def test_scheduler_addresses_are_checked():
     with pytest.raises(StudyError) as err:
         parse_study(data, check_files=False)
     assert any(p.where == "run.scheduler" and "tcp://" in p.message for p in err.value.problems)
+
+
+def test_an_address_where_no_scheduler_answers_is_a_connection_error():
+    pytest.importorskip("distributed")
+    with pytest.raises(ConnectionError, match="no Dask scheduler answers at tcp://127.0.0.1:9"):
+        connect("tcp://127.0.0.1:9", timeout_s=2)
 
 
 def _landscape():
