@@ -19,7 +19,8 @@ Two entry points share the search:
   group, so results do not depend on thread timing.
 - ``source_costs``: one bounded search per source (for pairs and corridors), stopped once every
   wanted partner source is reached and the costs exceed the last partner's cost plus a margin.
-  Searches run on a thread pool; each result is kept sparse (only the cells it reached).
+  Each search is a Dask task (econet.tasks: threads here, or a cluster); each result is kept
+  sparse (only the cells it reached).
 """
 
 from __future__ import annotations
