@@ -11,6 +11,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
+from econet.cli.demo import default_out
+from econet.demo import city_is_current
+
 
 def econet(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "econet", *map(str, args)], capture_output=True, text=True, cwd=cwd)
@@ -20,8 +23,9 @@ def test_demo_small_end_to_end(tmp_path):
     out = tmp_path / "demo"
     proc = econet("demo", "--size", 400, "--seed", 3, "--out", out, "--quiet")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == "" and "Traceback" not in proc.stderr
     run = out / "run"
+    assert proc.stdout == f"report: {run / 'report.html'}\n"  # --quiet still says where the report is
+    assert proc.stderr == ""
     assert (run / "report.html").exists() and (out / "study.toml").exists()
     assert (out / "data" / "quicklook.png").exists()
     sources = gpd.read_file(run / "sources.gpkg")
@@ -30,6 +34,24 @@ def test_demo_small_end_to_end(tmp_path):
     assert sources.crs.to_epsg() == 4548
     manifest = json.loads((run / "manifest.json").read_text())
     assert manifest["grid"]["shape"] == [400, 400] and manifest["grid"]["cell_size_m"] == 30.0
+    # Same seed and size: the city is reused (its files untouched) and so is every stage; the
+    # output is piped, so each stage says so on its own line.
+    landcover = out / "data" / "layers" / "landcover.tif"
+    mtime = landcover.stat().st_mtime_ns
+    again = econet("demo", "--size", 400, "--seed", 3, "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert landcover.stat().st_mtime_ns == mtime
+    lines = again.stderr.splitlines()
+    assert lines[0].split() == ["✓", "Synthetic", "mining", "city", "reused"]
+    assert sum(line.endswith("reused") for line in lines) == 1 + len(
+        json.loads((run / "manifest.json").read_text())["stages"]
+    ) - sum(1 for e in manifest["stages"].values() if e.get("skipped"))
+    # Another seed in the same folder: the city is generated again.
+    assert not city_is_current(out / "data", 4, 400) and city_is_current(out / "data", 3, 400)
+
+
+def test_demo_folder_per_size():
+    assert default_out(1500) == Path("econet-demo") and default_out(400) == Path("econet-demo-400")
 
 
 def test_init_validate_run(tmp_path):

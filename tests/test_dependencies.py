@@ -85,6 +85,11 @@ EDITS = [
         set(),
     ),
     (
+        "the [series] section, which only runs the epochs of `econet run`",
+        ("\n[robustness]\n", "\n[series]\nyears = [2000, 2010]\n\n[robustness]\n"),
+        set(),
+    ),
+    (
         "a vector layer no stage reads",
         ('layer = "water"', 'layer = "water"\n# the same layer, a new comment'),
         set(),

@@ -182,3 +182,31 @@ def _horn(z: np.ndarray, cell_size_m: float) -> np.ndarray:
 
 
 __all__: list[str] = ["minmax", "nodata_mask", "nodata_to_nan", "rasterize", "slope_deg", "weighted_overlay"]
+
+
+# ---- coarser grids ----------------------------------------------------------------------------
+
+
+def coarsen(values: np.ndarray, factor: int, how: str = "mean") -> np.ndarray:
+    """Blocks of ``factor`` x ``factor`` cells as one cell: the mean of the finite cells (NaN
+    where none is) or their sum (0 where none is). The last blocks take what is left of the grid."""
+    v = np.asarray(values, dtype=np.float64)
+    h, w = v.shape
+    nr, nc = -(-h // factor), -(-w // factor)
+    padded = np.full((nr * factor, nc * factor), np.nan)
+    padded[:h, :w] = v
+    blocks = padded.reshape(nr, factor, nc, factor)
+    finite = np.isfinite(blocks)
+    total = np.where(finite, blocks, 0.0).sum(axis=(1, 3))
+    if how == "sum":
+        return total
+    if how != "mean":
+        raise ValueError(f"how must be 'mean' or 'sum', not {how!r}")
+    count = finite.sum(axis=(1, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def refine(values: np.ndarray, factor: int, shape: tuple[int, int]) -> np.ndarray:
+    """A coarse grid back on the fine one: each coarse cell repeated over its block."""
+    return np.repeat(np.repeat(values, factor, axis=0), factor, axis=1)[: shape[0], : shape[1]]

@@ -59,6 +59,7 @@ def map_tasks(
     workers: int = DEFAULT_WORKERS,
     address: str | None = None,
     release: Callable[[], None] | None = None,
+    done: Callable[[int], None] | None = None,
 ) -> list:
     """``[fn(item, **shared) for item in items]``, as one Dask task per item.
 
@@ -66,7 +67,9 @@ def map_tasks(
     ``workers`` threads run the tasks on this machine; with ``address`` (default: the one set by
     ``scheduler``) they run on that cluster instead, and ``fn`` must be a module-level
     function. ``release`` runs after the last task in every process that ran tasks (to free
-    scratch memory a task keeps for the next one). Exceptions of a task are raised here.
+    scratch memory a task keeps for the next one); ``done(n)`` is called here each time a task
+    finishes, with the count so far (progress, ``econet.steps.counter``). Exceptions of a task
+    are raised here.
     """
     items = list(items)
     shared = dict(shared or {})
@@ -74,11 +77,12 @@ def map_tasks(
     if not items:
         return []
     if address is None:
-        return _threads(fn, items, shared, workers, release)
-    return _cluster(fn, items, shared, address, release)
+        return _threads(fn, items, shared, workers, release, done)
+    return _cluster(fn, items, shared, address, release, done)
 
 
-def _threads(fn, items, shared, workers, release) -> list:
+def _threads(fn, items, shared, workers, release, done) -> list:
+    from dask.callbacks import Callback
     from dask.threaded import get  # dask.compute would cost a second on its first call
 
     def run(i):
@@ -87,8 +91,16 @@ def _threads(fn, items, shared, workers, release) -> list:
     # Keys are (name, index) and arguments plain ints, so Dask never looks inside an item.
     name = f"econet-{uuid.uuid4().hex}"
     keys = [(name, i) for i in range(len(items))]
+    finished = 0
+
+    def count(*_):  # dask calls it on this thread, the scheduler's
+        nonlocal finished
+        finished += 1
+        done(finished)
+
     try:
-        return list(get({k: (run, k[1]) for k in keys}, keys, num_workers=max(1, int(workers))))
+        with Callback(posttask=count) if done is not None else contextlib.nullcontext():
+            return list(get({k: (run, k[1]) for k in keys}, keys, num_workers=max(1, int(workers))))
     finally:
         if release is not None:
             release()
@@ -120,12 +132,17 @@ def _client(address: str, timeout_s: float = 30.0):
     return client
 
 
-def _cluster(fn, items, shared, address, release) -> list:
+def _cluster(fn, items, shared, address, release, done) -> list:
     client = _client(address)
     name = f"econet-{uuid.uuid4().hex}"
     sent = {k: client.scatter(v, broadcast=True, hash=False) for k, v in shared.items()}
     futures = [client.submit(fn, item, key=f"{name}-{i}", pure=False, **sent) for i, item in enumerate(items)]
     try:
+        if done is not None:
+            from distributed import as_completed
+
+            for n, _ in enumerate(as_completed(futures), 1):
+                done(n)
         return client.gather(futures)
     finally:
         del futures, sent

@@ -150,11 +150,15 @@ def test_figures_are_written(tmp_path):
     t = pd.DataFrame(np.random.default_rng(1).normal(size=(20, 4)), columns=list("abcd"))
     r, p, _ = correlation_matrix(t)
     correlation_heatmap(r, p, tmp_path / "h.png")
-    r2, p2, _ = correlation_matrix(t.iloc[:10])
-    correlation_heatmap(
-        {"all": r, "first ten": r2, "again": r}, {"all": p, "first ten": p2, "again": p}, tmp_path / "g.png"
+    # 34 indicators, as the demo study has: one legible figure, read in the report without scaling
+    many = pd.DataFrame(
+        np.random.default_rng(2).normal(size=(40, 34)), columns=[f"indicator_{i}_mean" for i in range(34)]
     )
-    assert Image.open(tmp_path / "g.png").size[1] > 1.5 * Image.open(tmp_path / "h.png").size[1]  # 2 rows of panels
+    r34, p34, _ = correlation_matrix(many)
+    correlation_heatmap(r34, p34, tmp_path / "g.png")
+    small, large = Image.open(tmp_path / "h.png").size, Image.open(tmp_path / "g.png").size
+    assert large[0] <= 1100 and large[1] <= 1200  # the figure was 3256 x 3487 px
+    assert large[0] > 800 and small[0] < large[0]
     for name in ("ba.png", "h.png", "g.png"):
         w, h = Image.open(tmp_path / name).size
         assert w > 300 and h > 200

@@ -24,6 +24,8 @@ __all__ = lazy_package(
         "advanced": "modes",
         "one_to_all": "modes",
         "pairwise": "modes",
+        "OmniscapeResult": "omniscape",
+        "omniscape": "omniscape",
         "GroundedSolver": "solve",
         "choose_method": "solve",
     },

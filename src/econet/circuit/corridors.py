@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from econet.circuit.linkage import barriers, centrality, classify_top, pinchpoints, top_class_polygons
+from econet.circuit.omniscape import OmniscapeResult
 
 
 @dataclass
@@ -26,7 +27,9 @@ class CorridorCircuits:
     ``barrier_score``: least-cost reduction per metre restored; ``barrier_percent``: reduction as
     a percent of the corridor's cost (float32; None without barrier radii); ``centrality_edges``
     and ``centrality_nodes``: current-flow centrality per corridor and per source. All but
-    ``pairs`` are None when there is no corridor."""
+    ``pairs`` are None when there is no corridor. ``omniscape``: the moving-window maps
+    (cumulative current, flow potential, normalized current) when the study asks for Omniscape
+    instead of the corridor tools."""
 
     pairs: list[tuple[int, int]]
     current: np.ndarray | None = None
@@ -38,6 +41,7 @@ class CorridorCircuits:
     barriers: gpd.GeoDataFrame | None = None
     centrality_edges: pd.DataFrame | None = None
     centrality_nodes: pd.DataFrame | None = None
+    omniscape: OmniscapeResult | None = None
 
 
 def corridor_circuits(

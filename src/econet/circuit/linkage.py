@@ -33,6 +33,7 @@ from econet.circuit.graph import Graph, network_graph, raster_graph
 from econet.circuit.modes import one_to_all, pairwise
 from econet.classify import natural_breaks
 from econet.corridors import SourceCost, cwd_surface, pair_corridor, pair_lcd, pair_searches
+from econet.steps import counter
 from econet.tasks import map_tasks
 
 
@@ -122,7 +123,12 @@ def pinchpoints(
         method=method,
     )
     items = [(a, b, searches[a], searches[b], source_cells[a], source_cells[b]) for a, b in pairs]
-    for (a, b), (cells, r_ab, box, grid) in zip(pairs, map_tasks(_pair_current, items, shared=shared)):
+    for (a, b), (cells, r_ab, box, grid) in zip(
+        pairs,
+        map_tasks(
+            _pair_current, items, shared=shared, done=counter("pinch points: current between each pair", len(items))
+        ),
+    ):
         union.ravel()[cells] = True
         if mode == "all_to_one":
             continue
@@ -241,7 +247,7 @@ def barriers(
                 )
         items.append((searches[a], searches[b], lcd))
     shared = {"shape": shape, "cell_size_m": float(cell_size_m), "radii_m": list(radii_m), "pad": pad}
-    for scored in map_tasks(_pair_barriers, items, shared=shared):
+    for scored in map_tasks(_pair_barriers, items, shared=shared, done=counter("barriers: each pair", len(items))):
         if scored is None:
             continue
         out, imp_p, unit_p, pct_p, r_p = scored

@@ -14,6 +14,8 @@ to override.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -103,6 +105,9 @@ class GroundedSolver:
             self._upper = sp.triu(m, format="csr")
             self._upper.sort_indices()
             self._impl = pypardiso.PyPardisoSolver(mtype=2)  # real symmetric positive definite
+            # pypardiso searches sys.prefix for MKL on every construction (~0.5 s); name the
+            # library once found, so the many small solves of moving windows do not pay it again
+            os.environ.setdefault("PYPARDISO_MKL_RT", self._impl.libmkl._name)
             _fixed_threads(self._impl)
             # iparm(1)=1: our settings; (2)=2: METIS ordering; (24)=1: two-level parallel
             # factorisation; (25)=2: parallel forward/backward solve (6x faster for many RHS)

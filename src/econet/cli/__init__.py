@@ -15,6 +15,7 @@ from econet.cli import (
     demo,
     init,
     mspa,
+    omniscape,
     optimise,
     plan,
     run,
@@ -52,7 +53,20 @@ def _root(
 
 
 # Study-level commands first, then the drop-ins for users of the reference tools.
-for module in (demo, run, optimise, plan, sensitivity, validate, init, mspa, conefor, circuitscape, costdistance):
+for module in (
+    demo,
+    run,
+    optimise,
+    plan,
+    sensitivity,
+    validate,
+    init,
+    mspa,
+    conefor,
+    circuitscape,
+    omniscape,
+    costdistance,
+):
     app.command(module.NAME, help=module.main.__doc__, short_help=module.main.__doc__)(module.main)
 
 

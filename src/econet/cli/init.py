@@ -43,8 +43,8 @@ def main(
             check_room(size * size, data)
             from econet.demo import generate_city, write_city
 
-            out.print(f"generating demo layers ({size} x {size} cells, seed {seed}) in {data}")
+            out.print(f"generating demo layers ({size} x {size} cells, seed {seed}) in {data}", markup=False)
             write_city(generate_city(size=size, seed=seed), data)
         text = demo_study_text(study, data) if preset is None else study_preset_text(preset, study, data)
         write_text(study, text)
-    out.print(f"wrote {study}; next: econet validate {study} && econet run {study}")
+    out.print(f"wrote {study}; next: econet validate {study} && econet run {study}", markup=False)

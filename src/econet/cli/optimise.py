@@ -16,7 +16,7 @@ def main(
     out: Path = typer.Option(None, "--out", "-o", help="output folder (default: runs/<study file name>-optimise)"),
     scenario: list[str] = typer.Option(None, "--scenario", "-s", help="run only this scenario (repeatable)"),
     circuit: bool = typer.Option(False, "--circuit", help="rerun the circuit stage in every scenario too"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output; only the report's path"),
     scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Optimise a network: run the baseline and each scenario, write validation.csv and a report."""
@@ -37,4 +37,4 @@ def main(
         )
     if not quiet:
         typer.echo(f"validation: {res.path / 'validation.csv'}")
-        typer.echo(f"report: {res.path / 'report.html'}")
+    typer.echo(f"report: {res.path / 'report.html'}")  # even with --quiet: where to look

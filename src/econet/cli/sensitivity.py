@@ -17,7 +17,7 @@ def main(
     samples: int = typer.Option(None, "--samples", "-n", help="number of samples (default: [sensitivity] samples, 20)"),
     seed: int = typer.Option(None, "--seed", help="random seed of the draws (default: [sensitivity] seed, 0)"),
     out: Path = typer.Option(None, "--out", "-o", help="output folder (default: runs/<study file name>-sensitivity)"),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output; only the report's path"),
 ) -> None:
     """Run a study many times with weights and thresholds drawn in ranges: frequency maps, spread, rank correlations."""
     from econet.config import load_study
@@ -29,4 +29,4 @@ def main(
         res = sensitivity_study(s, out, samples=samples, seed=seed, quiet=quiet, study_path=str(study.resolve()))
     if not quiet:
         typer.echo(f"samples: {res.path / 'samples.csv'}")
-        typer.echo(f"report: {res.path / 'report.html'}")
+    typer.echo(f"report: {res.path / 'report.html'}")  # even with --quiet: where to look

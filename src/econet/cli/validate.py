@@ -25,16 +25,23 @@ def main(
         s = load_study(study)
         landscape = landscape_of(s)
         g = landscape.grid
-        # Room first: reading the data onto a grid too large for memory is what must not happen.
-        problems = [
-            Problem("study.cell_size_m", p) for p in room_problems(g.height * g.width, out or Path("runs") / study.stem)
-        ]
-        problems = problems or data_problems(s, landscape)
+        if s.series is not None:  # every epoch's layers (the first is the study's), on one grid
+            from econet.timeline import epoch_problems
+
+            problems = epoch_problems(s, out or Path("runs") / study.stem)
+        else:
+            # Room first: reading the data onto a grid too large for memory is what must not happen.
+            problems = [
+                Problem("study.cell_size_m", p)
+                for p in room_problems(g.height * g.width, out or Path("runs") / study.stem)
+            ]
+            problems = problems or data_problems(s, landscape)
         if problems:
             raise StudyError(problems, "inputs")
     for note in landscape.notes:
         typer.echo(f"note: {note}", err=True)
+    epochs = f"; {len(s.series.years)} epochs ({', '.join(map(str, s.series.years))})" if s.series else ""
     done(
         f"{study} is valid: {len(s.layers)} raster and {len(s.vectors)} vector layer(s); "
-        f"grid {g.width} x {g.height} at {g.cell_size_m:g} m in {g.crs.to_string()}"
+        f"grid {g.width} x {g.height} at {g.cell_size_m:g} m in {g.crs.to_string()}{epochs}"
     )

@@ -22,10 +22,12 @@ from econet.config.indicators import IndicatorsSection
 from econet.config.landcover import LandCoverSection
 from econet.config.layers import RasterLayer, VectorLayer
 from econet.config.network import NetworkSection, RobustnessSection
+from econet.config.report import ReportOptions
 from econet.config.resistance import ResistanceSection
 from econet.config.run import RunSection
 from econet.config.scenarios import OptimiseSection, ScenarioSpec
 from econet.config.sensitivity import SensitivitySection
+from econet.config.series import SeriesSection, series_problems
 from econet.config.sources import SourcesSection
 from econet.config.zones import ZonesSection
 from econet.errors import Problem, StudyError
@@ -65,7 +67,6 @@ class StudyMeta(Section):
 # Section name -> schema, in the order of the study file; None-able sections are optional stages.
 SECTIONS: dict[str, type[Section]] = {
     "study": StudyMeta,
-    "run": RunSection,
     "landcover": LandCoverSection,
     "indicators": IndicatorsSection,
     "sources": SourcesSection,
@@ -76,17 +77,19 @@ SECTIONS: dict[str, type[Section]] = {
     "zones": ZonesSection,
     "network": NetworkSection,
     "robustness": RobustnessSection,
+    "report": ReportOptions,
     "optimise": OptimiseSection,
     "sensitivity": SensitivitySection,
+    "series": SeriesSection,
+    "run": RunSection,
 }
-OPTIONAL = ("indicators", "circuit", "zones", "optimise", "sensitivity")
+OPTIONAL = ("indicators", "circuit", "zones", "optimise", "sensitivity", "series")
 
 
 class Study(Section):
     """A whole study: inputs, then one section per stage."""
 
     study: StudyMeta = StudyMeta()
-    run: RunSection = RunSection()  # where tasks run; no stage reads it
     layers: dict[str, RasterLayer]
     vectors: dict[str, VectorLayer] = {}
     landcover: LandCoverSection = LandCoverSection()
@@ -96,12 +99,15 @@ class Study(Section):
     connectivity: ConnectivitySection = ConnectivitySection()
     network: NetworkSection = NetworkSection()
     robustness: RobustnessSection = RobustnessSection()
+    report: ReportOptions = ReportOptions()
     indicators: IndicatorsSection | None = None  # optional stage: runs only when given
     circuit: CircuitSection | None = None  # optional: pinch points, barriers, centrality
     zones: ZonesSection | None = None  # optional: products by zone, means per pinch point and barrier
     optimise: OptimiseSection | None = None  # `econet optimise`: the procedures that propose scenarios
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
     sensitivity: SensitivitySection | None = None  # `econet sensitivity`: the ranges its samples are drawn in
+    series: SeriesSection | None = None  # epochs: `econet run` runs each year (docs/methods/series.md)
+    run: RunSection = RunSection()  # how the run uses the machine (window size, Dask scheduler); changes no product
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""
@@ -116,6 +122,17 @@ class Study(Section):
         """The inputs a section names (see :meth:`Section.refs`)."""
         node = self.section(dotted)
         return [] if node is None else node.refs(dotted)
+
+    def epochs(self) -> dict[int, Study]:
+        """Year -> the study of that epoch (its inputs per ``[series]``, no series of its own);
+        empty without ``[series]``."""
+        if self.series is None:
+            return {}
+        inputs = self.series.epoch_inputs(self.layers, self.vectors)
+        return {
+            year: self.model_copy(update={"layers": layers, "vectors": vectors, "series": None})
+            for year, (layers, vectors) in inputs.items()
+        }
 
 
 def _valid_parts(data: dict, study: Study | None) -> dict[str, list[Section]]:
@@ -207,7 +224,9 @@ def reference_problems(data: dict, study: Study | None = None) -> list[Problem]:
                     )
                 )
     corridors = data.get("corridors", {})
-    if isinstance(data.get("circuit"), dict) and isinstance(corridors, dict) and corridors.get("width_cost") is None:
+    circuit = data.get("circuit")
+    corridor_mode = isinstance(circuit, dict) and circuit.get("mode", "corridors") == "corridors"
+    if corridor_mode and isinstance(corridors, dict) and corridors.get("width_cost") is None:
         problems.append(
             Problem(
                 "corridors.width_cost",
@@ -296,7 +315,7 @@ def parse_study(data: dict, base_dir: str | Path = ".", check_files: bool = True
         study = Study.model_validate(data, context={"base_dir": str(base_dir), "check_files": check_files})
     except ValidationError as exc:
         problems += [_problem_from(e) for e in exc.errors()]
-    problems += reference_problems(data, study)
+    problems += reference_problems(data, study) + series_problems(data)
     if study is not None:
         problems += class_problems(study)
     if problems:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from econet.steps import counter
 from econet.tasks import map_tasks
 
 # Neighbour offsets; back-link k means "the predecessor lies at (row - DR[k], col - DC[k])".
@@ -275,7 +276,12 @@ def source_costs(
         "scratch": token,
     }
     yield from map_tasks(
-        _source_search, items, shared=shared, workers=max(1, threads), release=functools.partial(_drop_scratch, token)
+        _source_search,
+        items,
+        shared=shared,
+        workers=max(1, threads),
+        release=functools.partial(_drop_scratch, token),
+        done=counter("least-cost searches (one per source)", len(items)),
     )
 
 

@@ -22,6 +22,7 @@ from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resist
 from econet.corridors.pairs import link_pairs
 from econet.corridors.paths import link_sources
 from econet.corridors.widths import tier_polygons, width_tiers
+from econet.steps import counter
 from econet.tasks import DEFAULT_WORKERS, map_tasks
 
 
@@ -66,9 +67,12 @@ def per_source_costs(surface, labels, ids, cell_size_m, workers: int = DEFAULT_W
     dense rasters are held."""
     ids = [int(s) for s in ids]
     shared = {"surface": surface, "labels": labels, "cell_size_m": cell_size_m}
+    done = counter("cost distances (one per source)", len(ids))
     for i in range(0, len(ids), workers):
         batch = ids[i : i + workers]
-        yield from zip(batch, map_tasks(_source_cost, batch, shared=shared, workers=workers))
+        yield from zip(
+            batch, map_tasks(_source_cost, batch, shared=shared, workers=workers, done=lambda n, i=i: done(i + n))
+        )
 
 
 def _source_cost(sid: int, *, surface, labels, cell_size_m) -> np.ndarray:

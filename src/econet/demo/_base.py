@@ -288,6 +288,7 @@ class _Plan:
     dumps: list = field(default_factory=list)  # (polygon, mine name)
     subsidence: list = field(default_factory=list)  # (polygon, mine name)
     pit_lakes: list = field(default_factory=list)
+    reclaimed: list = field(default_factory=list)  # closed pits replanted with forest (a series' later epochs)
     sites: list = field(default_factory=list)  # (polygon, mine name): shafts and coal yards of underground mines
     parks: list = field(default_factory=list)  # (polygon, code)
     construction: list = field(default_factory=list)

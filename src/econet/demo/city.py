@@ -21,6 +21,7 @@ this module assembles them into a :class:`DemoCity`.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -237,6 +238,24 @@ def generate_city(size: int = 1500, seed: int = 0, cell_size_m: float = 30.0) ->
 
     Pure and deterministic: the same arguments give the same arrays and geometries.
     """
+    layout = _layout(size, seed, cell_size_m)
+    return _assemble(layout, layout.plan)
+
+
+@dataclass
+class _Layout:
+    """What every epoch of a city shares: its grid, plan, noise fields and random streams."""
+
+    grid: Grid
+    plan: _Plan
+    nz: _Fields
+    vector_rng: np.random.Generator
+    hazard_rng: np.random.Generator
+    seed: int
+    size: int
+
+
+def _layout(size: int, seed: int, cell_size_m: float) -> _Layout:
     if size < 50:
         raise ValueError(f"size must be at least 50 cells, got {size}")
     if cell_size_m <= 0:
@@ -246,8 +265,19 @@ def generate_city(size: int = 1500, seed: int = 0, cell_size_m: float = 30.0) ->
     grid = Grid.from_bounds(CRS, x0, y0 - extent, x0 + extent, y0, cell_size_m)
     rng = np.random.default_rng(seed)
     plan_rng, noise_rng, vector_rng = rng.spawn(3)
+    # A fourth stream, spawned after the first three, so the layers they make are unchanged.
+    (hazard_rng,) = rng.spawn(1)
     plan = _plan(plan_rng, grid)
     nz = _Fields(noise_rng, grid.shape, cell_size_m)
+    return _Layout(grid, plan, nz, vector_rng, hazard_rng, seed, size)
+
+
+def _assemble(layout: _Layout, plan: _Plan) -> DemoCity:
+    """Paint ``plan`` on the layout's grid and derive every raster and vector layer from it. The
+    layout's random streams are copied, so every plan painted on one layout draws the same
+    numbers (an epoch differs from another only where its plan does)."""
+    grid, nz = layout.grid, layout.nz
+    vector_rng, hazard_rng = copy.deepcopy(layout.vector_rng), copy.deepcopy(layout.hazard_rng)
     painted = _paint(plan, grid, nz)
     lc = painted["lc"]
     bands = _bands(lc, painted["coal"], nz, grid)
@@ -263,7 +293,5 @@ def generate_city(size: int = 1500, seed: int = 0, cell_size_m: float = 30.0) ->
     rasters.update(extra)
     rasters = {k: rasters[k] for k in RASTER_INFO}
     vectors = _vectors(vector_rng, plan, grid, lc, rasters["population"])
-    # A fourth stream, spawned after the first three, so the layers above are unchanged.
-    (hazard_rng,) = rng.spawn(1)
     vectors["geohazards"] = geohazard_sites(hazard_rng, grid, painted, extra["_slope"])
-    return DemoCity(grid=grid, rasters=rasters, vectors=vectors, seed=seed, size=size)
+    return DemoCity(grid=grid, rasters=rasters, vectors=vectors, seed=layout.seed, size=layout.size)

@@ -145,6 +145,7 @@ def _paint(plan: _Plan, grid: Grid, nz: _Fields):
     status = {m["name"]: m["status"] for m in plan.mines}
     shapes += [(p, 30 if status[n] == "abandoned" else 90) for p, n in plan.dumps]
     shapes += [(m["geom"], 90) for m in pits]
+    shapes += [(p, 20) for p in plan.reclaimed]
     shapes += [(p, 60) for p in plan.pit_lakes]
     lc_poly = _burn(grid, shapes)
     lc = np.where(lc_poly > 0, lc_poly, lc)

@@ -6,13 +6,17 @@ Every file is written atomically and byte-for-byte reproducibly (no time stamps)
 from __future__ import annotations
 
 import contextlib
+import json
 from pathlib import Path
 
 import numpy as np
 
 from econet.demo.city import LANDCOVER_CODES, LANDCOVER_COLORS, RASTER_INFO, VECTOR_LAYERS, DemoCity
 from econet.demo.province import PROVINCE_LAYERS, PROVINCE_VECTORS, STRIP_ROWS, Province, province_strip
-from econet.io import raster_writer, write_png, write_raster, write_text, write_vector
+from econet.io import raster_writer, write_json, write_png, write_raster, write_text, write_vector
+from econet.io.run import file_sha256
+
+MANIFEST = "manifest.json"
 
 _VECTOR_INFO = {
     "roads": "LineString; road_class (expressway | highway = first-class highway | local), name, width_m "
@@ -37,10 +41,13 @@ def write_city(city: DemoCity, out_dir) -> dict[str, Path]:
     """Write every layer of ``city`` under ``out_dir``; return {name: path} of each file written.
 
     Keys: each raster name (``layers/<name>.tif``), ``"gpkg"`` (``city.gpkg``, one layer per
-    vector), ``"quicklook"`` (``quicklook.png``) and ``"readme"`` (``README.txt``).
+    vector), ``"quicklook"`` (``quicklook.png``), ``"readme"`` (``README.txt``) and ``"manifest"``
+    (``manifest.json``: seed, size, econet's version and every file's SHA-256, written last, so
+    that :func:`city_is_current` can tell a complete city from a partial one).
     """
     out = Path(out_dir)
     (out / "layers").mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)  # an interrupted rewrite must not pass as complete
     paths: dict[str, Path] = {}
     tags = {"synthetic": "yes", "generator": "econet.demo", "seed": city.seed, "size": city.size}
     for name, array in city.rasters.items():
@@ -57,7 +64,112 @@ def write_city(city: DemoCity, out_dir) -> dict[str, Path]:
     paths["gpkg"] = write_vector(out / "city.gpkg", {k: city.vectors[k] for k in VECTOR_LAYERS})
     paths["quicklook"] = _write_quicklook(city, out / "quicklook.png")
     paths["readme"] = write_text(out / "README.txt", _readme(city))
+    paths["manifest"] = write_json(out / MANIFEST, _manifest(out, city.seed, city.size, paths.values()))
     return paths
+
+
+def _manifest(out: Path, seed: int, size: int, files) -> dict:
+    from econet import __version__
+
+    return {
+        "generator": "econet.demo",
+        "econet": __version__,
+        "seed": seed,
+        "size": size,
+        "files": {Path(f).relative_to(out).as_posix(): file_sha256(f) for f in sorted(map(str, files))},
+    }
+
+
+def city_is_current(out_dir, seed: int, size: int) -> bool:
+    """Whether ``out_dir`` holds the city :func:`write_city` wrote for this seed and size with this
+    econet, every file intact (its checksum as recorded), so that it need not be generated again."""
+    out = Path(out_dir)
+    try:
+        recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = recorded.get("files", {})
+    expected = _manifest(out, seed, size, [])
+    same = all(recorded.get(k) == expected[k] for k in ("generator", "econet", "seed", "size"))
+    return same and bool(files) and all((out / f).is_file() and file_sha256(out / f) == h for f, h in files.items())
+
+
+def write_series(epochs, out_dir) -> dict[int, dict[str, dict[str, Path]]]:
+    """Write a city's epochs (``econet.demo.series.generate_series``) under ``out_dir``: the
+    first year in full, as :func:`write_city`; each later year only the layers that differ from
+    the year before, rasters in ``<year>/layers/`` and vector layers in ``<year>/city.gpkg``.
+    Returns year -> {"layers": {name: path}, "vectors": {name: path}} of the files written for
+    the later years (what a study's ``[series]`` names)."""
+    import geopandas as gpd
+
+    out = Path(out_dir)
+    changed: dict[int, dict[str, dict[str, Path]]] = {}
+    last_rasters, last_vectors = {}, {}
+    for year, city in epochs:
+        if not last_rasters:
+            write_city(city, out)
+            # A series' first year is not the plain demo city: without the manifest, a later
+            # `econet demo` (no --years) into this folder generates its own city.
+            (out / MANIFEST).unlink(missing_ok=True)
+        else:
+            tags = {"synthetic": "yes", "generator": "econet.demo", "seed": city.seed, "size": city.size, "year": year}
+            rasters = {}
+            for name, array in city.rasters.items():
+                if np.array_equal(array, last_rasters[name], equal_nan=True):
+                    continue
+                unit, text = RASTER_INFO[name]
+                rasters[name] = write_raster(
+                    out / str(year) / "layers" / f"{name}.tif",
+                    array,
+                    city.grid,
+                    colormap=_landcover_colormap() if name == "landcover" else None,
+                    description=f"{text} [{unit}], {year}",
+                    tags=dict(tags, units=unit),
+                )
+            moved = {
+                k: city.vectors[k] for k in VECTOR_LAYERS if not _same_layer(city.vectors[k], last_vectors[k], gpd)
+            }
+            vectors = {}
+            if moved:
+                path = write_vector(out / str(year) / "city.gpkg", moved)
+                vectors = dict.fromkeys(moved, path)
+            changed[year] = {"layers": rasters, "vectors": vectors}
+        last_rasters, last_vectors = city.rasters, city.vectors
+    return changed
+
+
+def _same_layer(a, b, gpd) -> bool:
+    if len(a) != len(b) or list(a.columns) != list(b.columns):
+        return False
+    attrs = [c for c in a.columns if c != a.geometry.name]
+    return bool(a[attrs].equals(b[attrs]) and a.geometry.geom_equals_exact(b.geometry, tolerance=0).all())
+
+
+def series_section(changed: dict, years, study_path, layers, vectors) -> str:
+    """The ``[series]`` section of a study of a written series (``write_series``'s result),
+    naming only the layers and vector layers the study reads, with paths relative to the study."""
+    import os
+
+    base = Path(study_path).resolve().parent
+    lines = [
+        "",
+        "# ---- Series (docs/methods/series.md): the demo city in each year. [layers] and [vectors] above are",
+        "# the first year's; each later year names the files that changed since the year before (the other",
+        "# settings of a layer, such as kind or a GeoPackage's layer, are kept). `econet run` runs each year",
+        "# into OUT/<year>/ and compares them in OUT/series/ and OUT/report.html.",
+        "[series]",
+        f"years = [{', '.join(str(y) for y in years)}]",
+    ]
+    for group, known in (("layers", layers), ("vectors", vectors)):
+        for year in years:
+            files = {k: v for k, v in changed.get(year, {}).get(group, {}).items() if k in known}
+            if not files:
+                continue
+            lines += ["", f"[series.{group}.{year}]"]
+            for name, path in files.items():
+                rel = Path(os.path.relpath(Path(path).resolve(), base)).as_posix()
+                lines.append(f'{name} = "{rel}"')
+    return "\n".join(lines) + "\n"
 
 
 def _landcover_colormap() -> dict[int, tuple[int, int, int, int]]:

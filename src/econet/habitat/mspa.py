@@ -321,9 +321,13 @@ def landscape_mspa(
     edge_width_px: int = 1,
     transition: bool = True,
     intext: bool = True,
+    max_memory_mb: float | None = None,
 ) -> MSPAResult:
-    """MSPA of a 0/1/2-coded array with its class table and GWB summary (``mspa`` parameters)."""
-    out = mspa(binary, connectivity, edge_width_px, transition, intext)
+    """MSPA of a 0/1/2-coded array with its class table and GWB summary (``mspa`` parameters);
+    within ``max_memory_mb`` by exact tiles where the whole grid does not fit (``province_mspa``)."""
+    from econet.habitat.mspa_tiles import province_mspa  # it builds on this module's mspa()
+
+    out = province_mspa(binary, max_memory_mb, connectivity, edge_width_px, transition, intext)
     return MSPAResult(
         out, int(edge_width_px), mspa_statistics(out, cell_area_m2), gwb_statistics(out, connectivity, intext)
     )

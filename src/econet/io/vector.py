@@ -40,6 +40,9 @@ def write_vector(path, layers: dict[str, gpd.GeoDataFrame] | gpd.GeoDataFrame, l
 
 
 def write_csv(path, table: pd.DataFrame, index: bool = False) -> Path:
+    """Write a table as CSV, atomically: floats at full precision (the shortest text that reads
+    back to the same value, so coordinates keep their millimetres), UTF-8 with a byte-order mark
+    so that spreadsheet programs (Excel) read headers such as "km²" as written, "\\n" line ends."""
     with atomic_path(path) as tmp:
-        table.to_csv(tmp, index=index, float_format="%.6g", lineterminator="\n")
+        table.to_csv(tmp, index=index, encoding="utf-8-sig", lineterminator="\n")
     return Path(path)

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from econet.errors import EconetError
+from econet.steps import counter
 from econet.tasks import map_tasks
 
 NODE_METRICS = ("R", "S", "D", "E")
@@ -328,7 +329,8 @@ def random_attack(
     n = len(nodes) if element == "node" else len(edges)
     orders = [rng.permutation(n) for _ in range(repeats)]
     shared = {"indptr": indptr, "indices": indices, "edges": edges, "n_nodes": len(nodes), "recovery": recovery}
-    runs = map_tasks(_node_attack if element == "node" else _edge_attack, orders, shared=shared)
+    what = counter(f"random {element} attacks (repeats)", repeats)
+    runs = map_tasks(_node_attack if element == "node" else _edge_attack, orders, shared=shared, done=what)
     return _mean_sd(runs, "random", NODE_METRICS if element == "node" else EDGE_METRICS, element)
 
 

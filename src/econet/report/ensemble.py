@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from econet.report.html import ReportSection, write_report
-from econet.report.tables import html_table
+from econet.report.tables import html_table, number
 
 # Plain names of the measures (``econet.scenarios.validation.network_measures`` columns).
 LABELS = {
@@ -26,12 +26,6 @@ LABELS = {
     "edge_random_S_slope": "random corridor attack: slope of S",
     "edge_targeted_S_slope": "targeted corridor attack: slope of S",
 }
-
-
-def _fmt(v) -> str:
-    if isinstance(v, (float, np.floating)):
-        return "" if not np.isfinite(v) else f"{v:.4g}"
-    return str(v)
 
 
 def correlation_figure(correlations: pd.DataFrame, path) -> None:
@@ -74,7 +68,7 @@ def ensemble_sections(out: Path, grid, result, seed: int) -> list[ReportSection]
         "keys (weights <code>w_&lt;factor&gt;</code>, thresholds by their <code>[sensitivity]</code> name), run "
         "into <code>samples/&lt;i&gt;/</code>, reusing every stage of the baseline the draw does not reach.</p>"
     )
-    parts = [what, html_table(drawn.map(_fmt)) if len(drawn) else "<p>Nothing was drawn: every range is one value.</p>"]
+    parts = [what, html_table(drawn) if len(drawn) else "<p>Nothing was drawn: every range is one value.</p>"]
     sections = [ReportSection("Ensemble", parts, headline={"samples": n})]
 
     view = result.spread.copy()
@@ -87,9 +81,9 @@ def ensemble_sections(out: Path, grid, result, seed: int) -> list[ReportSection]
                 "<p class='muted'>Over the samples: mean, standard deviation, coefficient of variation (sd / "
                 "mean), range and 5th to 95th percentile; the baseline is the study as given. Every sample's "
                 "values are in <a href='samples.csv'>samples.csv</a>.</p>",
-                html_table(view.map(_fmt)),
+                html_table(view),
             ],
-            headline={"CV of ECA": _fmt(eca)},
+            headline={"CV of ECA": number(eca)},
         )
     )
 
@@ -99,9 +93,9 @@ def ensemble_sections(out: Path, grid, result, seed: int) -> list[ReportSection]
     parts = [
         "<p class='muted'>Spearman's rank correlation ρ of each measure with each drawn parameter over the samples: "
         "the parameter with the largest |ρ| moves the measure most (a monotone effect of any shape gives |ρ| "
-        "near 1; with few samples, |ρ| below about 0.6 can be chance). Empty: the measure or the parameter did "
+        "near 1; with few samples, |ρ| below about 0.6 can be chance). –: the measure or the parameter did "
         "not vary.</p>",
-        html_table(strongest.map(_fmt)),
+        html_table(strongest),
     ]
     figs = []
     if result.correlations.size:
@@ -121,7 +115,7 @@ def ensemble_sections(out: Path, grid, result, seed: int) -> list[ReportSection]
         maps += [
             f"<img src='{rel}' alt='{html.escape(title)}'>",
             f"<p class='muted'>{html.escape(name)}.tif; of the cells that are {name.split('_')[0]} cells in any "
-            f"sample, {_fmt(100 * stable)} % are in every sample.</p>",
+            f"sample, {number(100 * stable)} % are in every sample.</p>",
         ]
         figs.append(rel)
     sections.append(ReportSection("Frequency maps", maps, figs))
@@ -135,8 +129,7 @@ PRODUCTS = {
     "strongest.csv": "per measure: the parameter with the largest |rho|",
     "source_frequency.tif": "share of samples in which each cell is a source (0-1)",
     "corridor_frequency.tif": "share of samples in which each cell is on a corridor (0-1)",
-    "baseline/": "the study as given (its own report.html)",
-    "samples/<i>/": "each sample's run",
+    "baseline/report.html": "the study as given (its own report)",
 }
 
 
@@ -146,8 +139,17 @@ def write_ensemble_report(out: Path, title: str, grid, result, seed: int) -> Pat
     timings = pd.DataFrame([{"run": k, "seconds": v} for k, v in result.seconds.items()])
     path = out / "report.html"
     sections = ensemble_sections(out, grid, result, seed)
+    products = dict(PRODUCTS)
+    samples = sorted((out / "samples").glob("*/report.html")) if (out / "samples").is_dir() else []
+    products.update({f"samples/{p.parent.name}/report.html": "the run of one sample" for p in samples})
+    products = {k: v for k, v in products.items() if (out / k).exists()}  # links that resolve
     write_report(
-        path, f"{title}: sensitivity", f"{len(result.measures)} sample(s), seed {seed}", sections, PRODUCTS, timings
+        path,
+        f"{title}: sensitivity",
+        f"{len(result.measures)} sample(s), seed {seed}",
+        sections,
+        products,
+        [html_table(timings)],
     )
     return path
 

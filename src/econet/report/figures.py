@@ -1,4 +1,5 @@
-"""Figures: maps of the network and surfaces, robustness curves (matplotlib, Agg)."""
+"""Figures: maps of the network and surfaces, scenario maps and overlaid attack curves (matplotlib,
+Agg). The robustness curves of one run are drawn by ``econet.network.figures``."""
 
 from __future__ import annotations
 
@@ -153,26 +154,6 @@ def _block_max(v: np.ndarray, size: int) -> np.ndarray:
         finite = np.isfinite(blocks).any(axis=(1, 3))
         out = np.nanmax(np.where(np.isfinite(blocks), blocks, -np.inf), axis=(1, 3))
     return np.where(finite, out, np.nan)
-
-
-def robustness_figure(curves, path) -> None:
-    """R = C/(N - N_r) and S = C/N against the fraction of nodes removed, per strategy."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    for strategy, part in curves.groupby("strategy", sort=False):
-        x = part["removed_fraction"]
-        for ax, col in zip(axes, ("R", "S")):
-            ax.plot(x, part[col], label=strategy, marker="." if len(part) < 60 else None)
-            if f"{col}_sd" in part:
-                ax.fill_between(x, part[col] - part[f"{col}_sd"], part[col] + part[f"{col}_sd"], alpha=0.2)
-    axes[0].set_ylabel("R = C / (N − Nr)")
-    axes[1].set_ylabel("S = C / N")
-    for ax in axes:
-        ax.set_xlabel("fraction of nodes removed")
-        ax.set_ylim(0, 1.05)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.suptitle("Network robustness under node attack")
-    _save(fig, path)
 
 
 def scenario_map(grid, landcover, classes, before, after, restored, path, title: str) -> None:

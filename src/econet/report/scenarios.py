@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from econet.report.html import ReportSection, write_report
-from econet.report.tables import html_table
+from econet.report.tables import html_table, number
 
 # Measures shown in the report's table, in this order (validation.csv has them all).
 SHOWN = [
@@ -62,14 +62,6 @@ def _mean_curves(tables: list[pd.DataFrame], n: int = 51) -> pd.DataFrame | None
     return pd.concat(rows, ignore_index=True)
 
 
-def _fmt(v) -> str:
-    if v is None or (isinstance(v, float) and not np.isfinite(v)):
-        return "–"
-    if isinstance(v, (int, np.integer)):
-        return f"{int(v):,}"
-    return f"{float(v):,.4g}" if abs(float(v)) < 1000 else f"{float(v):,.1f}"
-
-
 def _sentences(table: pd.DataFrame, versus: pd.DataFrame) -> list[str]:
     by = table.set_index("scenario")
     out = []
@@ -114,7 +106,7 @@ def write_optimise_report(out: Path, title: str, base, result) -> Path:
     cols = [s for s in table["scenario"] if not str(s).startswith("random_")]
     view = table.set_index("scenario").loc[cols, shown].T
     view.index = [dict(SHOWN)[c] for c in view.index]
-    view = view.map(_fmt).reset_index(names="measure")
+    view = view.map(number).reset_index(names="measure")
     parts = _sentences(table, versus)
     parts += [
         "<p class='muted'>Every measure of every run, with its change against the baseline, is in "
@@ -163,9 +155,16 @@ def write_optimise_report(out: Path, title: str, base, result) -> Path:
     products = {
         "validation.csv": "one row per run: sources, corridors, ECA, PC, IIC, carbon, RSEI, attack curves; changes",
         "versus_random.csv": "each optimised scenario against the random restorations' mean",
-        "baseline/": "the run without actions (its own report.html)",
-        "scenarios/<name>/": "each scenario's run: inputs/ (its edits), actions.csv and the usual products",
+        "baseline/report.html": "the run without actions (its own report)",
     }
+    products.update(
+        {
+            f"scenarios/{sc.name}/report.html": f"the run of scenario {sc.name}: inputs/ (its edits), actions.csv "
+            "and the usual products"
+            for sc, _ in result.scenarios
+        }
+    )
+    products = {k: v for k, v in products.items() if (out / k).exists()}
     runs = [("baseline", result.base)] + [(sc.name, o) for sc, o in result.scenarios]
     timings = pd.DataFrame(
         [
@@ -178,7 +177,9 @@ def write_optimise_report(out: Path, title: str, base, result) -> Path:
         ]
     )
     path = out / "report.html"
-    write_report(path, f"{title}: scenarios", f"{len(result.scenarios)} scenario(s)", sections, products, timings)
+    write_report(
+        path, f"{title}: scenarios", f"{len(result.scenarios)} scenario(s)", sections, products, [html_table(timings)]
+    )
     return path
 
 

@@ -33,6 +33,7 @@ class Context:
     landscape: Landscape
     run: RunFolder
     plan: tuple[Stage, ...] = ()
+    max_memory_mb: float | None = None  # ``[run]``: a stage's working memory; changes no product
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,30 +1,73 @@
 """The circuit stage: pinch points, barriers and current-flow centrality of the corridors
-(Linkage Mapper's Pinchpoint, Barrier and Centrality Mappers). Optional: runs only when the study
-has a ``[circuit]`` section."""
+(Linkage Mapper's Pinchpoint, Barrier and Centrality Mappers), or with ``mode = "omniscape"``
+omnidirectional current over the whole landscape by moving windows (Omniscape). Optional: runs
+only when the study has a ``[circuit]`` section."""
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from econet.circuit.classes import centrality_classes
 from econet.circuit.corridors import CorridorCircuits, corridor_circuits
+from econet.circuit.omniscape import OmniscapeResult, omniscape, source_from_resistance
 from econet.corridors.network import Corridors
 from econet.habitat.sources import Sources
 from econet.io import write_csv, write_raster, write_vector
+from econet.rasterops import coarsen, refine
 from econet.report import ReportSection
-from econet.report.tables import html_table
+from econet.report.tables import html_record, html_table
 from econet.resistance.surface import Resistance
 from econet.stages.base import Context, Stage
 
 
 def compute(ctx: Context, sources: Sources, resistance: Resistance, corridors: Corridors) -> CorridorCircuits:
     cfg, L = ctx.study.circuit, ctx.landscape
+    if cfg.mode == "omniscape":
+        return CorridorCircuits(pairs=[], omniscape=_omniscape(cfg, L, sources, resistance))
     res = _circuits(ctx, cfg, L, sources, resistance, corridors)
     edges = res.centrality_edges
     if cfg.corridor_classes and edges is not None and len(edges):
         level, name = centrality_classes(edges["current_flow_centrality"].to_numpy(), cfg.corridor_classes)
         edges["centrality_level"], edges["centrality_class"] = level, name
     return res
+
+
+def source_strength(cfg, L, sources: Sources, surface: np.ndarray) -> np.ndarray:
+    """Omniscape's source strength per cell (0: no source) from ``circuit.source_strength``."""
+    if cfg.source_strength == "inverse_resistance":
+        strength = source_from_resistance(surface)
+    elif cfg.source_strength == "sources":
+        strength = (sources.labels > 0).astype(np.float64)
+    else:
+        strength = np.nan_to_num(np.asarray(L.raster(cfg.source_strength), dtype=np.float64), nan=0.0)
+    return np.where(strength >= cfg.source_threshold, strength, 0.0)
+
+
+def _omniscape(cfg, L, sources: Sources, resistance: Resistance) -> OmniscapeResult:
+    surface = np.asarray(resistance.surface, dtype=np.float64)
+    strength = source_strength(cfg, L, sources, surface)
+    k = cfg.coarsening(L.grid.cell_size_m)
+    if k > 1:  # resistance averaged, strengths summed: the same amperes on fewer, larger cells
+        surface, strength = coarsen(surface, k, "mean"), coarsen(strength, k, "sum")
+    cell = L.grid.cell_size_m * k
+    res = omniscape(
+        surface,
+        strength,
+        radius=cfg.radius_cells(cell),
+        block_size=cfg.block_size,
+        buffer=cfg.buffer_cells(cell),
+        correct_artifacts=cfg.correct_artifacts,
+        four_neighbours=cfg.four_neighbours,
+        method=cfg.solver,
+    )
+    if k == 1:
+        return res
+    nodata = ~np.isfinite(resistance.surface)
+    # float32 on the study grid, as written: three float64 province grids would take 4.7 GB
+    maps = [refine(m.astype(np.float32), k, L.grid.shape) for m in (res.cumulative, res.flow_potential, res.normalized)]
+    for m in maps:
+        m[nodata] = np.nan
+    return OmniscapeResult(*maps, res.targets)
 
 
 def _circuits(ctx, cfg, L, sources, resistance, corridors) -> CorridorCircuits:
@@ -48,8 +91,20 @@ def _circuits(ctx, cfg, L, sources, resistance, corridors) -> CorridorCircuits:
     )
 
 
+OMNISCAPE_MAPS = {
+    "omniscape_current.tif": ("cumulative", "cumulative current of the moving windows (A; Omniscape)"),
+    "omniscape_flow_potential.tif": ("flow_potential", "the same with every resistance 1 (A)"),
+    "omniscape_normalized_current.tif": ("normalized", "cumulative current / flow potential"),
+}
+
+
 def write(ctx: Context, res: CorridorCircuits) -> list[str]:
     grid = ctx.landscape.grid
+    if res.omniscape is not None:
+        for name, (field, what) in OMNISCAPE_MAPS.items():
+            data = getattr(res.omniscape, field).astype(np.float32)
+            write_raster(ctx.run.product(name), data, grid, nodata=float("nan"), description=what)
+        return list(OMNISCAPE_MAPS)
     if res.current is None:
         return []
     write_raster(
@@ -91,6 +146,8 @@ def write(ctx: Context, res: CorridorCircuits) -> list[str]:
 def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
     from econet.report.figures import corridor_map
 
+    if res.omniscape is not None:
+        return _omniscape_report(ctx, res.omniscape)
     title = "Circuit theory: pinch points, barriers, centrality"
     rows = {"corridor pairs": len(res.pairs)}
     if res.current is None:
@@ -131,7 +188,7 @@ def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
                 "barriers",
             )
         )
-    figures, parts = [], [html_table(pd.DataFrame([rows]))]
+    figures, parts = [], [html_record(rows)]
     for path, data, what, cmap, patches, label in maps:
         corridor_map(grid, data, ctx.run.product(path), what, cmap=cmap, outlines=patches, outline_label=label)
         figures.append(path)
@@ -141,6 +198,23 @@ def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
         by = edges.groupby(["centrality_level", "centrality_class"]).size().reset_index(name="corridors")
         parts += ["<h3>Corridors by current-flow centrality (natural breaks)</h3>", html_table(by)]
     return ReportSection(title, parts, figures)
+
+
+def _omniscape_report(ctx: Context, res: OmniscapeResult) -> ReportSection:
+    from econet.report.figures import corridor_map
+
+    cfg, grid = ctx.study.circuit, ctx.landscape.grid
+    rows = {
+        "moving windows": res.targets,
+        "cell (m)": grid.cell_size_m * cfg.coarsening(grid.cell_size_m),
+        "radius (cells)": cfg.radius_cells(grid.cell_size_m * cfg.coarsening(grid.cell_size_m)),
+        "block size (cells)": cfg.block_size,
+        "source strength": cfg.source_strength,
+    }
+    path = "map_omniscape_normalized_current.png"
+    corridor_map(grid, res.normalized, ctx.run.product(path), "Normalized current (Omniscape)", cmap="RdYlBu_r")
+    parts = [html_record(rows), f"<img src='{path}' alt='normalized current'>"]
+    return ReportSection("Circuit theory: omnidirectional current (Omniscape)", parts, [path])
 
 
 STAGE = Stage(
@@ -170,5 +244,7 @@ STAGE = Stage(
         "map_pinchpoint_current.png": "current in the corridors with the pinch points outlined",
         "map_pinchpoint_current_x_resistance.png": "current x resistance with the pinch points outlined",
         "map_barriers.png": "barrier score with the barriers outlined",
+        **{name: f"mode = omniscape: {what}" for name, (_, what) in OMNISCAPE_MAPS.items()},
+        "map_omniscape_normalized_current.png": "mode = omniscape: the normalized current",
     },
 )

@@ -10,7 +10,7 @@ from econet.corridors.network import Corridors
 from econet.habitat.sources import Sources
 from econet.io import write_csv
 from econet.report import ReportSection
-from econet.report.tables import html_table
+from econet.report.tables import html_record, html_table, number
 from econet.stages.base import Context, Stage
 
 _DISTANCES = {
@@ -48,14 +48,17 @@ def report(ctx: Context, res: Connectivity) -> ReportSection:
     conn = res.overall
     top = res.nodes.sort_values("dPC", ascending=False).head(10)
     rule = "<" if ctx.study.connectivity.iic_strict else "≤"
+    # With least-cost distances the dispersal distance is a cumulative cost, not metres.
+    unit = "(resistance × m)" if conn["distance"] == "least_cost" else "m"
     return ReportSection(
         "Connectivity",
         [
-            f"<p>Probability of connectivity with p = {conn['probability']:g} at {conn['distance_m']:g}; integral "
-            f"index of connectivity with links where d {rule} {conn['iic_threshold_m']:g}; "
-            f"{_DISTANCES[conn['distance']]}, A<sub>L</sub> = {conn['landscape_area_km2']:,.1f} km². "
-            "Exact (Conefor conventions).</p>",
-            html_table(pd.DataFrame([conn]), "{:.6g}"),
+            f"<p>Probability of connectivity (PC) with a dispersal probability p = {number(conn['probability'])} at "
+            f"d = {number(conn['distance_m'])} {unit}; integral index of connectivity (IIC) with links where "
+            f"d {rule} {number(conn['iic_threshold_m'])} {unit}; {_DISTANCES[conn['distance']]}; landscape area "
+            f"A<sub>L</sub> = {number(conn['landscape_area_km2'])} km². Exact, with Conefor's conventions "
+            "(Saura &amp; Torné 2009).</p>",
+            html_record(conn),
             "<h3>Most important sources (dPC, %)</h3>",
             html_table(top),
         ],

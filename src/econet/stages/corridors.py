@@ -14,7 +14,7 @@ from econet.errors import LayerError
 from econet.habitat.sources import Sources
 from econet.io import write_csv, write_raster, write_vector
 from econet.report import ReportSection
-from econet.report.tables import html_table
+from econet.report.tables import html_record, number
 from econet.resistance.mcr import energy_factors, index_r, modified_mcr
 from econet.resistance.surface import Resistance
 from econet.stages.base import Context, Stage
@@ -29,7 +29,7 @@ def dispersal_cap(cfg, connectivity, surface: np.ndarray) -> tuple[float | None,
         return None, None
     d = connectivity.distance_m
     if connectivity.distance == "least_cost":
-        return d, f"corridors costlier than connectivity.distance_m = {d:g} (resistance x m) are not linked"
+        return d, f"corridors costlier than connectivity.distance_m = {number(d)} (resistance x m) are not linked"
     finite = surface[np.isfinite(surface)]
     if finite.size == 0:
         return None, None
@@ -37,7 +37,7 @@ def dispersal_cap(cfg, connectivity, surface: np.ndarray) -> tuple[float | None,
     cap = d * median
     return cap, (
         f"corridors costlier than {cap:,.0f} (resistance x m: the dispersal distance connectivity.distance_m = "
-        f"{d:g} m times the median resistance {median:.3g}) are not linked; set corridors.max_cost, or "
+        f"{number(d)} m times the median resistance {number(median, 3)}) are not linked; set corridors.max_cost, or "
         "cap_by_dispersal = false for none"
     )
 
@@ -77,19 +77,19 @@ def compute(ctx: Context, sources: Sources, resistance: Resistance) -> Corridors
         if len(long):
             res.notes.append(
                 f"{len(long)} of {len(paths)} corridors are longer than the dispersal distance used for PC "
-                f"(connectivity.distance_m = {conn.distance_m:g} m; the longest {long['length_m'].max() / 1e3:.1f} km): "
+                f"(connectivity.distance_m = {number(conn.distance_m)} m; the longest {long['length_m'].max() / 1e3:.1f} km): "
                 "few individuals cross them"
             )
     side_m = min(L.grid.shape) * L.grid.cell_size_m
     if cfg.regional_width_m > 0.1 * side_m:
         res.notes.append(
-            f"the regional corridors are {cfg.regional_width_m:g} m wide, more than a tenth of the study's "
+            f"the regional corridors are {number(cfg.regional_width_m)} m wide, more than a tenth of the study's "
             f"{side_m / 1e3:.1f} km side: set corridors.regional_width_m (and the other widths) for its scale"
         )
     crossings = int((paths["class"] == "crossing").sum()) if len(paths) else 0
     if crossings:
         res.notes.append(
-            f"{crossings} link(s) shorter than corridors.crossing_max_m = {cfg.crossing_max_m:g} m cross a road or a "
+            f"{crossings} link(s) shorter than corridors.crossing_max_m = {number(cfg.crossing_max_m)} m cross a road or a "
             "strip between two pieces of one habitat block: class 'crossing', left out of the gravity classes"
         )
     return res
@@ -154,7 +154,7 @@ def report(ctx: Context, res: Corridors) -> ReportSection:
             }
         ]
     )
-    parts = [html_table(stats)] + [f"<p>{html.escape(n)}</p>" for n in res.notes]
+    parts = [html_record(stats.iloc[0].to_dict())] + [f"<p>{html.escape(n)}</p>" for n in res.notes]
     if n == 0:
         why = (
             "there is only one source"

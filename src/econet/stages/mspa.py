@@ -29,7 +29,9 @@ def compute(ctx: Context) -> MSPAResult:
         binary[(binary == 2) & ~inside] = 1
     width = cfg.edge_width_pixels(L.grid.cell_size_m)
     try:
-        return landscape_mspa(binary, L.grid.cell_area_m2, cfg.connectivity, width, cfg.transition, cfg.intext)
+        return landscape_mspa(
+            binary, L.grid.cell_area_m2, cfg.connectivity, width, cfg.transition, cfg.intext, ctx.max_memory_mb
+        )
     except ValueError as exc:
         raise LayerError(L.landcover_layer, f"cannot run MSPA: {exc}") from None
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+
+import numpy as np
 import pandas as pd
 
 from econet.connectivity.summary import Connectivity
@@ -12,7 +16,7 @@ from econet.io import write_csv, write_vector
 from econet.network.analysis import NetworkAnalysis, analyse_network
 from econet.network.export import write_gexf, write_graphml
 from econet.report import ReportSection
-from econet.report.tables import html_table
+from econet.report.tables import html_record, html_table
 from econet.stages.base import Context, Stage
 
 
@@ -91,23 +95,42 @@ def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
             if net.graph.number_of_edges() == 0
             else []
         ),
-        html_table(pd.DataFrame([res.summary]), "{:.4g}"),
+        html_record(res.summary),
     ]
     if len(nodes) and "betweenness" in nodes:
         parts += [
             "<h3>Most central sources (raw betweenness, as Gephi)</h3>",
             html_table(nodes.nlargest(10, "betweenness")[keep]),
         ]
-    r = res.correlation_r
-    if len(r["all sources"]) > 1:
-        method = study.network.correlation.capitalize()
+    method = study.network.correlation.capitalize()
+    drawn, left = [], []
+    for group, r in res.correlation_r.items():
+        off = r.to_numpy(float)[np.tril_indices(len(r), -1)]
+        if len(r) < 2 or not np.isfinite(off).any():  # too few sources in the group to correlate
+            left.append(str(group))
+            continue
+        name = "network_correlations.png" if group == "all sources" else f"network_correlations_{_slug(group)}.png"
         correlation_heatmap(
-            r, res.correlation_p, ctx.run.product("network_correlations.png"), f"{method} r between node indicators"
+            r, res.correlation_p[group], ctx.run.product(name), f"{method} r between node indicators: {group}"
         )
-        figures.append("network_correlations.png")
-        parts += [f"<h3>{method} correlations</h3>", "<img src='network_correlations.png' alt='correlation heatmap'>"]
+        figures.append(name)
+        drawn.append(f"<img src='{name}' alt='{html.escape(method)} correlations, {html.escape(str(group))}'>")
+    if drawn:
+        by = html.escape(str(study.network.correlation_by or "group"))
+        note = f" Not drawn (too few sources to correlate): {html.escape(', '.join(left))}." if left else ""
+        parts += [
+            f"<h3>{method} correlations between node indicators</h3>",
+            f"<p class='explain'>One figure per group of sources: all sources, then each {by}. The r of every "
+            f"pair, its p-value and n are in network_correlations.csv.{note}</p>",
+            *drawn,
+        ]
     headline = {"components": res.summary["components"], "average degree": f"{res.summary['average_degree']:.2f}"}
     return ReportSection("Ecological network", parts, figures, headline=headline, lead="map_network.png")
+
+
+def _slug(text: str) -> str:
+    """A group name as part of a file name: lower case, runs of other characters as one hyphen."""
+    return re.sub(r"[^0-9a-z]+", "-", str(text).lower()).strip("-") or "group"
 
 
 STAGE = Stage(
@@ -131,7 +154,8 @@ STAGE = Stage(
         "network_edges.csv": "edge attributes",
         "network_summary.csv": "network-level metrics",
         "network_correlations.csv": "correlations between node indicators (r, p, n, marks), overall and per type",
-        "network_correlations.png": "correlation heatmap",
+        "network_correlations.png": "correlation heatmap of the node indicators, all sources",
+        "network_correlations_<group>.png": "correlation heatmap of one group of sources (source type)",
         "map_network.png": "sources and least-cost corridors on the land cover, nodes sized by degree",
     },
 )
