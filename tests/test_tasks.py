@@ -15,6 +15,7 @@ from econet.corridors.costdistance import source_costs
 from econet.corridors.paths import nlcc_mosaic
 from econet.errors import StudyError
 from econet.network.robustness import random_attack
+from econet.steps import listening
 from econet.tasks import check_address, connect, disconnect, map_tasks, scheduler
 
 
@@ -42,6 +43,15 @@ def test_map_tasks_raises_a_task_error_and_still_releases():
     with pytest.raises(ValueError, match="three"):
         map_tasks(_fail_on_three, range(6), release=lambda: released.append(True))
     assert released == [True]
+
+
+def test_tasks_report_their_progress_on_the_listening_thread():
+    seen = []
+    g = nx.random_geometric_graph(12, 0.4, seed=1)
+    with listening(lambda what, done, total: seen.append((what, done, total))):
+        random_attack(g, repeats=5, seed=2)
+    assert [d for _, d, _ in seen] == [0, 1, 2, 3, 4, 5]
+    assert {w for w, _, _ in seen} == {"random node attacks (repeats)"} and {t for _, _, t in seen} == {5}
 
 
 def test_scheduler_addresses_are_checked():

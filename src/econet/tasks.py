@@ -138,10 +138,9 @@ def _cluster(fn, items, shared, address, release, done) -> list:
     sent = {k: client.scatter(v, broadcast=True, hash=False) for k, v in shared.items()}
     futures = [client.submit(fn, item, key=f"{name}-{i}", pure=False, **sent) for i, item in enumerate(items)]
     try:
-        if done is not None:
-            from distributed import as_completed
-
-            for n, _ in enumerate(as_completed(futures), 1):
+        if done is not None:  # counted in item order: the result of item n is here after n
+            for n, future in enumerate(futures, 1):
+                future.result()
                 done(n)
         return client.gather(futures)
     finally:
