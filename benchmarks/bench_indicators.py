@@ -7,6 +7,12 @@ Inputs: the demo city generated at 1000 x 1000 and mirrored (numpy reflect paddi
 Prints each model's wall time, the total and the peak resident memory. With natcap.invest
 installed it also times InVEST and econet on the same ``--invest-size`` city, in this process,
 and prints the ratios (InVEST time / econet time).
+
+``--compare N`` (issue 20) runs ``compute_indicators`` (every econet model, less those
+``--without`` names, e.g. ``--without sediment,sensitivity``: SDR is computed on the whole grid)
+on the whole grid and on N x N windows, each in a fresh process, and prints time, peak memory
+and whether the rasters are identical (benchmarks/_windowed.py); ``--window N`` is one such run
+(0: the whole grid).
 """
 
 from __future__ import annotations
@@ -17,11 +23,13 @@ import tempfile
 import time
 
 import numpy as np
+from _windowed import compare, measure, report
 
 from econet.demo.city import generate_city
 from econet.indicators import invest, spectral
 from econet.indicators.biophysical import DEMO_THREATS, column, default_biophysical_table
 from econet.indicators.carbon import POOLS, carbon_sink, carbon_storage, sink_coefficients
+from econet.indicators.compute import compute_indicators
 from econet.indicators.elasticity import eco_elasticity, shannon_diversity
 from econet.indicators.habitat_quality import ThreatSpec, habitat_quality
 from econet.indicators.rsei import rsei
@@ -154,11 +162,76 @@ def compare_invest(size: int) -> None:
         print(f"  {name:18s} invest {sec:7.2f} s   econet {ours[name]:7.2f} s   ratio {sec / ours[name]:6.1f}x")
 
 
+MODELS = [
+    "spectral",
+    "rsei",
+    "carbon_sink",
+    "carbon_storage",
+    "habitat_quality",
+    "water_yield",
+    "water_conservation",
+    "sediment",
+    "elasticity",
+    "sensitivity",
+]
+
+
+def one_run(size: int, window: int | None, models: list[str]) -> None:
+    """``compute_indicators`` with every econet model on the demo city grown to ``size``, on
+    ``window`` x ``window`` windows (None: the whole grid); prints its figures as one JSON line."""
+    import hashlib
+
+    from econet.config import parse_study
+    from econet.grid import Grid
+
+    city = generate_city(1000, 0)
+    crs, transform = city.grid.crs, city.grid.transform
+    needed = ["landcover", "blue", "green", "red", "nir", "swir1", "swir2", "thermal", "dem", "erosivity"]
+    needed += ["erodibility", "precipitation_mm", "pet_mm", "root_depth_mm", "pawc"]
+    needed += [th.layer for th in DEMO_THREATS]
+    r = {k: _grow(city.rasters[k], size) for k in needed}
+    del city
+    grid = Grid(crs, transform, (size, size))
+    threats = {
+        th.name: {"layer": th.layer, "max_distance_m": th.max_distance_m, "weight": th.weight} for th in DEMO_THREATS
+    }
+    doc = {
+        "layers": {k: {"path": f"{k}.tif", "kind": "categorical" if k == "landcover" else "continuous"} for k in r},
+        "landcover": {"table": "globeland30"},
+        "indicators": {"models": models, "lst_layer": "thermal", "threats": threats},
+    }
+    cfg = parse_study(doc, check_files=False).indicators
+    lc = r["landcover"].astype(np.int32)
+    res, seconds, traced = measure(
+        lambda: compute_indicators(
+            cfg, r.__getitem__, lc, lc > 0, GLOBELAND30, grid, default_biophysical_table(), window=window
+        )
+    )
+    arrays = list(res.rasters.values())
+    digest = hashlib.sha256(b"".join(a.tobytes() for a in arrays)).hexdigest()[:16]
+    report(
+        window=window,
+        seconds=seconds,
+        traced_mib=traced,
+        results_mib=sum(a.nbytes for a in arrays) / 2**20,
+        digest=digest,
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, default=4000)
     ap.add_argument("--invest-size", type=int, default=600)
+    ap.add_argument("--window", type=int, default=None, help="window side in cells (0: whole grid); one JSON line")
+    ap.add_argument("--compare", type=int, default=None, help="compare N x N windows with the whole grid")
+    ap.add_argument("--without", default="", help="models left out of --compare / --window, comma-separated")
     args = ap.parse_args()
+    if args.compare:
+        return compare(__file__, ["--size", str(args.size), "--without", args.without], args.compare)
+    if args.window is not None:
+        small = generate_city(200, 0)  # compile the numba kernels outside the measurement
+        run_all(small.rasters, small.grid.cell_size_m, {})
+        return one_run(args.size, args.window or None, [m for m in MODELS if m not in args.without.split(",")])
     # Warm up the compiled kernels (numba) on a small city so the big run times work, not compiling.
     small = generate_city(200, 0)
     run_all(small.rasters, small.grid.cell_size_m, {})

@@ -58,7 +58,9 @@ def main() -> None:
             ran = {k: v for k, v in stages.items() if not v.get("cached") and not v.get("skipped")}
             seconds = sum(v.get("seconds", 0.0) for v in ran.values())
             base_s = base_s or seconds
-            print(f"  {name:<12} {seconds:7.1f} s ({100 * seconds / base_s:5.1f} % of the baseline), {len(ran)} stages rerun")
+            print(
+                f"  {name:<12} {seconds:7.1f} s ({100 * seconds / base_s:5.1f} % of the baseline), {len(ran)} stages rerun"
+            )
         print((out / "validation.csv").read_text().splitlines()[0][:200])
 
 

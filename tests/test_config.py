@@ -168,6 +168,28 @@ def test_moved_keys_and_the_circuit_cutoff_are_reported_with_the_rest():
     assert ok.circuit is not None and ok.corridors.width_cost == 2000
 
 
+def test_run_section_sets_the_window_and_changes_no_section_a_stage_reads():
+    from econet.cli._common import window_options
+    from econet.windows import window_size
+
+    layers = {"landcover": {"path": "x", "kind": "categorical"}, "dem": {"path": "y"}}
+    base = {"layers": layers, "landcover": {"table": "globeland30"}}
+    assert parse_study(base, check_files=False).run.window() is None  # the whole grid
+    assert parse_study({**base, "run": {"window_cells": 512}}, check_files=False).run.window() == 512
+    by_memory = parse_study({**base, "run": {"max_memory_mb": 64}}, check_files=False).run.window()
+    assert by_memory == window_size(64, 96) == 768  # sqrt(64 MiB / 96 B) = 846 cells, whole tiles: 768
+    with pytest.raises(StudyError) as info:
+        parse_study({**base, "run": {"window_cells": 8, "max_memory_mb": 0}}, check_files=False)
+    assert {p.where for p in info.value.problems} == {"run.window_cells", "run.max_memory_mb"}
+    study = parse_study(base, check_files=False)
+    assert window_options(study, 100, None).run.window() == 100
+    assert window_options(study, None, None) is study
+    with pytest.raises(StudyError, match="--window-size"):
+        window_options(study, 4, None)
+    with pytest.raises(StudyError, match="--memory"):
+        window_options(study, None, -1.0)
+
+
 def test_a_home_folder_of_an_unknown_user_is_a_study_error():
     """Found by the study fuzz test: Path("~0").expanduser() raises RuntimeError."""
     with pytest.raises(StudyError) as exc:

@@ -209,6 +209,10 @@ class _LandscapeRecorder:
         self._log.add(("layer", name))
         return self._l.raster(name)
 
+    def read(self, name, window):
+        self._log.add(("layer", name))
+        return self._l.read(name, window)
+
     def vector(self, name):
         self._log.add(("vector", name))
         return self._l.vector(name)

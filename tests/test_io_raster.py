@@ -100,3 +100,23 @@ def test_vector_sources_take_ids_from_a_field_or_file_order(tmp_path):
         read_source_labels(path, GRID, id_field="id")
     with pytest.raises(LayerError, match="field 'name' must hold positive whole numbers"):
         read_source_labels(path, GRID, id_field="name")
+
+
+def test_written_row_by_row_of_tiles_from_windows_with_the_same_bytes(tmp_path):
+    from econet.windows import blocks_of
+
+    rng = np.random.default_rng(2)
+    data = np.cumsum(rng.uniform(0, 5, (700, 530)), axis=1).astype(np.float32)
+    grid = Grid(CRS_M, TRANSFORM, data.shape)
+    # the file GDAL writes from the whole array in one call
+    profile = dict(raster_io._PROFILE, height=700, width=530, count=1, dtype=data.dtype, crs=CRS_M)
+    profile.update(transform=TRANSFORM, nodata=float("nan"), predictor=3)
+    with rasterio.Env(GDAL_PAM_ENABLED="NO"), rasterio.open(tmp_path / "ref.tif", "w", **profile) as dst:
+        dst.write(data, 1)
+    ref = (tmp_path / "ref.tif").read_bytes()
+    assert write_raster(tmp_path / "a.tif", data, grid, nodata=float("nan")).read_bytes() == ref
+    for size in (64, 100, 300, 256, None):
+        out = write_raster(tmp_path / f"w{size}.tif", blocks_of(data, size), grid, nodata=float("nan"), dtype="float32")
+        assert out.read_bytes() == ref, size
+    with pytest.raises(ValueError, match="dtype"):
+        write_raster(tmp_path / "x.tif", blocks_of(data, 64), grid)

@@ -155,3 +155,33 @@ def test_vectors_reprojected_to_template(tmp_path):
     got = landscape_of(study).vector("pts")
     assert got.crs.to_epsg() == 4548
     assert abs(got.geometry.x[0] - (5e5 + 750)) < 1e-3 and abs(got.geometry.y[0] - (3.8e6 - 750)) < 1e-3
+
+
+def test_windows_of_layers_read_from_their_files(tmp_path, raleigh_study):
+    from econet.windows import Window, windows
+
+    rng = np.random.default_rng(0)
+    t = Affine(30, 0, 5e5, 0, -30, 3.8e6)
+    lc = _write(tmp_path / "lc.tif", rng.choice([10, 20, 60], (37, 29)).astype(np.uint8), "EPSG:4548", t)
+    heat = rng.normal(20, 5, (37, 29)).astype(np.float32)
+    heat[4, 5] = -9999  # nodata becomes NaN
+    zones = np.rint(rng.uniform(0, 4, (37, 29))).astype(np.float32)
+    zones[6, 7] = np.nan
+    extra = {
+        "heat": {"path": _write(tmp_path / "heat.tif", heat, "EPSG:4548", t, nodata=-9999), "kind": "continuous"},
+        "zones": {"path": _write(tmp_path / "zones.tif", zones, "EPSG:4548", t), "kind": "categorical"},
+    }
+    fresh = landscape_of(_study(lc, extra=extra))
+    whole = landscape_of(_study(lc, extra=extra))
+    for name in ("heat", "zones"):
+        for w in windows((37, 29), 8):
+            block = fresh.read(name, w)
+            assert block.dtype == whole.raster(name).dtype
+            assert np.array_equal(block, whole.raster(name)[w.slices], equal_nan=True)
+        assert name not in fresh._rasters  # read window by window: never held whole
+    assert np.isnan(fresh.read("heat", Window(4, 5, 1, 1))[0, 0])
+    assert fresh.read("zones", Window(6, 7, 1, 1))[0, 0] == CLASS_NODATA
+    # a layer resampled to the grid is aligned whole once, then sliced
+    L = landscape_of(load_study(raleigh_study))
+    w = Window(100, 200, 50, 60)
+    assert np.array_equal(L.read("dem", w), L.raster("dem")[w.slices])

@@ -15,14 +15,15 @@ from typing import Literal
 
 import numpy as np
 
+from econet.windows import sample_positions
+
 
 def sample_values(values: np.ndarray, sample_size: int | None = 10_000, seed: int = 0) -> np.ndarray:
     """The finite values of ``values`` (float64), or a seeded uniform sample of ``sample_size`` of them."""
     flat = np.asarray(values).ravel()
     finite = np.flatnonzero(np.isfinite(flat))
-    if sample_size is not None and finite.size > sample_size:
-        finite = np.sort(np.random.default_rng(seed).choice(finite, size=sample_size, replace=False))
-    return flat[finite].astype(np.float64)
+    picked = sample_positions(finite.size, sample_size, seed)
+    return flat[finite if picked is None else finite[picked]].astype(np.float64)
 
 
 def fisher_jenks(values: np.ndarray, k: int) -> np.ndarray:

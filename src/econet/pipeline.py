@@ -198,7 +198,7 @@ def _run(study, landscape, folder: RunFolder, others, order, stages, quiet, stud
     from econet.report.progress import StageProgress
 
     runner = _Runner(study, landscape, folder, order)
-    ctx = Context(study, landscape, folder, order, max_memory_mb=study.run.max_memory_mb)
+    ctx = Context(study, landscape, folder, order, window=study.run.window(), max_memory_mb=study.run.max_memory_mb)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     skipped = {"skipped": True, "cached": False, "seconds": 0.0}
     # Stages not reached yet keep what the last run recorded, so a run that stops early leaves

@@ -13,6 +13,7 @@ plan runs as an ordinary scenario (``DIR/scenarios/plan/``), validated against t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from econet.optimise import (
 from econet.pipeline import run_study
 from econet.planner import Solution, budget_sweep, pareto_front, solve
 from econet.planner.network import PlanNetwork, candidates_table, plan_network
+from econet.planner.robustness import targeted_area
 from econet.scenarios import Scenario
 from econet.scenarios.validation import validation_table
 from econet.stages import STAGES
@@ -193,8 +195,14 @@ def plan_study(
     if front:
         if carbon is None:
             raise StudyError([Problem("indicators.models", 'the ECA-carbon front needs "carbon_sink" in the models')])
-        result_front = pareto_front(net.instance, budget, carbon, steps=front, forbidden=forbidden, **kw)
-        result_front = result_front.rename(columns={"second": "carbon_t_a"})
+        rob = study.robustness
+        robustness = functools.partial(
+            targeted_area, net.instance, by=rob.targeted_by, recalculate=rob.recalculate, recovery=rob.recovery
+        )
+        result_front = pareto_front(
+            net.instance, budget, carbon, steps=front, robustness=robustness, forbidden=forbidden, **kw
+        )
+        result_front = result_front.rename(columns={"second": "carbon_t_a", "robustness": "targeted_S_area"})
         write_csv(out / "plan_front.csv", result_front.drop(columns=["time_s"]))
         _front_figure(out / "plan_front.png", result_front)
     if sweep:
@@ -273,10 +281,12 @@ def _front_figure(path, table):
     from econet.io.atomic import write_png
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(table["carbon_t_a"], table["ECA"], marker="o")
+    points = ax.scatter(table["carbon_t_a"], table["ECA"], c=table["targeted_S_area"], cmap="viridis", zorder=2)
+    ax.plot(table["carbon_t_a"], table["ECA"], color="0.7", zorder=1)
+    fig.colorbar(points, ax=ax, label="robustness (targeted-attack S area)")
     ax.set_xlabel("carbon sink added (t/a)")
     ax.set_ylabel("ECA (km²)")
-    ax.set_title("Plans within the budget: ECA against carbon (non-dominated)")
+    ax.set_title("Plans within the budget: non-dominated in ECA, carbon and robustness")
     write_png(path, fig, dpi=110, bbox_inches="tight")
     plt.close(fig)
 

@@ -13,20 +13,28 @@ import numpy as np
 # ---- scaling and weighted overlay -------------------------------------------------------------
 
 
-def minmax(values: np.ndarray, mask: np.ndarray | None = None, dtype=np.float32) -> np.ndarray:
+def minmax(
+    values: np.ndarray, mask: np.ndarray | None = None, dtype=np.float32, bounds: tuple[float, float] | None = None
+) -> np.ndarray:
     """Min-max rescaling to 0..1, (x - min) / (max - min), computed in ``dtype``.
 
     The minimum and maximum are taken over the finite cells inside ``mask`` (default: every
     finite cell); cells outside are NaN. A constant layer becomes 0 (as the RSEI indicators are
-    normalised, Xu 2013).
+    normalised, Xu 2013). ``bounds``: the (min, max) of the whole grid when ``values`` is one
+    window of it (``econet.windows.finite_min_max``); (NaN, NaN) when it has no finite cell.
     """
     v = np.asarray(values, dtype=dtype)
     m = np.isfinite(v) if mask is None else (np.asarray(mask, dtype=bool) & np.isfinite(v))
-    if not m.any():
+    if bounds is None:
+        if not m.any():
+            return np.full(v.shape, np.nan, dtype)
+        # ``where`` instead of v[m]: no copy of the selected cells.
+        lo = np.min(v, where=m, initial=np.inf)
+        hi = np.max(v, where=m, initial=-np.inf)
+    elif np.isnan(bounds[0]):
         return np.full(v.shape, np.nan, dtype)
-    # ``where`` instead of v[m]: no copy of the selected cells.
-    lo = np.min(v, where=m, initial=np.inf)
-    hi = np.max(v, where=m, initial=-np.inf)
+    else:
+        lo, hi = (np.dtype(dtype).type(b) for b in bounds)
     span = hi - lo
     out = (v - lo) / span if span > 0 else np.zeros(v.shape, dtype)
     out = out.astype(dtype, copy=False)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from econet.windows import windows
+
 
 def zonal_mean(labels: np.ndarray, values: np.ndarray, n_labels: int | None = None) -> np.ndarray:
     """Mean of ``values`` per label: ``out[i]`` is the mean over cells with ``labels == i``.
@@ -50,7 +52,7 @@ def _sums_counts(labels, values, n_labels):
     return sums, counts
 
 
-def zone_shares(zones: np.ndarray, features: np.ndarray, cell_area_m2: float, names=None):
+def zone_shares(zones: np.ndarray, features: np.ndarray, cell_area_m2: float, names=None, window: int | None = None):
     """Where a product lies by zone: for each zone holding any of it, the number of features
     (distinct ids of ``features`` > 0 with a cell in the zone), cells, area (ha), its share of
     the product's area (%, summing to 100 over the zones) and of the zone's area (%).
@@ -58,7 +60,9 @@ def zone_shares(zones: np.ndarray, features: np.ndarray, cell_area_m2: float, na
     ``zones`` holds integer zone codes (0 and negative codes are "no zone": product cells there
     are counted in a row named "(no zone)" so that the shares still add up); ``names`` maps a code to
     its name. Yang et al. (Tables 3 and 4) list pinch points and barriers by township this way.
-    Returns a pandas DataFrame (zone_code, zone, features, cells, area_ha, share_pct, zone_share_pct).
+    ``window``: count window by window (the side in cells; None: the whole grid at once), with
+    the same counts. Returns a pandas DataFrame (zone_code, zone, features, cells, area_ha,
+    share_pct, zone_share_pct).
     """
     import pandas as pd
 
@@ -66,15 +70,22 @@ def zone_shares(zones: np.ndarray, features: np.ndarray, cell_area_m2: float, na
     features = np.asarray(features)
     if zones.shape != features.shape:
         raise ValueError(f"zones {zones.shape} and features {features.shape} must have the same shape")
-    z = np.where(zones > 0, zones, 0).astype(np.int64)
-    zone_cells = np.bincount(z.ravel())
-    on = features > 0
-    zf, ff = z[on], features[on].astype(np.int64)
+    zone_cells = np.zeros(1, np.int64)
+    cells = np.zeros(1, np.int64)
+    found = []
+    for w in windows(zones.shape, window) if zones.ndim == 2 else [None]:
+        at = w.slices if w is not None else slice(None)
+        z = np.where(zones[at] > 0, zones[at], 0).astype(np.int64)
+        zone_cells = _add_counts(zone_cells, np.bincount(z.ravel()))
+        on = features[at] > 0
+        zf, ff = z[on], features[at][on].astype(np.int64)
+        cells = _add_counts(cells, np.bincount(zf))
+        found.append(np.unique(np.column_stack([zf, ff]), axis=0))
     cols = ["zone_code", "zone", "features", "cells", "area_ha", "share_pct", "zone_share_pct"]
-    if zf.size == 0:
+    if not cells.any():
         return pd.DataFrame(columns=cols)
-    cells = np.bincount(zf, minlength=zone_cells.size)
-    pairs = np.unique(np.column_stack([zf, ff]), axis=0)
+    cells = _add_counts(np.zeros(zone_cells.size, np.int64), cells)
+    pairs = np.unique(np.concatenate(found), axis=0)
     count = np.bincount(pairs[:, 0], minlength=zone_cells.size)
     total = float(cells.sum())
     names = names or {}
@@ -92,6 +103,15 @@ def zone_shares(zones: np.ndarray, features: np.ndarray, cell_area_m2: float, na
             }
         )
     return pd.DataFrame(rows, columns=cols).sort_values("area_ha", ascending=False, ignore_index=True)
+
+
+def _add_counts(total: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """Two bincounts of different lengths added."""
+    if more.size > total.size:
+        total, more = more.astype(np.int64), total
+    total = total.copy()
+    total[: more.size] += more
+    return total
 
 
 def majority(codes: np.ndarray, fallback: int | None = None) -> int | None:

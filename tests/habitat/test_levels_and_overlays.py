@@ -4,6 +4,7 @@ service and sensitivity rules, corridor classes by centrality, and zone shares."
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from econet.circuit.classes import centrality_classes
@@ -51,6 +52,11 @@ def test_zone_shares_sum_to_100_and_count_features_per_zone():
     assert t.loc[1, "zone_share_pct"] == pytest.approx(75.0)
     assert t.loc[1, "zone"] == "A"
     assert zone_shares(zones, np.zeros_like(feats), 900.0).empty
+    # counted window by window (issue 20): the same table; feature 2 spans two windows of zone 1
+    for window in (1, 2, 3):
+        pd.testing.assert_frame_equal(
+            zone_shares(zones, feats, 900.0, {1: "A", 2: "B", 3: "C"}, window=window).set_index("zone_code"), t
+        )
 
 
 def _grid(n=60):

@@ -162,3 +162,26 @@ def test_figures_are_written(tmp_path):
     for name in ("ba.png", "h.png", "g.png"):
         w, h = Image.open(tmp_path / name).size
         assert w > 300 and h > 200
+
+
+def test_gexf_colour_size_and_weight(tmp_path):
+    """viz:color by source type (the maps' colours), viz:size = 40 sqrt(area / largest area),
+    edge weight 1 / cost without gravity and G with it; all read back by networkx's GEXF reader."""
+    sources, corridors = _tables()
+    g = EcoNetwork.from_tables(sources, corridors).graph
+    write_gexf(g, tmp_path / "n.gexf")
+    back = nx.read_gexf(tmp_path / "n.gexf")
+    colour = {v: d["viz"]["color"] for v, d in back.nodes(data=True)}
+    assert (colour["1"]["r"], colour["1"]["g"], colour["1"]["b"]) == (0xCC, 0x79, 0xA7)  # forest
+    assert (colour["3"]["r"], colour["3"]["g"], colour["3"]["b"]) == (0x56, 0xB4, 0xE9)  # wetland-water
+    assert (colour["4"]["r"], colour["4"]["g"], colour["4"]["b"]) == (0xBB, 0xBB, 0xBB)  # no type
+    sizes = [back.nodes[v]["viz"]["size"] for v in "1234"]  # areas 1, 2, 3, 4 km²
+    assert np.allclose(sizes, [20.0, 40 * np.sqrt(0.5), 40 * np.sqrt(0.75), 40.0])
+    weights = {tuple(sorted((u, v))): d["weight"] for u, v, d in back.edges(data=True)}
+    assert np.allclose([weights[("1", "2")], weights[("2", "3")], weights[("1", "3")]], [1 / 9, 1 / 9, 1 / 14])
+    corridors["gravity"] = [5.0, 7.0, 2.0, 1.0]
+    g = EcoNetwork.from_tables(sources, corridors).graph
+    write_gexf(g, tmp_path / "m.gexf")
+    back = nx.read_gexf(tmp_path / "m.gexf")
+    weights = {tuple(sorted((u, v))): d["weight"] for u, v, d in back.edges(data=True)}
+    assert weights == {("1", "2"): 5.0, ("2", "3"): 7.0, ("1", "3"): 2.0}  # 2-1 twice: the cheaper, G 5

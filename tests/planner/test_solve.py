@@ -146,6 +146,26 @@ def test_preprocessing_keeps_the_optimum_and_drops_arcs():
     assert pre.arcs_kept < pre.arcs_total
 
 
+def test_neglected_arcs_cost_at_most_their_bound():
+    # a large neglect drops arcs that matter; the plan found must still be within the bound E
+    # of the optimum, and the reported bound must still cover the optimum
+    rng = np.random.default_rng(11)
+    dropped = 0
+    for case in range(15):
+        inst = random_instance(rng, 8)
+        budget = float(rng.uniform(0.3, 0.6) * inst.cost.sum())
+        best = brute_force(inst, budget)
+        pre, *_ = preprocess(inst, neglect=0.5, budget=budget)
+        full, *_ = preprocess(inst, budget=budget)
+        dropped += pre.arcs_kept < full.arcs_kept
+        sol = mip(inst, budget, neglect=0.5)
+        assert sol.value <= best * (1 + 1e-12), case
+        assert sol.value >= best - pre.neglected - 1e-9 * best, case
+        assert sol.bound >= best * (1 - 1e-9), case
+        assert sol.gap >= (best - sol.value) / sol.value - 1e-9, case
+    assert dropped >= 5, dropped
+
+
 @pytest.fixture(scope="module")
 def quebec():
     return read_instance(GECOT / "Quebec_438_RASY" / "instance.json")
@@ -165,7 +185,7 @@ def test_quebec_values(quebec):
     assert quebec.n == 518 and len(quebec.arc_ids) == 1814 and quebec.n_options == 260
 
 
-@pytest.mark.slow  # about 30 s each: the model has 500,000 columns; bench_planner.py times it fully
+@pytest.mark.slow  # about 20 s each (preprocessing and a 10 s limit); bench_planner.py times it fully
 @pytest.mark.parametrize("share", [0.05, 0.10, 0.20])
 def test_quebec_exact_at_least_greedy(quebec, share):
     budget = share * quebec.cost.sum()
@@ -182,3 +202,20 @@ def test_bad_budget_is_a_user_error(quebec):
         greedy_incremental(quebec, -1)
     with pytest.raises(EconetError, match="unknown solver"):
         solve(quebec, 1, "anneal")
+
+
+def test_aggregate_preprocessing_of_large_instances_keeps_the_optimum(monkeypatch):
+    # instances too large for the per-source rule use per-arc sums over the sources instead
+    import sys
+
+    monkeypatch.setattr(sys.modules["econet.planner.solve"], "_PER_SOURCE_MAX", 0)
+    rng = np.random.default_rng(12)
+    for case in range(10):
+        inst = random_instance(rng, 8)
+        budget = float(rng.uniform(0.3, 0.6) * inst.cost.sum())
+        best = brute_force(inst, budget)
+        assert mip(inst, budget, neglect=0.0).value == pytest.approx(best, rel=1e-9), case
+        pre, *_ = preprocess(inst, neglect=0.5, budget=budget)
+        sol = mip(inst, budget, neglect=0.5)
+        assert best - pre.neglected - 1e-9 * best <= sol.value <= best * (1 + 1e-12), case
+        assert sol.bound >= best * (1 - 1e-9), case

@@ -160,3 +160,23 @@ def _internal(exc: BaseException) -> typer.Exit:
         f"Please report it at {REPORT_TO} with the command you ran",
         1,
     )
+
+
+def window_options(study, window_size: int | None, memory_mb: float | None):
+    """The study with ``--window-size`` / ``--memory`` in its ``[run]`` section (they override it);
+    a bad value is a study error naming the flag."""
+    if window_size is None and memory_mb is None:
+        return study
+    from econet.config.run import RunSection
+    from econet.errors import Problem, StudyError
+
+    if window_size is not None and window_size < 16:
+        raise StudyError([Problem("--window-size", f"must be at least 16 cells, got {window_size}")])
+    if memory_mb is not None and not memory_mb > 0:
+        raise StudyError([Problem("--memory", f"must be a positive number of megabytes, got {memory_mb}")])
+    run = RunSection(window_cells=window_size, max_memory_mb=memory_mb, scheduler=study.run.scheduler)
+    return study.model_copy(update={"run": run})
+
+
+WINDOW_HELP = "side (cells) of the windows raster stages compute on; bounds their memory, changes no product"
+MEMORY_HELP = "working memory (MB) of the raster stages: sets the window size (see [run] in the study)"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from econet.cli._common import console, user_errors
+from econet.cli._common import MEMORY_HELP, WINDOW_HELP, console, user_errors, window_options
 
 NAME = "demo"
 DEFAULT_SIZE = 1500
@@ -30,6 +30,8 @@ def main(
     preset: str | None = typer.Option(
         None, "--preset", help="run a published study's method instead: seed000, seed001, seed002, seed003, seed004"
     ),
+    window_size: int = typer.Option(None, "--window-size", help=WINDOW_HELP),
+    memory: float = typer.Option(None, "--memory", help=MEMORY_HELP),
     years: str | None = typer.Option(
         None,
         "--years",
@@ -87,12 +89,13 @@ def main(
             _province(size, seed, data, study_path, quiet)
             if generate_only:
                 return
-            run = run_study(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
+            study = window_options(load_study(study_path), window_size, memory)
+            run = run_study(study, out / "run", quiet=quiet, study_path=str(study_path.resolve()))
             typer.echo(f"report: {run.product('report.html')}")
             return
         text = demo_study_text(study_path, data) if preset is None else study_preset_text(preset, study_path, data)
         if epochs is not None:
-            _series(epochs, size, seed, data, study_path, text, out, quiet)
+            _series(epochs, size, seed, data, study_path, text, out, quiet, (window_size, memory))
             return
         title = "Synthetic mining city"
         with StageProgress(quiet=quiet) as progress:  # shown as the pipeline's stages are
@@ -106,7 +109,7 @@ def main(
         write_text(study_path, text)
         if generate_only:
             return
-        study = load_study(study_path)
+        study = window_options(load_study(study_path), window_size, memory)
         if embed_images:
             study = study.model_copy(update={"report": study.report.model_copy(update={"embed_images": True})})
         run = run_study(study, out / "run", quiet=quiet, study_path=str(study_path.resolve()))
@@ -129,7 +132,7 @@ def _years(text: str, err) -> list[int]:
     return years
 
 
-def _series(years, size, seed, data, study_path, text, out, quiet) -> None:
+def _series(years, size, seed, data, study_path, text, out, quiet, run_options=(None, None)) -> None:
     """The city in each year (``econet.demo.generate_series``), its study with ``[series]`` and
     the series run into ``out/run/``."""
     import tomllib
@@ -149,7 +152,8 @@ def _series(years, size, seed, data, study_path, text, out, quiet) -> None:
     parsed = tomllib.loads(text)
     text += series_section(changed, years, study_path, parsed.get("layers", {}), parsed.get("vectors", {}))
     write_text(study_path, text)
-    series = run_series(load_study(study_path), out / "run", quiet=quiet, study_path=str(study_path.resolve()))
+    study = window_options(load_study(study_path), *run_options)
+    series = run_series(study, out / "run", quiet=quiet, study_path=str(study_path.resolve()))
     typer.echo(f"report: {series.path / 'report.html'}")
 
 

@@ -27,7 +27,9 @@ def main(
     time_limit: float = typer.Option(600.0, "--time-limit", help="stop the MIP after this many seconds"),
     gap: float = typer.Option(0.0, "--gap", help="stop the MIP at this proven relative gap (0: optimal)"),
     sweep: int = typer.Option(0, "--sweep", help="also solve at N budgets from budget/N to budget"),
-    front: int = typer.Option(0, "--front", help="study: the ECA-carbon front with N epsilon steps"),
+    front: int = typer.Option(
+        0, "--front", help="study: the front over ECA, carbon and robustness with N epsilon steps"
+    ),
     sweep_csv: Path = typer.Option(None, "--sweep-csv", help="GECOT: where the budget sweep table goes (CSV)"),
     forbid: str = typer.Option(None, "--forbid", help="study: vector layer of zones no action may touch"),
     cost_raster: str = typer.Option(None, "--cost-raster", help="study: raster layer of cost per cell"),

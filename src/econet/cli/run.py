@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from econet.cli._common import SCHEDULER_HELP, on_scheduler, user_errors
+from econet.cli._common import MEMORY_HELP, SCHEDULER_HELP, WINDOW_HELP, on_scheduler, user_errors, window_options
 
 NAME = "run"
 
@@ -20,6 +20,8 @@ def main(
         "--embed-images",
         help="embed the figures in report.html (one self-contained file); the study key report.embed_images",
     ),
+    window_size: int = typer.Option(None, "--window-size", help=WINDOW_HELP),
+    memory: float = typer.Option(None, "--memory", help=MEMORY_HELP),
     scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Run a study: sources, resistance, corridors, network, robustness and the HTML report; a
@@ -27,7 +29,7 @@ def main(
     from econet.config import load_study
 
     with user_errors(), on_scheduler(scheduler):
-        s = load_study(study)
+        s = window_options(load_study(study), window_size, memory)
         if embed_images:
             s = s.model_copy(update={"report": s.report.model_copy(update={"embed_images": True})})
         out = out or Path("runs") / study.stem

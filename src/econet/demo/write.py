@@ -223,6 +223,8 @@ def _write_quicklook(city: DemoCity, path: Path) -> Path:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    from econet.cartography import north_arrow, scale_bar
+
     g = city.grid
     lc, dem = city.rasters["landcover"], city.rasters["dem"]
     step = max(1, int(np.ceil(max(g.shape) / 1600)))  # a few pixels per screen pixel is plenty
@@ -281,18 +283,8 @@ def _write_quicklook(city: DemoCity, path: Path) -> Path:
     ax.set_title(
         f"Synthetic mining city (seed {city.seed}, {city.size} x {city.size} cells at {g.cell_size_m:g} m)", fontsize=11
     )
-    _scale_bar(fig, ax, right - left, 0.735, 0.16)
-    ax.annotate(
-        "N",
-        xy=(0.95, 0.95),
-        xytext=(0.95, 0.87),
-        xycoords="axes fraction",
-        ha="center",
-        fontsize=11,
-        fontweight="bold",
-        arrowprops=dict(arrowstyle="-|>", color="black", lw=1.5),
-        zorder=8,
-    )
+    scale_bar(ax, right - left, factor=1.0, unit="km")  # the axes are in km already
+    north_arrow(ax)
 
     handles = [
         Patch(
@@ -346,27 +338,6 @@ def _plot_outlines(ax, gdf, color, lw, ls, zorder):
     ]
     if rings:
         ax.add_collection(LineCollection(rings, colors=color, linewidths=lw, linestyles=ls, zorder=zorder))
-
-
-def _scale_bar(fig, ax, width_km, x0, y0):
-    """A black-and-white scale bar at figure position (x0, y0), at the map's scale."""
-    from matplotlib.patches import Rectangle
-
-    nice = [1, 2, 5, 10, 20, 50, 100]
-    length = max([n for n in nice if n <= width_km / 3] or [1])
-    ax.apply_aspect()  # the map's real size on the figure, after equal-aspect shrinking
-    frac = length / width_km * ax.get_position().width
-    bar = fig.add_axes((x0, y0, frac, 0.012))
-    bar.set_axis_off()
-    bar.set_xlim(0, length)
-    bar.set_ylim(0, 1)
-    for k in range(4):
-        bar.add_patch(
-            Rectangle((k * length / 4, 0), length / 4, 1, fc="black" if k % 2 == 0 else "white", ec="black", lw=0.8)
-        )
-    for x in (0, length / 2, length):
-        bar.text(x, 1.6, f"{x:g}", ha="center", va="bottom", fontsize=7.5)
-    bar.text(length, -0.8, "km", ha="right", va="top", fontsize=7.5)
 
 
 def write_province(province: Province, out_dir, strip_rows: int = STRIP_ROWS) -> dict[str, Path]:

@@ -29,6 +29,7 @@ from econet.indicators.water_conservation import water_conservation
 from econet.indicators.water_yield import water_yield
 from econet.landcover import landcover_values
 from econet.rasterops import rasterize, slope_deg
+from econet.windows import Window, finite_min_max, quantiles, read_with_halo, sample_cells, windows
 from econet.zonal import zonal_mean, zonal_sum
 
 # Indicator rasters: name -> (unit, description). Written as indicator_<name>.tif.
@@ -86,40 +87,101 @@ def needs_table(models) -> bool:
 
 
 def compute_indicators(
-    cfg, layer: Callable[[str], np.ndarray], landcover, valid, classes, grid, table=None
+    cfg,
+    layer: Callable[[str], np.ndarray],
+    landcover,
+    valid,
+    classes,
+    grid,
+    table=None,
+    *,
+    window: int | None = None,
+    read: Callable[[str, Window], np.ndarray] | None = None,
 ) -> Indicators:
     """The rasters of the models ``cfg.models`` asks for (``cfg``: an ``econet.config.IndicatorsSection``).
 
     ``layer(name)`` returns an input raster on ``grid``; ``landcover`` holds class codes and
     ``valid`` the cells with land cover; ``classes`` is the class table (carbon-sink
     coefficients); ``table`` the biophysical table (InVEST conventions) the service models read.
-    Every raster is float32 with NaN outside ``valid``."""
+    Every raster is float32 with NaN outside ``valid``.
+
+    ``window``: the side (cells) of the windows the models are computed on (None: the whole grid
+    at once); ``read(name, window)`` reads an input on a window (default: a slice of ``layer``).
+    Cell-by-cell models (spectral indices, LST, carbon, water yield and conservation, the
+    sensitivity overlay), RSEI (its minima, maxima and sample gathered first) and the Shannon
+    diversity of eco-elasticity (a halo of half its window) work window by window with the same
+    results, as does habitat quality (each threat read with its reach, ``max_distance_m``, as
+    halo). SDR sediment (flow routing over whole catchments) and the natcap.invest backend work
+    on the whole grid: sediment holds about 200 bytes a cell while it runs."""
     models = set(cfg.models)
     lc = landcover
+    tiles = windows(grid.shape, window)
+    read = read or (lambda name, w: layer(name)[w.slices])
     out: dict[str, np.ndarray] = {}
     loadings = None
 
-    def by_class(name):
-        return landcover_values(lc, column(table, name))
+    def by_class(name, codes=None):
+        return landcover_values(lc if codes is None else codes, column(table, name))
 
+    def raster(name):  # an output raster, made on first use
+        if name not in out:
+            out[name] = np.full(grid.shape, np.nan, np.float32)
+        return out[name]
+
+    bands = {}
     if models & _SPECTRAL_MODELS:
-        b = {
-            k: spectral.reflectance(
-                layer(v), valid, f"indicators.bands.{k}", cfg.band_scale.get(k, 1.0), cfg.band_offset.get(k, 0.0)
+        bands = {k: v for k, v in cfg.bands.items() if f"bands.{k}" in cfg.layer_keys()}
+        for k, name in bands.items():  # every band must look like reflectance, before any work
+
+            def band(w, k=k, name=name):
+                r = spectral.scaled_band(read(name, w), cfg.band_scale.get(k, 1.0), cfg.band_offset.get(k, 0.0))
+                return w, valid[w.slices] & np.isfinite(r), r
+
+            sample = sample_cells(lambda band=band: (band(w) for w in tiles), grid.shape, pick=spectral.check_ranks)
+            spectral.check_reflectance(
+                sample, f"indicators.bands.{k}", cfg.band_scale.get(k, 1.0), cfg.band_offset.get(k, 0.0)
             )
-            for k, v in cfg.bands.items()
-            if f"bands.{k}" in cfg.layer_keys()
-        }
-        out["ndvi"] = spectral.ndvi(b["nir"], b["red"])
-        if models & {"spectral", "rsei"}:
-            out["mndwi"] = spectral.mndwi(b["green"], b["swir1"])
-            out["wet"] = spectral.wetness(b["blue"], b["green"], b["red"], b["nir"], b["swir1"], b["swir2"], cfg.sensor)
-            out["ndbsi"] = spectral.ndbsi(b["blue"], b["green"], b["red"], b["nir"], b["swir1"])
-        if cfg.lst_layer and not cfg.rsei_without_lst and "rsei" in models:
-            emissivity = None
-            if cfg.lst_kind in ("brightness_k", "radiance"):
-                emissivity = spectral.emissivity_from_ndvi(out["ndvi"])
-            out["lst"] = spectral.lst(layer(cfg.lst_layer), cfg.lst_kind, cfg.sensor, emissivity)
+    with_lst = bool(cfg.lst_layer and not cfg.rsei_without_lst and "rsei" in models)
+    water = models & {"water_yield", "water_conservation"}
+    if water:
+        check_columns(table, ["kc", "root_depth", "lulc_veg"], "water_yield")
+        if "water_conservation" in models:
+            check_columns(table, ["runoff_coefficient"], "water_conservation")
+    use_invest = cfg.backend == "invest"
+    if "carbon_storage" in models:
+        check_columns(table, POOLS, "carbon_storage")
+    for w in tiles:  # the models computed cell by cell
+        at, codes = w.slices, lc[w.slices]
+        if bands:
+            b = {
+                k: spectral.scaled_band(read(v, w), cfg.band_scale.get(k, 1.0), cfg.band_offset.get(k, 0.0))
+                for k, v in bands.items()
+            }
+            raster("ndvi")[at] = spectral.ndvi(b["nir"], b["red"])
+            if models & {"spectral", "rsei"}:
+                raster("mndwi")[at] = spectral.mndwi(b["green"], b["swir1"])
+                raster("wet")[at] = spectral.wetness(
+                    b["blue"], b["green"], b["red"], b["nir"], b["swir1"], b["swir2"], cfg.sensor
+                )
+                raster("ndbsi")[at] = spectral.ndbsi(b["blue"], b["green"], b["red"], b["nir"], b["swir1"])
+            if with_lst:
+                emissivity = None
+                if cfg.lst_kind in ("brightness_k", "radiance"):
+                    emissivity = spectral.emissivity_from_ndvi(out["ndvi"][at])
+                raster("lst")[at] = spectral.lst(read(cfg.lst_layer, w), cfg.lst_kind, cfg.sensor, emissivity)
+        if "carbon_sink" in models:
+            raster("carbon_sink")[at] = carbon_sink(codes, sink_coefficients(classes), grid.cell_area_m2)
+        if "carbon_storage" in models and not use_invest:
+            raster("carbon_storage")[at] = carbon_storage(codes, {p: column(table, p) for p in POOLS})
+        if water and not use_invest:
+            P = read(cfg.precipitation_layer, w)
+            args = (P, read(cfg.et0_layer, w), read(cfg.restricting_depth_layer, w), read(cfg.pawc_layer, w))
+            classes_of = (by_class("kc", codes), by_class("root_depth", codes), by_class("lulc_veg", codes))
+            wy = water_yield(*args, *classes_of, cfg.seasonality_z).water_yield
+            raster("water_yield")[at] = wy
+            if "water_conservation" in models:
+                runoff = by_class("runoff_coefficient", codes)
+                raster("water_conservation")[at] = water_conservation(wy, P, runoff)
     if "rsei" in models:
         mask = valid & ~(out["mndwi"] > 0) if cfg.rsei_mask_water else valid
         res = rsei(
@@ -130,50 +192,42 @@ def compute_indicators(
             without_lst=cfg.rsei_without_lst,
             mask=mask,
             sample_cells=cfg.rsei_sample_cells,
+            window=window,
         )
         out["rsei"] = res.rsei
         loadings = res.loadings.reset_index(names="row")
-    if "carbon_sink" in models:
-        out["carbon_sink"] = carbon_sink(lc, sink_coefficients(classes), grid.cell_area_m2)
-    use_invest = cfg.backend == "invest"
     workspace = tempfile.TemporaryDirectory(prefix="econet_invest_") if use_invest else None
     try:
         if "habitat_quality" in models:
-            threats = {n: np.nan_to_num(layer(t.layer)) for n, t in cfg.threats.items()}
             specs = {n: ThreatSpec(t.max_distance_m, t.weight, t.decay) for n, t in cfg.threats.items()}
-            check_columns(table, ["habitat", *threats], "habitat_quality (one sensitivity column per threat)")
+            check_columns(table, ["habitat", *specs], "habitat_quality (one sensitivity column per threat)")
             if use_invest:
+                threats = {n: np.nan_to_num(layer(t.layer)) for n, t in cfg.threats.items()}
                 q, d = invest.habitat_quality(lc, threats, specs, table, grid, cfg.half_saturation, workspace.name)
             else:
                 r = habitat_quality(
                     lc,
-                    threats,
+                    {n: (lambda w, name=t.layer: np.nan_to_num(read(name, w))) for n, t in cfg.threats.items()},
                     specs,
                     column(table, "habitat"),
-                    {n: column(table, n) for n in threats},
+                    {n: column(table, n) for n in specs},
                     grid.cell_size_m,
                     cfg.half_saturation,
+                    window=window,
                 )
                 q, d = r.quality, r.degradation
             out["habitat_quality"], out["habitat_degradation"] = q, d
-        if "carbon_storage" in models:
-            check_columns(table, POOLS, "carbon_storage")
-            if use_invest:
-                out["carbon_storage"] = invest.carbon_storage(lc, table, grid, workspace.name)
-            else:
-                out["carbon_storage"] = carbon_storage(lc, {p: column(table, p) for p in POOLS})
-        if models & {"water_yield", "water_conservation"}:
-            check_columns(table, ["kc", "root_depth", "lulc_veg"], "water_yield")
-            P = layer(cfg.precipitation_layer)
-            args = (P, layer(cfg.et0_layer), layer(cfg.restricting_depth_layer), layer(cfg.pawc_layer))
-            if use_invest:
-                out["water_yield"] = invest.water_yield(lc, *args, table, grid, cfg.seasonality_z, workspace.name)
-            else:
-                wy = water_yield(*args, by_class("kc"), by_class("root_depth"), by_class("lulc_veg"), cfg.seasonality_z)
-                out["water_yield"] = wy.water_yield
+        if "carbon_storage" in models and use_invest:
+            out["carbon_storage"] = invest.carbon_storage(lc, table, grid, workspace.name)
+        if water and use_invest:
+            args = tuple(
+                layer(n) for n in (cfg.precipitation_layer, cfg.et0_layer, cfg.restricting_depth_layer, cfg.pawc_layer)
+            )
+            out["water_yield"] = invest.water_yield(lc, *args, table, grid, cfg.seasonality_z, workspace.name)
             if "water_conservation" in models:
-                check_columns(table, ["runoff_coefficient"], "water_conservation")
-                out["water_conservation"] = water_conservation(out["water_yield"], P, by_class("runoff_coefficient"))
+                out["water_conservation"] = water_conservation(
+                    out["water_yield"], args[0], by_class("runoff_coefficient")
+                )
         if models & {"sediment", "sensitivity"}:
             check_columns(table, ["usle_c", "usle_p"], "sediment")
             sed_args = (layer(cfg.dem_layer), layer(cfg.erosivity_layer), layer(cfg.erodibility_layer))
@@ -192,31 +246,62 @@ def compute_indicators(
                     *sed_args, by_class("usle_c"), by_class("usle_p"), grid.cell_size_m, **sdr_params
                 )
                 sr, loss, sdr = s.retention, s.usle, s.sdr
+            del sed_args, s
             out["sediment_retention"], out["soil_loss"], out["sdr"] = sr, loss, sdr
     finally:
         if workspace is not None:
             workspace.cleanup()
     if "elasticity" in models:
         check_columns(table, ["elasticity_resistance", "elasticity_recovery"], "elasticity")
-        window = max(1, int(round(cfg.diversity_window_m / grid.cell_size_m))) | 1
-        adapt = shannon_diversity(lc, window, valid)
-        out["eco_elasticity"] = eco_elasticity(
-            by_class("elasticity_resistance"), adapt, by_class("elasticity_recovery")
-        )
+        out["eco_elasticity"] = _eco_elasticity(cfg, lc, valid, grid, tiles, by_class)
     if "sensitivity" in models:
         check_columns(table, ["sensitivity_grade"], "sensitivity")
-        dem = layer(cfg.dem_layer)
-        factors = {
-            "dem": grade(dem, DEFAULT_BREAKS["dem"]),
-            "slope": grade(slope_deg(dem, grid.cell_size_m), DEFAULT_BREAKS["slope"]),
-            "vegetation": grade(vegetation_cover(out["ndvi"]), DEFAULT_BREAKS["vegetation"]),
-            "erosion": grade(np.nan_to_num(out["soil_loss"], nan=0.0), DEFAULT_BREAKS["erosion"]),
-            "landcover": by_class("sensitivity_grade"),
-        }
-        out["ecological_sensitivity"] = ecological_sensitivity(factors, dict(cfg.sensitivity_weights))
-    for k in out:
-        out[k] = np.where(valid, out[k], np.nan).astype(np.float32)
-    return Indicators(out, loadings)
+        ndvi = out["ndvi"]
+        ndvi_blocks = lambda: ((w, ndvi[w.slices]) for w in tiles)  # noqa: E731
+        n = finite_min_max(ndvi_blocks)[2]
+        # the dimidiate pixel model's soil and vegetation NDVI: the 5th and 95th percentiles
+        soil, veg = (float(quantiles(ndvi_blocks, q, n, np.float32)) if n else None for q in (0.05, 0.95))
+        weights = dict(cfg.sensitivity_weights)
+        for w in tiles:
+            at = w.slices
+            dem = read(cfg.dem_layer, w)
+            slope = read_with_halo(
+                lambda o: read(cfg.dem_layer, o), w, 1, grid.shape, lambda z: slope_deg(z, grid.cell_size_m)
+            )
+            factors = {
+                "dem": grade(dem, DEFAULT_BREAKS["dem"]),
+                "slope": grade(slope, DEFAULT_BREAKS["slope"]),
+                "vegetation": grade(vegetation_cover(ndvi[at], soil, veg), DEFAULT_BREAKS["vegetation"]),
+                "erosion": grade(np.nan_to_num(out["soil_loss"][at], nan=0.0), DEFAULT_BREAKS["erosion"]),
+                "landcover": by_class("sensitivity_grade", lc[at]),
+            }
+            raster("ecological_sensitivity")[at] = ecological_sensitivity(factors, weights)
+    for k, arr in out.items():
+        arr = out[k] = arr.astype(np.float32, copy=False)
+        for w in tiles:
+            arr[w.slices][~valid[w.slices]] = np.nan
+    return Indicators({k: out[k] for k in RASTERS if k in out}, loadings)
+
+
+def _eco_elasticity(cfg, lc, valid, grid, tiles, by_class) -> np.ndarray:
+    """Eco-elasticity (Tong et al. 2025) window by window: the Shannon diversity of each window
+    read with a halo of half the diversity window, then the three factors scaled by their
+    minima and maxima over the grid."""
+    size = max(1, int(round(cfg.diversity_window_m / grid.cell_size_m))) | 1
+    adapt = np.empty(grid.shape, np.float32)
+    for w in tiles:
+        outer = w.grown(size // 2, grid.shape)
+        adapt[w.slices] = shannon_diversity(lc[outer.slices], size, valid[outer.slices])[w.within(outer)]
+    factors = {
+        "resistance": lambda w: by_class("elasticity_resistance", lc[w.slices]),
+        "adaptability": lambda w: adapt[w.slices],
+        "recovery": lambda w: by_class("elasticity_recovery", lc[w.slices]),
+    }
+    bounds = {k: finite_min_max(lambda f=f: ((w, f(w)) for w in tiles))[:2] for k, f in factors.items()}
+    out = np.empty(grid.shape, np.float32)
+    for w in tiles:
+        out[w.slices] = eco_elasticity(*(f(w) for f in factors.values()), bounds=tuple(bounds.values()))
+    return out
 
 
 def summarise_indicators(rasters: dict[str, np.ndarray], source_labels, source_ids, tiers, grid) -> IndicatorSummaries:

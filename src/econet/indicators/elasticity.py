@@ -33,9 +33,11 @@ def shannon_diversity(landcover: np.ndarray, window_cells: int, valid: np.ndarra
     return H.astype(np.float32)
 
 
-def eco_elasticity(resistance: np.ndarray, adaptability: np.ndarray, recovery: np.ndarray) -> np.ndarray:
-    """ER = (O' A' R')^(1/3) with each factor min-max normalised over its finite cells (0..1)."""
-    o, a, r = minmax(resistance), minmax(adaptability), minmax(recovery)
+def eco_elasticity(resistance: np.ndarray, adaptability: np.ndarray, recovery: np.ndarray, bounds=None) -> np.ndarray:
+    """ER = (O' A' R')^(1/3) with each factor min-max normalised over its finite cells (0..1);
+    ``bounds``: the three factors' (min, max) over the grid when the arrays are one window of it."""
+    bounds = bounds or (None, None, None)
+    o, a, r = (minmax(f, bounds=b) for f, b in zip((resistance, adaptability, recovery), bounds))
     return np.cbrt(o * a * r).astype(np.float32)
 
 

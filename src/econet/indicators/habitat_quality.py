@@ -10,6 +10,7 @@ a cell being a threat when its value is non-zero); Feng et al. (2024) print k² 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +18,7 @@ from scipy import ndimage
 
 from econet.errors import EconetError
 from econet.landcover import landcover_values
+from econet.windows import Window, read_with_halo, windows
 
 Z = 2.5  # InVEST's scaling parameter
 
@@ -59,17 +61,24 @@ class HabitatQualityResult:
 
 def habitat_quality(
     landcover: np.ndarray,
-    threats: dict[str, np.ndarray],
+    threats: dict[str, np.ndarray | Callable[[Window], np.ndarray]],
     specs: dict[str, ThreatSpec],
     habitat: dict[int, float],
     sensitivity: dict[str, dict[int, float]],
     cell_size_m: float,
     half_saturation: float = 0.5,
     access: np.ndarray | None = None,
+    window: int | None = None,
 ) -> HabitatQualityResult:
-    """InVEST habitat quality. ``threats``: name -> raster (non-zero = threat present);
-    ``specs``: name -> ThreatSpec; ``habitat``: class code -> suitability H_j (0..1);
-    ``sensitivity``: threat name -> {class code -> S_jr}; ``access``: β raster (default 1)."""
+    """InVEST habitat quality. ``threats``: name -> raster (non-zero = threat present), or a
+    function returning it on a window; ``specs``: name -> ThreatSpec; ``habitat``: class code ->
+    suitability H_j (0..1); ``sensitivity``: threat name -> {class code -> S_jr}; ``access``: β
+    raster (default 1).
+
+    ``window``: the side of the windows it works on (None: the whole grid). A threat acts only
+    within its ``max_distance_m``, so each window reads a threat with that reach as halo: the
+    nearest threat cell within reach is inside it, and the distances, hence the results, are those
+    of the whole grid."""
     missing = [t for t in threats if t not in specs or t not in sensitivity]
     if missing:
         raise EconetError(f"threats {missing} need a spec (max distance, weight, decay) and a sensitivity column")
@@ -78,21 +87,34 @@ def habitat_quality(
     weight_sum = sum(specs[t].weight for t in threats)
     if weight_sum <= 0:
         raise EconetError("threat weights sum to 0; give at least one threat a positive weight")
-    h = landcover_values(landcover, habitat)
-    known = np.isfinite(h)
-    D = np.zeros(np.shape(landcover), np.float32)
-    for name, raster in threats.items():
-        spec = specs[name]
-        i = threat_decay(raster, spec.max_distance_m, cell_size_m, spec.decay)
-        s = np.nan_to_num(landcover_values(landcover, sensitivity[name]), nan=0.0)
-        term = i * s * np.float32(spec.weight / weight_sum)
-        if access is not None:
-            term = term * np.asarray(access, np.float32)
-        D += term
-    Dz = D.astype(np.float64) ** Z
-    q = h * (1.0 - Dz / (Dz + half_saturation**Z))
-    D[~known] = np.nan
-    return HabitatQualityResult(quality=q.astype(np.float32), degradation=D)
+    shape = np.shape(landcover)
+    readers = {n: (lambda w, t=t: t[w.slices]) if not callable(t) else t for n, t in threats.items()}
+    quality = np.empty(shape, np.float32)
+    degradation = np.empty(shape, np.float32)
+    for w in windows(shape, window):
+        lc = landcover[w.slices]
+        h = landcover_values(lc, habitat)
+        D = np.zeros(w.shape, np.float32)
+        for name, read in readers.items():
+            spec = specs[name]
+            reach = int(np.ceil(spec.max_distance_m / cell_size_m)) + 1
+            i = read_with_halo(
+                read,
+                w,
+                reach,
+                shape,
+                lambda t, spec=spec: threat_decay(t, spec.max_distance_m, cell_size_m, spec.decay),
+            )
+            s = np.nan_to_num(landcover_values(lc, sensitivity[name]), nan=0.0)
+            term = i * s * np.float32(spec.weight / weight_sum)
+            if access is not None:
+                term = term * np.asarray(access[w.slices], np.float32)
+            D += term
+        Dz = D.astype(np.float64) ** Z
+        quality[w.slices] = h * (1.0 - Dz / (Dz + half_saturation**Z))
+        D[~np.isfinite(h)] = np.nan
+        degradation[w.slices] = D
+    return HabitatQualityResult(quality=quality, degradation=degradation)
 
 
 __all__ = ["HabitatQualityResult", "ThreatSpec", "Z", "habitat_quality", "threat_decay"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from econet import windows as win
 from econet.errors import EconetError
 from econet.rasterops import minmax
 
@@ -50,6 +51,7 @@ def rsei(
     mask: np.ndarray | None = None,
     sample_cells: int = 1_000_000,
     seed: int = 0,
+    window: int | None = None,
 ) -> RSEIResult:
     """RSEI from the four indicators (float arrays on one grid).
 
@@ -57,6 +59,8 @@ def rsei(
     dominates WET and LST). Without ``lst`` the index is refused unless ``without_lst=True``,
     which builds a three-indicator RSEI (greenness, wetness, dryness) and says so in the table.
     ``sample_cells``: at most this many valid cells estimate the covariance (seeded with ``seed``).
+    ``window``: the side of the windows it works on (None: the whole grid); the minima, maxima
+    and the sample are gathered over the windows, so every window size gives the same index.
     """
     if lst is None and not without_lst:
         raise EconetError(
@@ -71,18 +75,33 @@ def rsei(
     for name, arr in layers.items():
         if np.shape(arr) != shape:
             raise EconetError(f"RSEI indicator '{name}' has shape {np.shape(arr)}, expected {shape} (one grid)")
-    valid = np.ones(shape, bool) if mask is None else np.asarray(mask, bool).copy()
-    for arr in layers.values():
-        valid &= np.isfinite(arr)
-    n_valid = int(valid.sum())
+    tiles = win.windows(shape, window)
+    names = tuple(layers)
+
+    def usable(w):
+        ok = np.ones(w.shape, bool) if mask is None else np.asarray(mask[w.slices], bool).copy()
+        for arr in layers.values():
+            ok &= np.isfinite(arr[w.slices])
+        return ok
+
+    n_valid = sum(int(np.count_nonzero(usable(w))) for w in tiles)
     if n_valid < len(layers) + 1:
         raise EconetError(f"RSEI needs more than {len(layers)} valid cells with every indicator; found {n_valid}")
-    names = tuple(layers)
-    norm = {k: minmax(v, valid) for k, v in layers.items()}
-    idx = np.flatnonzero(valid.ravel())
-    if len(idx) > sample_cells:
-        idx = np.sort(np.random.default_rng(seed).choice(idx, size=sample_cells, replace=False))
-    X = np.column_stack([norm[k].ravel()[idx].astype(np.float64) for k in names])
+    bounds = {
+        k: win.finite_min_max(lambda v=v: ((w, np.where(usable(w), v[w.slices], np.nan)) for w in tiles))[:2]
+        for k, v in layers.items()
+    }
+
+    def normalised(w, ok):
+        return {k: minmax(v[w.slices], ok, bounds=bounds[k]) for k, v in layers.items()}
+
+    def cells():
+        for w in tiles:
+            ok = usable(w)
+            norm = normalised(w, ok)
+            yield w, ok, np.stack([norm[k] for k in names], axis=-1)
+
+    X = win.sample_cells(cells, shape, sample_cells, seed)
     # PCA on the covariance matrix of the normalised indicators (as ENVI / Xu 2013).
     cov = np.cov(X, rowvar=False)
     eigval, eigvec = np.linalg.eigh(cov)
@@ -97,12 +116,19 @@ def rsei(
     total = eigval.sum()
     table.loc["eigenvalue"] = eigval
     table.loc["variance_percent"] = 100 * eigval / total if total > 0 else np.zeros_like(eigval)
-    w = eigvec[:, 0].astype(np.float32)
+    wts = eigvec[:, 0].astype(np.float32)
     pc1 = np.zeros(shape, np.float32)
-    for k, wk in zip(names, w):
-        pc1 += wk * np.nan_to_num(norm[k])
-    pc1[~valid] = np.nan
-    return RSEIResult(rsei=minmax(pc1, valid), pc1=pc1, loadings=table, sample_cells=len(idx), indicators=names)
+    for w in tiles:
+        ok = usable(w)
+        norm, block = normalised(w, ok), pc1[w.slices]
+        for k, wk in zip(names, wts):
+            block += wk * np.nan_to_num(norm[k])
+        block[~ok] = np.nan
+    pc1_bounds = win.finite_min_max(lambda: ((w, pc1[w.slices]) for w in tiles))[:2]
+    out = np.empty(shape, np.float32)
+    for w in tiles:
+        out[w.slices] = minmax(pc1[w.slices], usable(w), bounds=pc1_bounds)
+    return RSEIResult(rsei=out, pc1=pc1, loadings=table, sample_cells=len(X), indicators=names)
 
 
 __all__ = ["EXPECTED_SIGN", "INDICATORS", "RSEIResult", "rsei"]

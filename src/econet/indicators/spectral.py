@@ -42,16 +42,34 @@ def reflectance(values, valid, key: str, scale: float = 1.0, offset: float = 0.0
     offset (Landsat Collection 2 Level-2: 0.0000275 and -0.2, USGS); digital numbers need
     calibration. A band that does not look like reflectance is a LayerError naming ``key`` and
     the fix: every index (the tasselled-cap wetness above all) would be wrong without a word."""
+    r = scaled_band(values, scale, offset)
+    v = r[np.asarray(valid, dtype=bool) & np.isfinite(r)]
+    check_reflectance(v[check_ranks(v.size)] if v.size else v, key, scale, offset)
+    return r
+
+
+def scaled_band(values, scale: float = 1.0, offset: float = 0.0) -> np.ndarray:
+    """``values * scale + offset`` in float32 (the band as reflectance, cell by cell)."""
     r = _f(values)
     if scale != 1.0 or offset != 0.0:
         r = (r * np.float32(scale) + np.float32(offset)).astype(np.float32)
-    v = r[np.asarray(valid, dtype=bool) & np.isfinite(r)]
-    if v.size == 0:
-        return r
-    v = v[:: max(1, v.size // 200_000)]  # a regular sample is enough for the percentiles
-    lo, hi = (float(x) for x in np.percentile(v, [1, 99]))
+    return r
+
+
+def check_ranks(n: int) -> np.ndarray:
+    """Which of ``n`` valid cells (in raster order) the reflectance check reads: a regular sample
+    of about 200 000, enough for the percentiles."""
+    return np.arange(0, n, max(1, n // 200_000))
+
+
+def check_reflectance(sample: np.ndarray, key: str, scale: float, offset: float) -> None:
+    """Raise a LayerError naming ``key`` and the fix unless the 1st to 99th percentiles of the
+    sampled reflectances (:func:`check_ranks`) lie within -0.5 .. 1.5."""
+    if sample.size == 0:
+        return
+    lo, hi = (float(x) for x in np.percentile(sample, [1, 99]))
     if lo >= -0.5 and hi <= 1.5:
-        return r
+        return
     band = key.rsplit(".", 1)[-1]
     if 100 < hi <= 1000:
         hint = (
@@ -182,6 +200,9 @@ def lst(thermal, kind: str = "celsius", sensor: str = "landsat8", emissivity=Non
 
 __all__ = [
     "THERMAL_CONSTANTS",
+    "check_ranks",
+    "check_reflectance",
+    "scaled_band",
     "WETNESS_COEFFICIENTS",
     "brightness_temperature",
     "emissivity_from_ndvi",

@@ -23,6 +23,7 @@ import rasterio
 from affine import Affine
 from rasterio.crs import CRS
 from rasterio.warp import calculate_default_transform, transform_bounds
+from rasterio.windows import Window as RioWindow
 
 from econet.errors import LayerError, Problem, StudyError
 from econet.grid import Grid, align_array
@@ -30,6 +31,7 @@ from econet.io.raster import crs_is_projected_metres
 from econet.io.vector import read_vector
 from econet.landcover import LandCoverClass
 from econet.rasterops import nodata_mask, nodata_to_nan
+from econet.windows import Window
 
 CLASS_NODATA = -1
 
@@ -71,6 +73,18 @@ class Landscape:
                 data[~self._inside(self.buffer_m)] = CLASS_NODATA
             self._rasters[name] = data
         return self._rasters[name]
+
+    def read(self, name: str, window: Window) -> np.ndarray:
+        """The layer ``name`` on a window of the template grid. An input layer already on the grid
+        that is not held in memory is read from its file, only that window; any other layer is
+        aligned whole (:meth:`raster`) and sliced (warping a window alone could round otherwise)."""
+        spec = self.layers.get(name)
+        if name not in self._rasters and spec is not None and name != self.landcover_layer:
+            with rasterio.open(spec.path) as src:
+                on_grid = self.grid.same_as(src.crs or CRS.from_user_input(spec.crs), src.transform, src.shape)
+            if on_grid:
+                return _load_aligned(name, spec, self.grid, window)
+        return self.raster(name)[window.slices]
 
     def _inside(self, buffer_m: float) -> np.ndarray:
         """Cells whose centre is inside the study area grown by ``buffer_m`` metres."""
@@ -342,14 +356,22 @@ def inspect_layers(landscape: Landscape, max_cells: int = 25_000_000) -> list[Pr
     return problems
 
 
-def _load_aligned(name: str, spec, grid: Grid) -> np.ndarray:
+def _load_aligned(name: str, spec, grid: Grid, window: Window | None = None) -> np.ndarray:
+    """The layer aligned to ``grid``; with ``window``, the window of a layer already on the grid
+    (its cells need no resampling: nodata and class codes are converted cell by cell)."""
     try:
         with rasterio.open(spec.path) as src:
-            data = src.read(spec.band)
+            data = src.read(
+                spec.band,
+                window=None if window is None else RioWindow(window.col, window.row, window.width, window.height),
+            )
             crs, transform = src.crs or CRS.from_user_input(spec.crs), src.transform
             nodata = spec.nodata if spec.nodata is not None else src.nodata
     except rasterio.errors.RasterioError as exc:
         raise LayerError(name, f"cannot read the pixels of {spec.path} ({exc}); export or copy it again") from None
+    if window is not None:  # on the grid: the window's own grid, which align_array copies as it is
+        grid = Grid(grid.crs, grid.transform @ Affine.translation(window.col, window.row), window.shape)
+        transform = grid.transform
     if spec.kind == "categorical":
         return _align_categorical(name, data, crs, transform, nodata, grid)
     data = nodata_to_nan(data, nodata, dtype=np.float32)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
-import rasterio.windows
 from rasterio.crs import CRS
+from rasterio.windows import Window as RioWindow
 
 from econet.errors import LayerError
 from econet.grid import Grid
@@ -18,7 +18,8 @@ from econet.rasterops import nodata_to_nan
 # Tiles and DEFLATE with a predictor: small files that QGIS reads quickly. Level 4 is the last of
 # the fast levels: level 6 takes twice the time for files 1-6 % smaller (measured on land cover,
 # elevation, NDVI and cost rasters).
-_PROFILE = dict(driver="GTiff", tiled=True, blockxsize=256, blockysize=256, compress="deflate", zlevel=4)
+_TILE = 256  # tile side; the writer hands GDAL one row of tiles at a time
+_PROFILE = dict(driver="GTiff", tiled=True, blockxsize=_TILE, blockysize=_TILE, compress="deflate", zlevel=4)
 # Tiles are compressed on all cores; GDAL writes them in tile order, so the bytes do not depend
 # on the thread count (tests/test_io_raster.py checks it).
 _THREADS = "ALL_CPUS"
@@ -37,20 +38,33 @@ def read_raster(path, layer: str | None = None, band: int = 1):
 
 def write_raster(
     path,
-    data: np.ndarray,
+    data,
     grid: Grid,
     nodata=None,
     colormap: dict[int, tuple[int, ...]] | None = None,
     description: str | None = None,
     tags: dict | None = None,
+    dtype=None,
 ) -> Path:
-    """Write a single-band GeoTIFF on ``grid``; optional palette (for byte class rasters)."""
-    if data.shape != tuple(grid.shape):
-        raise ValueError(f"array shape {data.shape} does not match grid {grid.shape}")
-    if data.dtype == bool:
-        data = data.astype(np.uint8)
-    with raster_writer(path, grid, data.dtype, nodata, colormap, description, tags) as put:
-        put(data, 0)
+    """Write a single-band GeoTIFF on ``grid``; optional palette (for byte class rasters).
+
+    ``data`` is an array on the grid, or a source of windows (``econet.windows``: a callable
+    returning ``(window, block)`` pairs covering the grid, in row-major order) with ``dtype``.
+    Either way the file is written one row of tiles at a time, so a source never has more than
+    a row of tiles (and the windows that reach into the next one) in memory, and the bytes are
+    the same for every window size."""
+    if callable(data):
+        if dtype is None:
+            raise ValueError("a source of windows needs its dtype")
+        dtype, strips = np.dtype(dtype), _strips_of_source(data, grid, np.dtype(dtype))
+    else:
+        if data.shape != tuple(grid.shape):
+            raise ValueError(f"array shape {data.shape} does not match grid {grid.shape}")
+        dtype = np.dtype(np.uint8) if data.dtype == bool else data.dtype
+        strips = ((r, data[r : r + _TILE].astype(dtype, copy=False)) for r in range(0, grid.height, _TILE))
+    with raster_writer(path, grid, dtype, nodata, colormap, description, tags) as put:
+        for row, strip in strips:
+            put(strip, row)
     return Path(path)
 
 
@@ -64,12 +78,13 @@ def raster_writer(
     description: str | None = None,
     tags: dict | None = None,
 ):
-    """``write_raster`` for a grid written in strips: yields ``put(rows, row0)``, which writes
-    the full-width array ``rows`` from row ``row0`` down. The file appears (atomically) when the
-    block ends without error. Strips of a multiple of 256 rows fill whole tiles, so each tile is
-    compressed once and the bytes are the same for any such strip height."""
+    """The file ``write_raster`` writes, open for writing: yields ``put(rows, row0)``, which
+    writes the full-width array ``rows`` from row ``row0`` down, so that several rasters can be
+    filled strip by strip at once (the synthetic province). The file appears (atomically) when
+    the block ends without error; strips of whole rows of tiles give the same bytes as
+    ``write_raster``."""
     dtype = np.dtype(dtype)
-    small = min(grid.shape) < 256
+    small = min(grid.shape) < _TILE
     profile = dict(
         _PROFILE,
         height=grid.height,
@@ -93,8 +108,7 @@ def raster_writer(
                 def put(rows: np.ndarray, row0: int) -> None:
                     if rows.ndim != 2 or rows.shape[1] != grid.width or not 0 <= row0 <= grid.height - rows.shape[0]:
                         raise ValueError(f"rows {rows.shape} from row {row0} do not fit grid {grid.shape}")
-                    window = rasterio.windows.Window(0, row0, grid.width, rows.shape[0])
-                    dst.write(rows.astype(dtype, copy=False), 1, window=window)
+                    dst.write(rows.astype(dtype, copy=False), 1, window=RioWindow(0, row0, grid.width, rows.shape[0]))
 
                 yield put
                 if colormap:
@@ -103,6 +117,24 @@ def raster_writer(
                     dst.set_band_description(1, description)
                 if tags:
                     dst.update_tags(**{k: str(v) for k, v in tags.items()})
+
+
+def _strips_of_source(source, grid: Grid, dtype):
+    """Rows of tiles (``_TILE`` rows, the full width) assembled from a source of windows."""
+    buffer = np.empty((0, grid.width), dtype)
+    start = 0  # the grid row of buffer[0]
+    for window, block in source():
+        end = window.row + window.height
+        if end > start + buffer.shape[0]:  # a new row of windows: grow the buffer to its end
+            grown = np.empty((end - start, grid.width), dtype)
+            grown[: buffer.shape[0]] = buffer
+            buffer = grown
+        buffer[window.row - start : end - start, window.col : window.col + window.width] = block
+        if window.col + window.width == grid.width:  # the row of windows is complete up to ``end``
+            done = (end - start) // _TILE * _TILE if end < grid.height else end - start
+            for r in range(0, done, _TILE):
+                yield start + r, buffer[r : min(r + _TILE, done)]
+            buffer, start = buffer[done:].copy(), start + done
 
 
 def read_resistance(path, layer: str | None = None) -> tuple[np.ndarray, Grid]:

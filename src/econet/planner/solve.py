@@ -22,6 +22,10 @@ ALGORITHMS = ("mip", "greedy-incremental", "greedy-decremental")
 _BUDGET_RTOL = 1e-9  # a plan may exceed the budget by this share (rounding of summed costs)
 _TIGHT = 1e-12  # relative slack under which an arc counts as on a best path
 _PER_SOURCE_MAX = 4_000_000  # largest sources × arcs block of the per-source rule, per target
+# the share of PCnum the MIP's preprocessing may neglect (arcs whose whole possible
+# contribution is below it); 100 times below HiGHS's feasibility tolerance
+NEGLECT = 1e-9
+_CAP_FLOOR = 1e-6  # smallest flow bound given to HiGHS (qualities scaled to at most 1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,15 +217,24 @@ def _allowed(inst: Instance, forbidden) -> np.ndarray:
 @dataclass
 class Preprocessing:
     """What the preprocessing kept: per target node, the arcs that may lie on a best path to it
-    in some plan; ``arcs_total`` = targets × arcs before, ``arcs_kept`` after."""
+    in some plan; ``arcs_total`` = targets × arcs before, ``arcs_kept`` after; ``neglected``:
+    the most PCnum (area units²) the arcs dropped for a negligible contribution can carry in
+    any plan (0 when only useless arcs were dropped); ``cap``: per target and kept arc, the
+    most flow (area units) a best path toward the target carries over it, Σ q⁺_s P⁺(s, u) over
+    the sources s for which it is not useless."""
 
     targets: np.ndarray
     keep: list[np.ndarray]
+    cap: list[np.ndarray]
     arcs_total: int
     arcs_kept: int
+    neglected: float = 0.0
+    most: np.ndarray | None = None
 
 
-def preprocess(inst: Instance, allowed=None) -> tuple[Preprocessing, np.ndarray, np.ndarray, np.ndarray]:
+def preprocess(
+    inst: Instance, allowed=None, *, neglect: float = 0.0, budget: float | None = None
+) -> tuple[Preprocessing, np.ndarray, np.ndarray, np.ndarray]:
     """Targets (nodes whose quality can be > 0) and, for each, the arcs that are not useless.
 
     P⁻ is the best-path matrix with no option, P⁺ with every option, p⁺ the arc probabilities
@@ -235,6 +248,14 @@ def preprocess(inst: Instance, allowed=None) -> tuple[Preprocessing, np.ndarray,
       can take that detour instead (this holds for every target);
 
     or when it leaves t or cannot carry anything (p⁺ = 0, t unreachable from v, u unreachable).
+
+    ``neglect`` > 0 also drops the arcs whose largest possible contribution is negligible: a
+    path s → t through uv is worth at most c = q⁺_s q⁺_t P⁺(s, u) p⁺_uv P⁺(v, t) to PCnum, and
+    an arc is dropped for t when c < neglect × PCnum(no option) / |targets|² for every source.
+    Without those arcs a pair (s, t) loses at most the largest c of its dropped arcs, so
+    PCnum(x) − (model value of x) ≤ Σ_t Σ_s max c ≤ neglect × PCnum(no option) for every plan x;
+    that sum is ``neglected`` and the MIP adds it to its bound.
+
     Returns the preprocessing, the qualities with every option (q⁺), P⁻ and P⁺."""
     allowed = np.ones(inst.n_options, bool) if allowed is None else allowed
     q_plus, p_plus = inst.applied(allowed)
@@ -247,18 +268,65 @@ def preprocess(inst: Instance, allowed=None) -> tuple[Preprocessing, np.ndarray,
     # P⁻(u, v) > p⁺_uv ≥ p_uv: the best u-v path with no option is not the arc itself
     detour = P_minus[t_, h_] > p_plus * (1 + _TIGHT)
     base_ok = (p_plus > 0) & reach[t_] & ~detour
-    keep = []
+    threshold = neglect * float(inst.q @ P_minus @ inst.q) / max(len(targets), 1) ** 2
+    into = q_plus @ P_plus  # Σ_s q⁺_s P⁺(s, u): the most that can reach u
+    most = into if budget is None else np.minimum(into, _most_within(inst, allowed, P_plus, budget))
+    keep, cap, neglected = [], [], 0.0
     for t in targets:
         ok = base_ok & (t_ != t) & (P_plus[h_, t] > 0)
         ok &= p_plus * P_plus[h_, t] >= P_minus[t_, t] * (1 - _TIGHT)
         cand = np.flatnonzero(ok)
         s = sources[sources != t]
+        beyond = p_plus[cand] * P_plus[h_[cand], t]  # the best from u to t through the arc
         if len(s) * len(cand) <= _PER_SOURCE_MAX:  # the per-source rule costs |sources| × |arcs|
-            via = P_plus[np.ix_(s, t_[cand])] * (p_plus[cand] * P_plus[h_[cand], t])[None, :]
-            cand = cand[((via >= P_minus[s, t][:, None] * (1 - _TIGHT)) & (via > 0)).any(axis=0)]
+            via = P_plus[np.ix_(s, t_[cand])] * beyond[None, :]
+            useful = (via >= P_minus[s, t][:, None] * (1 - _TIGHT)) & (via > 0)
+            worth = np.where(useful, via * (q_plus[s] * q_plus[t])[:, None], 0.0)
+            big = worth.max(axis=0, initial=0.0) >= threshold
+            if neglect > 0:
+                neglected += float(np.where(big[None, :], 0.0, worth).max(axis=1, initial=0.0).sum())
+            kept = useful.any(axis=0) & big
+            cand = cand[kept]
+            reach_u = q_plus[s] @ np.where(useful[:, kept], P_plus[np.ix_(s, t_[cand])], 0.0)
+            cap.append(np.minimum(reach_u, most[t_[cand]]))
+        else:
+            if neglect > 0:  # the sum over sources bounds the largest, and the loss by the sum over arcs
+                worth = q_plus[t] * into[t_[cand]] * beyond
+                small = worth < threshold / max(len(cand), 1) * len(s)
+                neglected += float(worth[small].sum())
+                cand = cand[~small]
+            cap.append(most[t_[cand]])
         keep.append(cand)
-    pre = Preprocessing(targets, keep, len(targets) * len(t_), int(sum(len(k) for k in keep)))
+    pre = Preprocessing(targets, keep, cap, len(targets) * len(t_), int(sum(len(k) for k in keep)), neglected, most)
     return pre, q_plus, P_minus, P_plus
+
+
+def _most_within(inst: Instance, allowed: np.ndarray, P_plus: np.ndarray, budget: float) -> np.ndarray:
+    """Per node u, the most flow that can reach it in a plan within ``budget``:
+    Σ_s q_s P⁺(s, u) plus the fractional-knapsack bound on the gains, each option worth
+    Σ g P⁺(node, u) over its gains at the cost of the option (Dantzig 1957)."""
+    vn, vo, vg = inst.node_gain
+    ok = allowed[vo]
+    worth = np.zeros((inst.n_options, inst.n))
+    np.add.at(worth, vo[ok], vg[ok, None] * P_plus[vn[ok]])
+    out = inst.q @ P_plus
+    cost = inst.cost
+    free = allowed & (cost <= 0)
+    out += worth[free].sum(axis=0)
+    paid = np.flatnonzero(allowed & (cost > 0))
+    if not len(paid):
+        return out
+    w, c = worth[paid], cost[paid]
+    order = np.argsort(-(w / c[:, None]), axis=0, kind="stable")
+    ws, cs = np.take_along_axis(w, order, axis=0), c[order]
+    spent = np.cumsum(cs, axis=0)
+    whole = spent <= budget
+    out += (ws * whole).sum(axis=0)
+    nxt = whole.sum(axis=0)  # the first item that does not fit whole, per node
+    part = np.flatnonzero(nxt < len(paid))
+    left = budget - np.where(nxt[part] > 0, spent[np.maximum(nxt[part] - 1, 0), part], 0.0)
+    out[part] += ws[nxt[part], part] * np.clip(left / cs[nxt[part], part], 0.0, 1.0)
+    return out
 
 
 def mip(
@@ -273,27 +341,33 @@ def mip(
     threads: int | None = None,
     log: bool = False,
     highs_options: dict | None = None,
+    neglect: float = NEGLECT,
 ) -> Solution:
     """The exact plan: a mixed-integer programme solved by HiGHS (Hamonic et al. 2023).
 
     For each target t, a generalized flow carries each node's quality toward t, multiplied by an
     arc's probability as it crosses it; its best value is Σ_s q_s P*(s, t). An improved arc is a
-    parallel arc with the improved probability whose flow is zero unless its option is chosen
-    (bounded by the most that can reach its tail), a quality gain adds supply when chosen, and
-    q_t × inflow is linearised with one variable per gain of t. Maximising Σ_t q_t (q_t +
-    inflow_t) under the budget gives the optimum PCnum.
+    parallel arc with the improved probability whose flow is zero unless its option is chosen;
+    every arc's flow is bounded by what its useful sources can bring (the preprocessing's
+    ``cap``). A quality gain adds supply when chosen; q_t(x)² is linear in x up to the products
+    of two gains of t, and each gain g_r's product x_r (inflow_t + the other gains of t) is one
+    variable psi_r ≤ that, psi_r ≤ M x_r (M: the most it can be). Maximising
+    Σ_t q_t(x) (q_t(x) + inflow_t) under the budget gives the optimum PCnum.
 
     ``time_limit`` (s) and ``gap`` (relative) stop HiGHS early: the result then carries the
     proven gap. ``warm_start``: a plan (bool per option) HiGHS starts from, e.g. greedy's.
     ``at_least``: extra constraints (weights per option, minimum) such as a carbon floor,
-    for the epsilon-constraint front. ``highs_options``: further HiGHS options by name."""
+    for the epsilon-constraint front. ``highs_options``: further HiGHS options by name.
+    ``neglect``: the preprocessing may drop arcs that together carry at most this share of
+    PCnum (see :func:`preprocess`); the bound and the gap include what they could carry, so
+    a proven optimum is optimal to within that share (0: the full model)."""
     import highspy
     import scipy.sparse as sp
 
     t0 = time.perf_counter()
     budget = check_budget(budget)
     allowed = _allowed(inst, forbidden)
-    pre, q_plus, P_minus, P_plus = preprocess(inst, allowed)
+    pre, q_plus, P_minus, P_plus = preprocess(inst, allowed, neglect=neglect, budget=budget)
     k = inst.n_options
     scale = float(q_plus.max()) if len(q_plus) and q_plus.max() > 0 else 1.0
     q = inst.q / scale
@@ -303,12 +377,13 @@ def mip(
     an, ao, ap = inst.arc_gain
     keep_a = allowed[ao] & (ap > inst.p[an])
     an, ao, ap = an[keep_a], ao[keep_a], ap[keep_a]
-    # the most flow that can reach a node (toward any target): Σ_s q⁺_s P⁺(s, u), scaled
-    into = (q_plus / scale) @ P_plus
     inf = highspy.kHighsInf
-    # columns: x (one per option), then per target its flows, phi and psi; rows: the budget,
+    # q_t(x)² = q_t² + Σ_r (2 q_t g_r + g_r²) x_r + the products of two gains of t (in psi)
+    x_cost = np.zeros(k)
+    np.add.at(x_cost, vo, 2 * q[vn] * vg + vg**2)
+    # columns: x (one per option), then per target its flows, iota and psi; rows: the budget,
     # the floors, then per target its blocks. Built as arrays (one block per target).
-    col_cost = [np.zeros(k)]
+    col_cost = [x_cost]
     col_hi = [allowed.astype(float)]
     row_lo, row_hi, ri, ci, vals = [], [], [], [], []
     ncol, nrow = k, 0
@@ -326,17 +401,17 @@ def mip(
         ci.append(np.asarray(c, dtype=np.int64).ravel())
         vals.append(np.asarray(v, dtype=float).ravel())
 
-    def cols(cost, count):
+    def cols(cost, count, hi_=inf):
         nonlocal ncol
         col_cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (count,)).copy())
-        col_hi.append(np.full(count, inf))
+        col_hi.append(np.broadcast_to(np.asarray(hi_, dtype=float), (count,)).copy())
         start = ncol
         ncol += count
         return start + np.arange(count)
 
     paid = np.flatnonzero(inst.cost > 0)
-    r = rows([-inf], [budget])
-    entries(np.full(len(paid), r), paid, inst.cost[paid])
+    r = rows([-inf], [1.0 if budget > 0 else 0.0])
+    entries(np.full(len(paid), r), paid, inst.cost[paid] / (budget if budget > 0 else 1.0))
     for weights, floor in at_least:
         w = np.asarray(weights, dtype=float)
         nz = np.flatnonzero(w)
@@ -344,16 +419,20 @@ def mip(
         entries(np.full(len(nz), r), nz, w[nz])
 
     kept = np.zeros(len(inst.arc_ids), bool)
+    cap_of = np.zeros(len(inst.arc_ids))
     rowmap = np.full(inst.n, -1, np.int64)
-    for t, arcs in zip(pre.targets, pre.keep):
+    for t, arcs, caps in zip(pre.targets, pre.keep, pre.cap):
         t = int(t)
         kept[:] = False
         kept[arcs] = True
+        # caps below HiGHS's tolerances are raised (a looser cap is still valid): tiny bounds
+        # and coefficients upset its presolve
+        cap_of[arcs] = np.maximum(caps / scale, _CAP_FLOOR)
         base = arcs[inst.p[arcs] > 0]
         sel = kept[an]
         c_arc = np.concatenate([base, an[sel]])
         c_p = np.concatenate([inst.p[base], ap[sel]])
-        c = cols(0.0, len(c_arc))
+        c = cols(0.0, len(c_arc), cap_of[c_arc])
         u, v = inst.tail[c_arc], inst.head[c_arc]
         # conservation at every other node: out - p × in - chosen gains ≤ q_v
         nodes = np.unique(u)
@@ -364,34 +443,31 @@ def mip(
         g_row = rowmap[vn] >= 0
         entries(rowmap[vn[g_row]], vo[g_row], -vg[g_row])
         rowmap[nodes] = -1
-        # an improved arc's flow only if its option is chosen: f - M x ≤ 0
+        # an improved arc's flow only if its option is chosen: f - cap x ≤ 0
         imp = c[len(base) :]
         r = rows(-inf, np.zeros(len(imp))) + np.arange(len(imp))
         entries(
             np.concatenate([r, r]),
             np.concatenate([imp, ao[sel]]),
-            np.concatenate([np.ones(len(imp)), -into[inst.tail[an[sel]]]]),
+            np.concatenate([np.ones(len(imp)), -cap_of[an[sel]]]),
         )
-        # phi_t = q_t + chosen gains of t + what arrives
-        phi = cols(q[t], 1)[0]
-        r = rows([q[t]], [q[t]])
+        # iota_t = what arrives at t, worth q_t iota_t
+        iota = cols(q[t], 1)[0]
+        r = rows([0.0], [0.0])
         at_t = v == t
-        mine = vn == t
-        entries(
-            np.full(1 + at_t.sum() + mine.sum(), r),
-            np.concatenate([[phi], c[at_t], vo[mine]]),
-            np.concatenate([[1.0], -c_p[at_t], -vg[mine]]),
-        )
-        # gain_t × phi_t when the gain is chosen: psi ≤ phi, psi ≤ M x
-        if mine.any():
-            big = float((q_plus / scale) @ P_plus[:, t])
-            psi = cols(vg[mine], int(mine.sum()))
-            r1 = rows(-inf, np.zeros(len(psi))) + np.arange(len(psi))
-            entries(np.concatenate([r1, r1]), np.concatenate([psi, np.full(len(psi), phi)]),
-                    np.concatenate([np.ones(len(psi)), -np.ones(len(psi))]))  # fmt: skip
-            r2 = rows(-inf, np.zeros(len(psi))) + np.arange(len(psi))
-            entries(np.concatenate([r2, r2]), np.concatenate([psi, vo[mine]]),
-                    np.concatenate([np.ones(len(psi)), np.full(len(psi), -big)]))  # fmt: skip
+        entries(np.full(1 + at_t.sum(), r), np.concatenate([[iota], c[at_t]]), np.concatenate([[1.0], -c_p[at_t]]))
+        # gain g_r × x_r × (iota_t + the other gains of t): psi_r ≤ that, psi_r ≤ M x_r
+        mine = np.flatnonzero(vn == t)
+        if len(mine):
+            m_in = float(min(q_plus @ P_plus[:, t], pre.most[t]) - inst.q[t]) / scale  # the most iota_t can be
+            psi = cols(vg[mine], len(mine))
+            for j, r_ in enumerate(mine):
+                others = mine[mine != r_]
+                r = rows(-inf, [0.0])
+                entries(np.full(2 + len(others), r), np.concatenate([[psi[j], iota], vo[others]]),
+                        np.concatenate([[1.0, -1.0], -vg[others]]))  # fmt: skip
+                r = rows(-inf, [0.0])
+                entries([r, r], [psi[j], vo[r_]], [1.0, -(m_in + vg[others].sum())])
 
     cost = np.concatenate(col_cost)
     hi = np.concatenate(col_hi)
@@ -408,6 +484,7 @@ def mip(
     lp.row_lower_ = np.asarray(rows_lo)
     lp.row_upper_ = np.asarray(rows_hi)
     lp.sense_ = highspy.ObjSense.kMaximize
+    lp.offset_ = float(q @ q)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr
     lp.a_matrix_.index_ = A.indices
@@ -418,6 +495,9 @@ def mip(
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("mip_abs_gap", 0.0)
     h.setOptionValue("time_limit", float(max(time_limit - (time.perf_counter() - t0), 1.0)))
+    # HiGHS 1.16's free-column substitution and column stuffing declare bounded flow models
+    # infeasible when they are not (zero flow always is feasible): leave those rules out
+    h.setOptionValue("presolve_rule_off", (1 << 8) | (1 << 19))
     if threads:
         h.setOptionValue("threads", int(threads))
     for key, value in (highs_options or {}).items():
@@ -433,7 +513,7 @@ def mip(
         chosen = np.zeros(k, bool)
     else:
         chosen = np.asarray(h.getSolution().col_value[:k]) > 0.5
-    bound = float(info.mip_dual_bound) * scale * scale
+    bound = float(info.mip_dual_bound) * scale * scale + pre.neglected
     if inst.total_cost(chosen) > _limit(budget):  # rounding within HiGHS's tolerances overspent
         chosen = np.zeros(k, bool)
     sol = _solution(inst, chosen, "mip", t0, bound=bound, status=status)
@@ -444,7 +524,7 @@ def mip(
     # HiGHS's own gap when it proved optimality (its primal value is the recomputed one to
     # within its tolerances); else the gap of the recomputed value to the proven bound
     if status == "Optimal":
-        g = max(0.0, float(info.mip_gap))
+        g = max(0.0, float(info.mip_gap)) + (pre.neglected / sol.value if sol.value > 0 else 0.0)
     else:
         g = max(0.0, (bound - sol.value) / sol.value) if sol.value > 0 else float("inf")
     return Solution(sol.chosen, sol.value, sol.cost, "mip", time.perf_counter() - t0, g, bound, status)

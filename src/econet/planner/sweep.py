@@ -1,5 +1,6 @@
-"""ECA against cost: the best plan at a series of budgets, and the front between ECA and a second
-objective that adds up over the chosen options (a carbon sink, t/a), by epsilon-constraint."""
+"""ECA against cost: the best plan at a series of budgets, and the front between ECA, a second
+objective that adds up over the chosen options (a carbon sink, t/a), by epsilon-constraint, and
+optionally a third that does not (robustness under targeted attack), evaluated per plan."""
 
 from __future__ import annotations
 
@@ -38,45 +39,84 @@ def budget_sweep(inst: Instance, budgets, algorithms=("mip", "greedy-incremental
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def pareto_front(inst: Instance, budget: float, weights, *, steps: int = 5, **kw) -> pd.DataFrame:
+def pareto_front(inst: Instance, budget: float, weights, *, steps: int = 5, robustness=None, **kw) -> pd.DataFrame:
     """Plans that trade ECA against a second objective Σ weights[o] over the chosen options (for
     example each option's carbon sink), within ``budget``: the best ECA plan, then the best ECA
     with the second objective at least ε for ``steps`` values of ε up to its largest affordable
-    value (epsilon-constraint; each point is an exact MIP). Dominated points are dropped."""
+    value (epsilon-constraint; each point is an exact MIP).
+
+    ``robustness``: a function of a plan (bool per option) giving a third objective to maximise
+    that does not add up over the options, such as :func:`econet.planner.robustness.targeted_area`.
+    Being non-linear it cannot be a MIP constraint, so ``steps`` more plans come from a linear
+    stand-in: the best ECA with at least δ new links (node pairs an option joins that no arc
+    joined; :func:`links_added`). Every plan found is evaluated (column ``robustness``) and the
+    plans non-dominated in all three objectives are kept. Without it, the plans non-dominated in
+    ECA and the second objective. Column ``floor`` says which constraint gave each plan."""
     budget = check_budget(budget)
     w = np.asarray(weights, dtype=float)
     if w.shape != (inst.n_options,) or np.any(~np.isfinite(w)):
         raise EconetError(f"the second objective needs one finite value per option ({inst.n_options})")
     best = solve(inst, budget, "mip", **kw)
-    top = _max_weight(inst, budget, w)
-    lo = float(w[best.chosen].sum())
     eca0 = float(np.sqrt(inst.pc_num()))
-    rows = [{**_row(inst, budget, best, eca0), "second": lo, "epsilon": np.nan}]
-    for eps in np.linspace(lo, top, steps + 1)[1:]:
-        sol = mip(inst, budget, at_least=[(w, float(eps) * (1 - 1e-9))], **kw)
-        rows.append({**_row(inst, budget, sol, eca0), "second": float(w[sol.chosen].sum()), "epsilon": float(eps)})
+    rows, plans = [], []
+
+    def add(sol, floor):
+        rows.append({**_row(inst, budget, sol, eca0), "second": float(w[sol.chosen].sum()), "floor": floor})
+        plans.append(sol.chosen)
+
+    add(best, "")
+    floors = [(w, "second")]
+    if robustness is not None:
+        floors.append((links_added(inst).astype(float), "links"))
+    for weight, name in floors:
+        lo, top = float(weight[best.chosen].sum()), _max_weight(inst, budget, weight, kw.get("forbidden"))
+        for eps in np.linspace(lo, top, steps + 1)[1:] if top > lo else []:
+            add(mip(inst, budget, at_least=[(weight, float(eps) * (1 - 1e-9))], **kw), f"{name} >= {eps:.6g}")
     df = pd.DataFrame(rows)
-    keep = [
-        not any(
-            (o.ECA >= r.ECA and o.second >= r.second) and (o.ECA > r.ECA or o.second > r.second)
-            for o in df.itertuples()
-        )
-        for r in df.itertuples()
-    ]
-    return df[keep].drop_duplicates(subset=["ECA", "second"]).sort_values("second").reset_index(drop=True)
+    objectives = ["ECA", "second"]
+    if robustness is not None:
+        df["robustness"] = [float(robustness(x)) for x in plans]
+        objectives.append("robustness")
+    df["chosen"] = [" ".join(np.asarray(inst.option_ids)[x]) for x in plans]
+    front = df[non_dominated(df, objectives)].drop_duplicates(subset=objectives)
+    return front.sort_values(["second", "ECA"]).reset_index(drop=True)
 
 
-def _max_weight(inst: Instance, budget: float, w: np.ndarray) -> float:
+def links_added(inst: Instance) -> np.ndarray:
+    """Per option, the node pairs it joins that no arc joined before (an arc of probability 0
+    raised above 0; a pair counted once)."""
+    an, ao, ap = inst.arc_gain
+    new = (ap > 0) & (inst.p[an] == 0)
+    joined = {(min(u, v), max(u, v)) for u, v, p in zip(inst.tail, inst.head, inst.p) if p > 0}
+    out = np.zeros(inst.n_options, int)
+    for o in np.unique(ao[new]):
+        a = an[new & (ao == o)]
+        pairs = {(min(u, v), max(u, v)) for u, v in zip(inst.tail[a].tolist(), inst.head[a].tolist()) if u != v}
+        out[o] = len(pairs - joined)
+    return out
+
+
+def non_dominated(table: pd.DataFrame, objectives) -> np.ndarray:
+    """Rows no other row dominates (at least as good in every objective, better in one; all
+    maximised): bool per row."""
+    v = table[list(objectives)].to_numpy(float)
+    geq = (v[:, None, :] >= v[None, :, :]).all(axis=2)  # geq[i, j]: row i at least as good as j
+    gt = (v[:, None, :] > v[None, :, :]).any(axis=2)
+    return ~(geq & gt).any(axis=0)
+
+
+def _max_weight(inst: Instance, budget: float, w: np.ndarray, forbidden=None) -> float:
     """The largest Σ w over affordable plans (a knapsack, by HiGHS)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
 
+    upper = np.ones(inst.n_options) if forbidden is None else (~np.asarray(forbidden, dtype=bool)).astype(float)
     res = milp(
         -w,
         constraints=LinearConstraint(inst.cost[None, :], -np.inf, budget),
         integrality=np.ones(inst.n_options),
-        bounds=Bounds(0, 1),
+        bounds=Bounds(0, upper),
     )
     return float(w[res.x > 0.5].sum()) if res.x is not None else 0.0
 
 
-__all__ = ["COLUMNS", "budget_sweep", "pareto_front"]
+__all__ = ["COLUMNS", "budget_sweep", "links_added", "non_dominated", "pareto_front"]

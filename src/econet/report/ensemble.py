@@ -51,7 +51,7 @@ def correlation_figure(correlations: pd.DataFrame, path) -> None:
 
 def ensemble_sections(out: Path, grid, result, seed: int) -> list[ReportSection]:
     """The ensemble's report sections; figures written to ``out/figures/``."""
-    from econet.report.figures import raster_map
+    from econet.report.maps import raster_map
 
     out = Path(out)
     n = len(result.measures)

@@ -98,7 +98,8 @@ def _sentences(table: pd.DataFrame, versus: pd.DataFrame) -> list[str]:
 def write_optimise_report(out: Path, title: str, base, result) -> Path:
     """``out/report.html`` with the validation table, each scenario's map beside the
     baseline's and the attack curves overlaid; figures beside it in ``out/figures/``."""
-    from econet.report.figures import attack_overlay, scenario_map
+    from econet.report.figures import attack_overlay
+    from econet.report.maps import scenario_map
 
     out = Path(out)
     table, versus = result.validation, result.versus_random

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from econet.report.figures import _extent, _km_axes, _save, landcover_rgb, plt
+from econet.report.figures import _save, plt
 from econet.report.html import ReportSection, write_report
 from econet.report.tables import html_table
 from econet.series.correlations import square
@@ -81,29 +81,34 @@ def trajectory_figure(table: pd.DataFrame, path) -> list[str]:
 def source_change_map(grid, landcover, classes, layer, path, title: str) -> None:
     """The later epoch's land cover (faded), its sources coloured by status, the earlier
     epoch's lost sources outlined in red, and the corridors gained (green) and lost (red)."""
-    fig, ax = plt.subplots(figsize=(9, 9))
-    rgb, _ = landcover_rgb(landcover, classes)
-    ax.imshow(rgb, extent=_extent(grid), alpha=0.35, interpolation="nearest")
-    sources, corridors = layer
-    handles = []
-    for status in STATUSES:
-        part = sources[sources["status"] == status]
-        if not len(part):
-            continue
-        colour = STATUS_COLOURS[status]
-        if status == "lost":
-            part.plot(ax=ax, facecolor="none", edgecolor=colour, hatch="///", linewidth=1.0, zorder=4)
-        else:
-            part.plot(ax=ax, color=colour, edgecolor="black", linewidth=0.4, zorder=3)
-        handles.append(plt.matplotlib.patches.Patch(color=colour, label=f"{status} ({len(part)})"))
-    for status, colour, style in (("kept", "#555555", "-"), ("gained", "#1a9641", "-"), ("lost", "#d7191c", "--")):
-        part = corridors[corridors["status"] == status]
-        if len(part):
-            part.plot(ax=ax, color=colour, linewidth=1.3, linestyle=style, zorder=5)
-            handles.append(plt.Line2D([], [], color=colour, linestyle=style, label=f"corridor {status} ({len(part)})"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
-    _km_axes(ax, title)
-    _save(fig, path)
+    from econet.cartography import LegendEntry, fonts_for, map_furniture
+    from econet.report.maps import draw_landcover, draw_lines, draw_polygons, legend
+
+    with fonts_for(title, *(c.name for c in classes)):
+        fig, ax = plt.subplots(figsize=(9, 8))
+        lc = draw_landcover(ax, grid, landcover, classes, alpha=0.35)
+        sources, corridors = layer
+        entries = []
+        for status in STATUSES:
+            part = sources[sources["status"] == status]
+            colour = STATUS_COLOURS[status]
+            if status == "lost":
+                style = {"facecolor": "none", "edgecolor": colour, "hatch": "///"}
+                draw_polygons(ax, part, "none", colour, 1.0, zorder=4, hatch="///")
+            else:
+                style = {"facecolor": colour, "edgecolor": "black", "lw": 0.4}
+                draw_polygons(ax, part, colour, zorder=3)
+            entries.append(LegendEntry(f"{status} ({len(part)})", "patch", len(part), style))
+        for status, colour, ls in (("kept", "#555555", "-"), ("gained", "#1a9641", "-"), ("lost", "#d7191c", "--")):
+            part = corridors[corridors["status"] == status]
+            if len(part):
+                draw_lines(ax, part, colour, 1.3, zorder=5, linestyle=ls)
+            entries.append(
+                LegendEntry(f"corridor {status} ({len(part)})", "line", len(part), {"color": colour, "ls": ls})
+            )
+        map_furniture(ax, grid, title)
+        legend(ax, entries + lc)
+        _save(fig, path)
 
 
 def topology_boxplots(nodes: pd.DataFrame, metrics, path) -> list[str]:

@@ -18,27 +18,44 @@ from typing import Literal
 
 import numpy as np
 
-from econet.rasterops import minmax
+from econet.windows import Source, blocks_of, exact_mean, finite_min_max
 
 Normalize = Literal["mean", "minmax", "none"]
 
 
-def normalised_index(index: np.ndarray, valid: np.ndarray, normalize: Normalize) -> np.ndarray:
-    """The index scaled by its mean or range over ``valid`` cells (float32; with "minmax", NaN
-    outside them)."""
+def index_scale(index: np.ndarray | Source, valid: np.ndarray | None, normalize: Normalize) -> tuple[float, float]:
+    """(offset, divisor) that normalise the index over the ``valid`` cells: (0, mean) with
+    "mean" (the exact mean), (min, max - min) with "minmax", (0, 1) with "none". ``index`` may
+    be a source of windows of the index, NaN outside the valid cells (``valid`` None)."""
+    if normalize == "none":
+        return 0.0, 1.0
+    if normalize not in ("mean", "minmax"):
+        raise ValueError(f"normalize must be 'mean', 'minmax' or 'none', got {normalize!r}")
+    source = index if callable(index) else blocks_of(np.where(valid, index, np.nan))
     if normalize == "mean":
-        m = float(np.nanmean(index[valid]))
+        m = exact_mean(source)
         if not m > 0:
             raise ValueError(f"the index's mean over the study area is {m:.4g}; 'mean' needs a positive mean")
-        return (index / np.float32(m)).astype(np.float32)
-    if normalize == "minmax":
-        c = minmax(index, valid)
-        if not np.fmax.reduce(c, axis=None) > 0:  # a constant index scales to 0 everywhere
-            raise ValueError("the index is constant over the study area; 'minmax' cannot scale it")
-        return c
+        return 0.0, m
+    lo, hi, _ = finite_min_max(source)
+    if not hi > lo:  # a constant index scales to 0 everywhere
+        raise ValueError("the index is constant over the study area; 'minmax' cannot scale it")
+    return lo, float(np.float32(hi) - np.float32(lo))  # in float32, as the index is scaled
+
+
+def normalised_index(
+    index: np.ndarray, valid: np.ndarray, normalize: Normalize, scale: tuple[float, float] | None = None
+) -> np.ndarray:
+    """The index scaled by its mean or range over ``valid`` cells (float32; with "minmax", NaN
+    outside them); ``scale``: the :func:`index_scale` of the whole grid, when ``index`` is a window."""
+    lo, span = index_scale(index, valid, normalize) if scale is None else scale
     if normalize == "none":
         return index.astype(np.float32, copy=False)
-    raise ValueError(f"normalize must be 'mean', 'minmax' or 'none', got {normalize!r}")
+    if normalize == "mean":
+        return (index / np.float32(span)).astype(np.float32)
+    out = ((index.astype(np.float32, copy=False) - np.float32(lo)) / np.float32(span)).astype(np.float32)
+    out[~(valid & np.isfinite(index))] = np.nan
+    return out
 
 
 def apply_correction(
@@ -48,12 +65,14 @@ def apply_correction(
     mode: Literal["multiply", "add"],
     normalize: Normalize = "mean",
     weight: float = 1.0,
+    scale: tuple[float, float] | None = None,
 ) -> np.ndarray:
-    """The corrected surface (float32); ValueError when a valid cell would not stay positive."""
+    """The corrected surface (float32); ValueError when a valid cell would not stay positive.
+    ``scale``: the index's :func:`index_scale` over the whole grid (computed here without it)."""
     missing = int(np.count_nonzero(valid & ~np.isfinite(index)))
     if missing:
         raise ValueError(f"the index has no value in {missing} cell(s) of the study area")
-    c = normalised_index(index, valid, normalize)
+    c = normalised_index(index, valid, normalize, scale)
     if mode == "multiply":
         out = surface * c
     elif mode == "add":
@@ -69,4 +88,4 @@ def apply_correction(
     return out.astype(np.float32)
 
 
-__all__ = ["apply_correction", "normalised_index"]
+__all__ = ["apply_correction", "index_scale", "normalised_index"]

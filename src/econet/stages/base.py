@@ -27,12 +27,15 @@ if TYPE_CHECKING:
 @dataclass
 class Context:
     """What a stage sees besides its upstream results: the study, the aligned landscape (with
-    the derived layers computed so far), the run folder and the stages that run, in order."""
+    the derived layers computed so far), the run folder, the stages that run, in order, and the
+    side of the windows raster stages compute on (None: the whole grid; ``[run]`` sets it and it
+    changes no product, so no stage's key holds it)."""
 
     study: Study
     landscape: Landscape
     run: RunFolder
     plan: tuple[Stage, ...] = ()
+    window: int | None = None  # ``[run]``: the side of the windows raster stages compute on
     max_memory_mb: float | None = None  # ``[run]``: a stage's working memory; changes no product
 
 

@@ -144,7 +144,7 @@ def write(ctx: Context, res: CorridorCircuits) -> list[str]:
 
 
 def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
-    from econet.report.figures import corridor_map
+    from econet.report.maps import corridor_map
 
     if res.omniscape is not None:
         return _omniscape_report(ctx, res.omniscape)
@@ -201,7 +201,7 @@ def report(ctx: Context, res: CorridorCircuits) -> ReportSection:
 
 
 def _omniscape_report(ctx: Context, res: OmniscapeResult) -> ReportSection:
-    from econet.report.figures import corridor_map
+    from econet.report.maps import corridor_map
 
     cfg, grid = ctx.study.circuit, ctx.landscape.grid
     rows = {

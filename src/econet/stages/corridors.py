@@ -135,6 +135,45 @@ def write(ctx: Context, res: Corridors) -> list[str]:
     return out
 
 
+def _maps(ctx: Context, res: Corridors) -> list[str]:
+    """The corridors by class and tier with the breakpoints, the cost distance and the NLCC."""
+    from econet.report.maps import corridors_map, raster_map
+
+    L, name = ctx.landscape, ctx.study.study.name
+    corridors_map(
+        L.grid,
+        L.landcover(),
+        L.classes,
+        res.cost == 0,  # the source cells: where the cost distance starts
+        res.paths,
+        res.breakpoints,
+        res.fractures,
+        ctx.run.product("map_corridors.png"),
+        f"{name}: corridors by class and width tier, breakpoints",
+    )
+    figures = ["map_corridors.png"]
+    raster_map(
+        L.grid,
+        res.cost,
+        ctx.run.product("map_cost_distance.png"),
+        f"{name}: cost distance to the cheapest source",
+        cmap="cividis",
+        label="cumulative cost (resistance x m)",
+    )
+    figures.append("map_cost_distance.png")
+    if res.nlcc is not None:
+        raster_map(
+            L.grid,
+            res.nlcc,
+            ctx.run.product("map_nlcc.png"),
+            f"{name}: normalised least-cost corridors",
+            cmap="viridis_r",
+            label="cost above the least-cost path (resistance x m)",
+        )
+        figures.append("map_nlcc.png")
+    return figures
+
+
 def report(ctx: Context, res: Corridors) -> ReportSection:
     c = res.paths
     n = len(c)
@@ -162,7 +201,14 @@ def report(ctx: Context, res: Corridors) -> ReportSection:
             else f"every candidate pair was dropped ({len(res.dropped)} in corridors_dropped.csv, with the reason)"
         )
         parts.insert(0, f"<p>No corridor: {why}. The network has no links; its tables are empty.</p>")
-    return ReportSection("Corridors", parts, headline={"corridors": n})
+    figures = _maps(ctx, res)
+    alts = {
+        "map_corridors.png": "corridors by class and tier with breakpoints",
+        "map_cost_distance.png": "cost distance to the cheapest source",
+        "map_nlcc.png": "normalised least-cost corridors",
+    }
+    parts += [f"<img src='{f}' alt='{alts[f]}'>" for f in figures]
+    return ReportSection("Corridors", parts, figures, headline={"corridors": n})
 
 
 STAGE = Stage(
@@ -184,5 +230,8 @@ STAGE = Stage(
         "corridors_dropped.csv": "candidate pairs left without a corridor, with the reason",
         "nlcc.tif": "normalised least-cost corridors truncated at corridors.width_cost (when set)",
         "mcr_energy_factors.csv": "k_j = N_j A_j N_j(r) per source, scaled to mean 1 (mcr = 'energy')",
+        "map_corridors.png": "corridors by gravity class and width tier, breakpoints and fracture surfaces",
+        "map_cost_distance.png": "cost distance to the cheapest source",
+        "map_nlcc.png": "normalised least-cost corridors (when corridors.width_cost is set)",
     },
 )

@@ -20,7 +20,9 @@ from econet.stages.base import Context, Stage
 def compute(ctx: Context) -> Indicators:
     cfg, L = ctx.study.indicators, ctx.landscape
     table = biophysical_table(cfg.biophysical_table, ctx.study.landcover.table) if needs_table(cfg.models) else None
-    return compute_indicators(cfg, L.raster, L.landcover(), L.valid_mask(), L.classes, L.grid, table)
+    return compute_indicators(
+        cfg, L.raster, L.landcover(), L.valid_mask(), L.classes, L.grid, table, window=ctx.window, read=L.read
+    )
 
 
 def write(ctx: Context, res: Indicators) -> list[str]:
@@ -39,7 +41,7 @@ def write(ctx: Context, res: Indicators) -> list[str]:
 
 
 def report(ctx: Context, res: Indicators) -> ReportSection:
-    from econet.report.figures import raster_map
+    from econet.report.maps import raster_map
 
     figures, parts = [], []
     rasters = res.rasters

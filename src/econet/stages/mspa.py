@@ -53,7 +53,7 @@ def write(ctx: Context, res: MSPAResult) -> list[str]:
 
 
 def report(ctx: Context, res: MSPAResult) -> ReportSection:
-    from econet.report.figures import raster_map
+    from econet.report.maps import raster_map
 
     cmap = mspa_colormap(ctx.study.sources.mspa.transition)
     present = [int(c) for c in np.unique(res.classes)]

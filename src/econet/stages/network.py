@@ -64,7 +64,7 @@ def write(ctx: Context, res: NetworkAnalysis) -> list[str]:
 
 def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
     from econet.network.figures import correlation_heatmap
-    from econet.report.figures import network_map
+    from econet.report.maps import community_map, levels_map, network_map
 
     study, L, net = ctx.study, ctx.landscape, res.network
     nodes = net.node_table()
@@ -81,6 +81,30 @@ def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
         **context,
     )
     figures = ["map_network.png"]
+    patches = net.node_patches()
+    if "dPC" in patches and len(patches):
+        levels_map(
+            L.grid,
+            L.landcover(),
+            L.classes,
+            patches,
+            "dPC",
+            ctx.run.product("map_sources_dpc.png"),
+            f"{study.study.name}: sources by importance to connectivity (dPC)",
+            unit=" %",
+        )
+        figures.append("map_sources_dpc.png")
+    if "community" in patches and len(patches):
+        community_map(
+            L.grid,
+            L.landcover(),
+            L.classes,
+            patches,
+            net.corridors,
+            ctx.run.product("map_communities.png"),
+            f"{study.study.name}: network communities",
+        )
+        figures.append("map_communities.png")
     keep = [
         c for c in ("id", "source_type", "degree", "betweenness", "closeness", "eigenvector", "community") if c in nodes
     ]
@@ -124,6 +148,15 @@ def report(ctx: Context, res: NetworkAnalysis) -> ReportSection:
             f"pair, its p-value and n are in network_correlations.csv.{note}</p>",
             *drawn,
         ]
+    if "map_sources_dpc.png" in figures:
+        parts += [
+            "<h3>Sources by importance to connectivity</h3>",
+            "<p>dPC (% of PC lost without the source), in five natural-breaks levels; level 5 is the most "
+            "important.</p>",
+            "<img src='map_sources_dpc.png' alt='sources by dPC level'>",
+        ]
+    if "map_communities.png" in figures:
+        parts += ["<h3>Communities</h3>", "<img src='map_communities.png' alt='network communities'>"]
     headline = {"components": res.summary["components"], "average degree": f"{res.summary['average_degree']:.2f}"}
     return ReportSection("Ecological network", parts, figures, headline=headline, lead="map_network.png")
 
@@ -148,7 +181,8 @@ STAGE = Stage(
     report=report,
     products={
         "network.graphml": "the network for Gephi / networkx (coordinates in x, y)",
-        "network.gexf": "the network for Gephi, laid out as on the map (viz:position)",
+        "network.gexf": "the network for Gephi: laid out as on the map, coloured by source type, sized by area, "
+        "edges weighted by gravity",
         "network.gpkg": "network nodes (points) and edges (lines) with their metrics",
         "network_nodes.csv": "node attributes and topology metrics",
         "network_edges.csv": "edge attributes",
@@ -157,5 +191,7 @@ STAGE = Stage(
         "network_correlations.png": "correlation heatmap of the node indicators, all sources",
         "network_correlations_<group>.png": "correlation heatmap of one group of sources (source type)",
         "map_network.png": "sources and least-cost corridors on the land cover, nodes sized by degree",
+        "map_sources_dpc.png": "sources in five natural-breaks levels of dPC",
+        "map_communities.png": "sources coloured by network community",
     },
 )

@@ -15,6 +15,11 @@ from econet.report import ReportSection, write_report
 from econet.report.methods import methods_parts
 from econet.stages.base import Context, Stage
 
+QGIS_PROJECT = (
+    "a QGIS project: every raster and vector product and the inputs, grouped and styled; a .qml style "
+    "beside each raster and GeoPackage (QGIS loads it with the file)"
+)
+
 
 @dataclass
 class Report:
@@ -36,6 +41,7 @@ def compute(ctx: Context, **results) -> Report:
     read = dict.fromkeys(section for stage in ctx.plan for section in stage.reads if section != "report")
     sections.append(ReportSection("Methods and parameters", methods_parts({s: ctx.study.section(s) for s in read})))
     products["manifest.json"] = "inputs with checksums, resolved study, versions, stage timings"
+    products["project.qgz"] = QGIS_PROJECT
     return Report(sections, products)
 
 
@@ -65,7 +71,8 @@ def write(ctx: Context, report: Report) -> list[str]:
     ran = [s.name for s in ctx.plan if s.name in stages and not stages[s.name].get("skipped")]
     # This run's entries (the report's own, still the last run's, would list its old figures).
     written = [f for name in ran if name != "report" for f in stages[name].get("products", [])]
-    written += figures + ["report.html", "manifest.json"]
+    gis = _qgis(ctx)  # before the page, whose products table lists the project
+    written += figures + gis + ["report.html", "manifest.json"]
     products = written_products(report.products, written)
     # The stages that ran; whether each was reused and its seconds stay in manifest.json, so the
     # same study gives the same report, byte for byte, however often and wherever it ran.
@@ -87,7 +94,29 @@ def write(ctx: Context, report: Report) -> list[str]:
         run,
         embed=ctx.study.report.embed_images,
     )
-    return ["report.html", *figures]
+    return ["report.html", *figures, *gis]
+
+
+def _qgis(ctx: Context) -> list[str]:
+    """A QGIS style beside every raster and GeoPackage of the run and project.qgz with all of them
+    and the study's inputs (econet.report.gis)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from econet.habitat.mspa import MSPA_CLASSES, mspa_class_name
+    from econet.report.gis import style_run
+
+    L = ctx.landscape
+    classes = {c.code: (c.name, c.colour or to_hex(colormaps["tab10"](i % 10))) for i, c in enumerate(L.classes)}
+    inputs = [
+        (name, spec.path, "raster", None, classes if name == L.landcover_layer else None)
+        for name, spec in L.layers.items()
+    ]
+    inputs += [(name, spec.path, "vector", spec.layer, None) for name, spec in L.vectors.items()]
+    mspa = {c: mspa_class_name(c) for c in [*MSPA_CLASSES, *(c + 100 for c in MSPA_CLASSES)]}
+    return style_run(
+        ctx.run.path, L.grid.crs, L.grid.bounds, ctx.study.study.name, inputs, class_names={"mspa.tif": mspa}
+    )
 
 
 STAGE = Stage(
@@ -97,5 +126,8 @@ STAGE = Stage(
     compute=compute,
     write=write,
     consumes_all=True,
-    products={"report.html": "this report; figures beside it as PNG"},
+    products={
+        "report.html": "this report; figures beside it as PNG",
+        "project.qgz": QGIS_PROJECT,
+    },
 )

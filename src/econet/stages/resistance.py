@@ -13,7 +13,15 @@ from econet.stages.base import Context, Stage
 def compute(ctx: Context) -> Resistance:
     L = ctx.landscape
     return build_resistance(
-        ctx.study.resistance, L.raster, L.vector, L.grid, L.valid_mask(), L.classes, L.landcover_layer
+        ctx.study.resistance,
+        L.raster,
+        L.vector,
+        L.grid,
+        L.valid_mask(),
+        L.classes,
+        L.landcover_layer,
+        window=ctx.window,
+        read=L.read,
     )
 
 
@@ -37,7 +45,7 @@ def write(ctx: Context, res: Resistance) -> list[str]:
 
 
 def report(ctx: Context, res: Resistance) -> ReportSection:
-    from econet.report.figures import raster_map
+    from econet.report.maps import raster_map
 
     raster_map(
         ctx.landscape.grid,

@@ -90,20 +90,12 @@ def write(ctx: Context, src: Sources) -> list[str]:
 
 
 def report(ctx: Context, src: Sources) -> ReportSection:
-    from econet.report.figures import network_map
+    from econet.report.maps import sources_map
 
     table = src.table
     L = ctx.landscape
-    network_map(
-        L.grid,
-        L.landcover(),
-        L.classes,
-        table,
-        [],
-        pd.DataFrame(),
-        ctx.run.product("map_sources.png"),
-        title=f"Ecological sources ({len(table)})",
-    )
+    title = f"{ctx.study.study.name}: ecological sources ({len(table)})"
+    sources_map(L.grid, L.landcover(), L.classes, table, ctx.run.product("map_sources.png"), title)
     by_type = (
         table.groupby("source_type", dropna=False)
         .agg(sources=("id", "size"), area_km2=("area_km2", "sum"), mean_area_km2=("area_km2", "mean"))

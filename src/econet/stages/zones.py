@@ -78,7 +78,7 @@ def compute(
     for z in cfg.by:
         codes, names = _zoning(ctx, z)
         for product, labels in products.items():
-            t = zone_shares(codes, labels, grid.cell_area_m2, names)
+            t = zone_shares(codes, labels, grid.cell_area_m2, names, window=ctx.window)
             t.insert(0, "product", product)
             t.insert(0, "zoning", z.name)
             frames.append(t)
