@@ -208,16 +208,45 @@ def _revegetate(scenario: Scenario, to_class: int) -> Scenario:
     return dataclasses.replace(scenario, actions=acts)
 
 
-def priced(scenario: Scenario, costs, cell_area_m2: float) -> Scenario:
-    """Each action costed from the cost table (per hectare of footprint plus per action, by
-    kind) unless it has a cost of its own; actions of a kind the table leaves out stay uncosted."""
+def priced(scenario: Scenario, costs, base: Baseline) -> Scenario:
+    """Each action costed from the cost table unless it has a cost of its own: per hectare of
+    footprint and per action, by kind; a restoration (an action with ``to_class``) is priced per
+    hectare by what each cell turns from where ``costs.transition_per_ha`` names that change
+    (cells it leaves unchanged cost nothing; others fall back on the kind's rate). An action
+    with cells no rate covers stays uncosted."""
+    per_cell_ha = base.grid.cell_area_m2 / 1e4
+    rates = {
+        (
+            class_code(_code(a), base.classes, "optimise.costs.transition_per_ha"),
+            class_code(_code(b), base.classes, "optimise.costs.transition_per_ha"),
+        ): c
+        for a, b, c in costs.transitions()
+    }
     acts = []
     for a in scenario.actions:
-        if a.cost is None and (a.kind in costs.per_ha or a.kind in costs.each):
-            cost = costs.per_ha.get(a.kind, 0.0) * a.area_ha(cell_area_m2) + costs.each.get(a.kind, 0.0)
+        if a.cost is not None:
+            acts.append(a)
+            continue
+        kind_rate = costs.per_ha.get(a.kind)
+        if a.to_class is not None and rates:
+            before = base.landcover.ravel()[a.cells]
+            rate = np.array([rates.get((int(c), a.to_class), np.nan) for c in before])
+            # a restoration changes degraded cells only (econet.scenarios.edits)
+            unchanged = np.isin(before, [*base.habitat_codes(), a.to_class, -1])
+            rate[unchanged] = 0.0
+            rate[np.isnan(rate)] = np.nan if kind_rate is None else kind_rate
+            if not np.isnan(rate).any():
+                acts.append(dataclasses.replace(a, cost=float(rate.sum() * per_cell_ha + costs.each.get(a.kind, 0.0))))
+                continue
+        if kind_rate is not None or a.kind in costs.each:
+            cost = (kind_rate or 0.0) * a.area_ha(base.grid.cell_area_m2) + costs.each.get(a.kind, 0.0)
             a = dataclasses.replace(a, cost=float(cost))
         acts.append(a)
     return dataclasses.replace(scenario, actions=tuple(acts))
+
+
+def _code(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
 
 
 def scenario_study(study: Study, scenario: Scenario, base: Baseline, inputs: Path) -> Study:
@@ -361,7 +390,7 @@ def optimise_study(
             )
         scenarios = [s for s in scenarios if s.name in only]
     if study.optimise is not None:
-        scenarios = [priced(s, study.optimise.costs, base.grid.cell_area_m2) for s in scenarios]
+        scenarios = [priced(s, study.optimise.costs, base) for s in scenarios]
     say(f"{len(scenarios)} scenario(s) made in {time.perf_counter() - t0:.1f} s")
     skip = _NOT_IN_SCENARIOS + (() if circuit else ("circuit",))
     stages = tuple(s for s in STAGES if s.name not in skip)

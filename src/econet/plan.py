@@ -62,7 +62,7 @@ def candidate_actions(study: Study, base, *, cost_raster: str | None = None, for
 
     scenarios = [s for s in study_scenarios(study, base) + generated_scenarios(study, base) if s.generator != "random"]
     if study.optimise is not None:
-        scenarios = [priced(s, study.optimise.costs, base.grid.cell_area_m2) for s in scenarios]
+        scenarios = [priced(s, study.optimise.costs, base) for s in scenarios]
     raster = None
     if cost_raster is not None:
         if cost_raster not in base.rasters and cost_raster not in study.layers:

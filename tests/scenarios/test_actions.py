@@ -155,3 +155,46 @@ def test_validation_table_gives_changes_and_the_random_mean_and_spread():
     assert v.loc["carbon_total_t_a", "difference"] == pytest.approx(0.5)
     assert v.loc["ECA_km2", "difference_sd"] == pytest.approx(1.0 / np.std([10.5, 11.5], ddof=1))
     assert isinstance(gpd.GeoDataFrame(), pd.DataFrame)  # geopandas tables pass through unchanged
+
+
+def test_restorations_are_priced_by_the_land_cover_they_change():
+    from types import SimpleNamespace
+
+    from econet.config.scenarios import CostTable
+    from econet.optimise import priced
+
+    lc = np.full((4, 4), 10, dtype=np.int32)  # cultivated
+    lc[0, :] = 90  # bare land (a dump)
+    lc[1, 0] = 60  # water: habitat, left as it is
+    lc[1, 1] = 20  # already forest
+    grid = Grid(CRS.from_epsg(32650), Affine(30, 0, 0, 0, -30, 120), (4, 4))  # 0.09 ha cells
+    classes = GLOBELAND30
+    base = SimpleNamespace(
+        grid=grid, landcover=lc, classes=classes, habitat_codes=lambda: [c.code for c in classes if c.habitat]
+    )
+    costs = CostTable(
+        per_ha={"restore": 1000.0, "crossing": 5.0},
+        each={"restore": 7.0, "crossing": 300.0},
+        transition_per_ha={"bare land->forest": 50000.0, "10->forest": 20000.0},
+    )
+    top_two_rows = np.arange(8)  # 4 bare, 1 water, 1 forest, 2 cultivated
+    s = Scenario(
+        "s",
+        (
+            Action("restore", top_two_rows, to_class=20),
+            Action("restore", top_two_rows, to_class=30),  # no transition to grassland: the kind's rate
+            action("crossing", [12, 13], resistance=1.0),
+            Action("restore", [0], to_class=20, cost=1.0),  # its own cost is kept
+        ),
+    )
+    got = [a.cost for a in priced(s, costs, base).actions]
+    assert got[0] == pytest.approx(0.09 * (4 * 50000 + 2 * 20000) + 7.0)
+    assert got[1] == pytest.approx(0.09 * 6 * 1000 + 7.0)  # the water and forest cells stay
+    assert got[2] == pytest.approx(0.09 * 2 * 5.0 + 300.0)
+    assert got[3] == 1.0
+    no_fallback = CostTable(transition_per_ha={"bare land->forest": 50000.0})
+    assert priced(s, no_fallback, base).actions[0].cost is None  # cultivated cells have no rate
+    with pytest.raises(ValueError, match="FROM->TO"):
+        CostTable(transition_per_ha={"bare land to forest": 1.0})
+    with pytest.raises(StudyError, match=r"optimise.costs.transition_per_ha.orchard->forest: 'orchard'"):
+        parse_study(_study(optimise={"costs": {"transition_per_ha": {"orchard->forest": 1.0}}}), check_files=False)

@@ -81,6 +81,22 @@ class CostTable(Section):
 
     per_ha: dict[ActionKind, Annotated[float, Field(ge=0)]] = {}
     each: dict[ActionKind, Annotated[float, Field(ge=0)]] = {}
+    # Per hectare of a land-cover change, keyed "FROM->TO" by class name or code (e.g.
+    # "mine->forest"): a restoration is priced by what each of its cells turns from; cells the
+    # table does not name fall back on ``per_ha`` of the action's kind.
+    transition_per_ha: dict[str, Annotated[float, Field(ge=0)]] = {}
+
+    @field_validator("transition_per_ha")
+    @classmethod
+    def _arrows(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = [k for k in v if len(k.split("->")) != 2 or not all(p.strip() for p in k.split("->"))]
+        if bad:
+            raise ValueError(f"keys {bad} are not 'FROM->TO' land-cover classes, e.g. \"mine->forest\"")
+        return v
+
+    def transitions(self) -> list[tuple[str, str, float]]:
+        """The transition table as (from, to, cost per ha), class names or codes as written."""
+        return [(*(p.strip() for p in k.split("->")), c) for k, c in self.transition_per_ha.items()]
 
 
 class OptimiseSection(Section):

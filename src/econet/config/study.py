@@ -271,6 +271,11 @@ def class_problems(study: Study) -> list[Problem]:
     ]
     if study.optimise is not None:
         named.append(("optimise.restore_to", study.optimise.restore_to))
+        named += [
+            (f"optimise.costs.transition_per_ha.{a}->{b}", int(c) if c.isdigit() else c)
+            for a, b, _ in study.optimise.costs.transitions()
+            for c in (a, b)
+        ]
     return [
         Problem(
             key,
