@@ -144,6 +144,7 @@ BAD_INPUT = {
     "circuitscape ini": (["circuitscape", "{tmp}/bad.ini"], "bad.ini is not a Circuitscape .ini"),
     "circuitscape solver": (["circuitscape", "{tmp}/bad.ini", "--solver", "fast"], "--solver 'fast'"),
     "circuitscape missing": (["circuitscape", "{tmp}/none.ini"], "none.ini does not exist"),
+    "run scheduler": (["run", "{tmp}/none.toml", "--scheduler", "localhost:8786"], "is not a Dask scheduler address"),
 }  # fmt: skip
 
 
@@ -171,7 +172,7 @@ def test_version_and_help_load_no_library():
     proc = econet("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("econet ") and proc.stdout.split()[1][0].isdigit()
     # --help and --version build the command line from typer alone: no numeric or GIS library.
-    heavy = ("numpy", "pandas", "numba", "rasterio", "geopandas", "scipy", "matplotlib")
+    heavy = ("numpy", "pandas", "numba", "rasterio", "geopandas", "scipy", "matplotlib", "dask", "distributed")
     code = (
         "import sys; from econet.cli import app\n"
         "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"

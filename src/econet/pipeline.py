@@ -19,11 +19,12 @@ from typing import Any
 
 from econet import __version__
 from econet.config import Study, data_problems
-from econet.errors import StudyError
+from econet.errors import Problem, StudyError
 from econet.io.atomic import recording
 from econet.io.landscape import Landscape, describe
 from econet.io.run import RunFolder, check_room, digest, file_sha256, fingerprint, package_versions
 from econet.stages import STAGES, Context, Stage, landscape_of
+from econet.tasks import connect, current_scheduler, scheduler
 
 
 @dataclass
@@ -175,6 +176,13 @@ def run_study(
     ``check_data``: first read the data as ``econet validate`` does (see ``data_problems``)."""
     landscape = landscape_of(study)  # checks every layer before any heavy work
     check_room(landscape.grid.height * landscape.grid.width, out_dir)
+    address = current_scheduler() or study.run.scheduler  # --scheduler over the study's [run]
+    if address is not None:
+        try:
+            connect(address)
+        except ConnectionError as exc:
+            key = "--scheduler" if current_scheduler() else "run.scheduler"
+            raise StudyError([Problem(key, f"{exc}; start one (dask scheduler) or remove the key")]) from None
     if check_data:  # what validate checks: the data itself, before any stage starts
         problems = data_problems(study, landscape)
         if problems:
@@ -182,7 +190,7 @@ def run_study(
     folder = RunFolder(out_dir)
     others = [RunFolder(p) for p in reuse]
     order = plan(study, stages)
-    with folder.lock():  # a second run into this folder is refused while this one lasts
+    with folder.lock(), scheduler(address):  # a second run into this folder is refused while this one lasts
         return _run(study, landscape, folder, others, order, stages, quiet, study_path)
 
 

@@ -34,6 +34,17 @@ def steps(items: Iterable[T], what: str, total: int | None = None) -> Iterator[T
         listener(what, i, n)
 
 
+def counter(what: str, total: int) -> Callable[[int], None]:
+    """For work whose items finish elsewhere (``econet.tasks``): a callback ``done(n)`` telling
+    the listener (if any) that ``n`` of ``total`` are done. Call it on the thread that set the
+    listener."""
+    listener = _listener.get()
+    if listener is None:
+        return lambda n: None
+    listener(what, 0, int(total))
+    return lambda n: listener(what, int(n), int(total))
+
+
 @contextlib.contextmanager
 def listening(listener: Listener):
     """Send the counts of every :func:`steps` loop run inside the block to ``listener``."""
@@ -44,4 +55,4 @@ def listening(listener: Listener):
         _listener.reset(token)
 
 
-__all__ = ["listening", "steps"]
+__all__ = ["counter", "listening", "steps"]

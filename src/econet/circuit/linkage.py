@@ -33,7 +33,8 @@ from econet.circuit.graph import Graph, network_graph, raster_graph
 from econet.circuit.modes import one_to_all, pairwise
 from econet.classify import natural_breaks
 from econet.corridors import SourceCost, cwd_surface, pair_corridor, pair_lcd, pair_searches
-from econet.steps import steps
+from econet.steps import counter
+from econet.tasks import map_tasks
 
 
 def _pair_ids(pairs) -> list[int]:
@@ -110,32 +111,31 @@ def pinchpoints(
     current = np.zeros(shape)
     union = np.zeros(shape, dtype=bool)
     reff: dict[tuple[int, int], float] = {}
-    for a, b in steps(pairs, "pinch points: current between each pair"):
-        inside, _ = pair_corridor(searches, a, b, cutoff, shape)
-        cells = np.union1d(inside, np.concatenate([source_cells[a], source_cells[b]]))
-        cells = cells[habitat[cells]]
+    # One task per corridor (econet.tasks); the currents are combined here in corridor order.
+    shared = dict(
+        res=res,
+        labels=labels,
+        habitat=habitat,
+        cutoff=cutoff,
+        solve=mode == "pairwise",
+        four_neighbours=four_neighbours,
+        average_resistance=average_resistance,
+        method=method,
+    )
+    items = [(a, b, searches[a], searches[b], source_cells[a], source_cells[b]) for a, b in pairs]
+    for (a, b), (cells, r_ab, box, grid) in zip(
+        pairs,
+        map_tasks(
+            _pair_current, items, shared=shared, done=counter("pinch points: current between each pair", len(items))
+        ),
+    ):
         union.ravel()[cells] = True
         if mode == "all_to_one":
             continue
-        if cells.size == 0:
-            reff[(a, b)] = -1.0
+        reff[(a, b)] = r_ab
+        if grid is None:
             continue
-        r0, r1, c0, c1 = _box(cells, shape[1])
-        rs, cs = slice(r0, r1), slice(c0, c1)
-        sub = np.zeros((r1 - r0, c1 - c0), dtype=bool)
-        rr, cc = np.divmod(cells, shape[1])
-        sub[rr - r0, cc - c0] = True
-        g = np.where(sub, 1.0 / np.where(sub, res[rs, cs], 1.0), 0.0)
-        lab = labels[rs, cs]
-        ends = [np.nonzero((lab == s).ravel() & sub.ravel())[0] for s in (a, b)]
-        if any(e.size == 0 for e in ends):
-            reff[(a, b)] = -1.0
-            continue
-        graph = raster_graph(g, four_neighbours, average_resistance, groups=[e for e in ends if e.size > 1])
-        flat = graph.node_of_cell.ravel()
-        out = pairwise(graph, np.array([a, b]), np.array([flat[ends[0][0]], flat[ends[1][0]]]), method=method)
-        reff[(a, b)] = float(out.resistance[0, 1])
-        grid = graph.to_grid(out.cumulative)
+        rs, cs = slice(box[0], box[1]), slice(box[2], box[3])
         if combine == "max":
             current[rs, cs] = np.maximum(current[rs, cs], grid)
         else:
@@ -157,6 +157,35 @@ def pinchpoints(
     out = one_to_all(graph, np.array(ids), fnodes, all_to_one=True, method=method)
     current[rs, cs] = graph.to_grid(out.cumulative)
     return PinchResult(current, {p: -1.0 for p in pairs}, union)
+
+
+def _pair_current(
+    item, *, res, labels, habitat, cutoff, solve, four_neighbours, average_resistance, method
+) -> tuple[np.ndarray, float, tuple[int, int, int, int] | None, np.ndarray | None]:
+    """One corridor's cells (flat, habitat only) and, with ``solve``, its effective resistance
+    and cumulative current over its bounding box (box, grid); -1.0 and None when it has no
+    circuit. A task of ``pinchpoints``: item = (a, b, their searches, their cells)."""
+    a, b, sa, sb, cells_a, cells_b = item
+    shape = res.shape
+    inside, _ = pair_corridor({a: sa, b: sb}, a, b, cutoff, shape)
+    cells = np.union1d(inside, np.concatenate([cells_a, cells_b]))
+    cells = cells[habitat[cells]]
+    if not solve or cells.size == 0:
+        return cells, -1.0, None, None
+    r0, r1, c0, c1 = _box(cells, shape[1])
+    rs, cs = slice(r0, r1), slice(c0, c1)
+    sub = np.zeros((r1 - r0, c1 - c0), dtype=bool)
+    rr, cc = np.divmod(cells, shape[1])
+    sub[rr - r0, cc - c0] = True
+    g = np.where(sub, 1.0 / np.where(sub, res[rs, cs], 1.0), 0.0)
+    lab = labels[rs, cs]
+    ends = [np.nonzero((lab == s).ravel() & sub.ravel())[0] for s in (a, b)]
+    if any(e.size == 0 for e in ends):
+        return cells, -1.0, None, None
+    graph = raster_graph(g, four_neighbours, average_resistance, groups=[e for e in ends if e.size > 1])
+    flat = graph.node_of_cell.ravel()
+    out = pairwise(graph, np.array([a, b]), np.array([flat[ends[0][0]], flat[ends[1][0]]]), method=method)
+    return cells, float(out.resistance[0, 1]), (r0, r1, c0, c1), graph.to_grid(out.cumulative)
 
 
 def _disk(radius_cells: float) -> np.ndarray:
@@ -189,7 +218,6 @@ def barriers(
 
     An improvement needs cells with cwd_a < LCD and cwd_b < LCD within r of the centre, so
     each pair is scored only in the window within the largest radius of both sets of cells."""
-    from scipy.ndimage import minimum_filter
 
     if combine not in ("max", "sum"):
         raise ValueError("combine must be 'max' or 'sum'")
@@ -203,46 +231,26 @@ def barriers(
     pad = int(np.floor(max(radii_m) / cell_size_m))
     imp_all, unit_all, pct_all = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     best_r = np.zeros(shape)
-    for a, b in steps(pairs, "barriers: each pair"):
+    # One task per corridor (econet.tasks); the scores are combined here in corridor order.
+    items = []
+    for a, b in pairs:
         lcd = pair_lcd(searches, a, b)
         if not np.isfinite(lcd) or lcd <= 0:
             continue
-        sa, sb = searches[a], searches[b]
         # Only cells with cwd < LCD - 2r can score; a search holds every cell below its reach,
         # which passes its dearest partner's LCD.
-        for s in (sa, sb):
+        for s in (searches[a], searches[b]):
             if s.reach < lcd - 2.0 * min(radii_m):
                 raise ValueError(
                     f"the search from source {s.source} is exact only below cost {s.reach:g}, short of the "
                     f"least cost {lcd:g} of {a}-{b}: make the searches for these pairs"
                 )
-        near = [s.index[s.cost < lcd] for s in (sa, sb)]
-        if any(n.size == 0 for n in near):
+        items.append((searches[a], searches[b], lcd))
+    shared = {"shape": shape, "cell_size_m": float(cell_size_m), "radii_m": list(radii_m), "pad": pad}
+    for scored in map_tasks(_pair_barriers, items, shared=shared, done=counter("barriers: each pair", len(items))):
+        if scored is None:
             continue
-        ba, bb = (_grow(_box(n, shape[1]), pad, shape) for n in near)
-        out = (max(ba[0], bb[0]), min(ba[1], bb[1]), max(ba[2], bb[2]), min(ba[3], bb[3]))
-        if out[0] >= out[1] or out[2] >= out[3]:
-            continue
-        # The disk minima are right on ``out`` when computed over it grown by the radius.
-        r0, r1, c0, c1 = _grow(out, pad, shape)
-        window = (slice(r0, r1), slice(c0, c1))
-        crop = (slice(out[0] - r0, out[1] - r0), slice(out[2] - c0, out[3] - c0))
-        cwd_a, cwd_b = cwd_surface(sa, shape, window), cwd_surface(sb, shape, window)
-        wshape = cwd_a[crop].shape
-        imp_p, unit_p, r_p = np.zeros(wshape), np.zeros(wshape), np.zeros(wshape)
-        for r in radii_m:
-            foot = _disk(r / cell_size_m)
-            ma = minimum_filter(cwd_a, footprint=foot, mode="constant", cval=np.inf)[crop]
-            mb = minimum_filter(cwd_b, footprint=foot, mode="constant", cval=np.inf)[crop]
-            with np.errstate(invalid="ignore"):
-                imp = np.nan_to_num(lcd - ma - mb - 2.0 * r, nan=0.0, neginf=0.0, posinf=0.0)
-            imp = np.maximum(imp, 0.0)
-            unit = imp / (2.0 * r)
-            better = unit > unit_p
-            r_p = np.where(better, r, r_p)
-            unit_p = np.maximum(unit_p, unit)
-            imp_p = np.maximum(imp_p, imp)
-        pct_p = 100.0 * imp_p / lcd
+        out, imp_p, unit_p, pct_p, r_p = scored
         at = (slice(out[0], out[1]), slice(out[2], out[3]))
         if combine == "max":
             best_r[at] = np.where(unit_p > unit_all[at], r_p, best_r[at])
@@ -255,6 +263,42 @@ def barriers(
             unit_all[at] += unit_p
             pct_all[at] += pct_p
     return BarrierResult(imp_all, unit_all, pct_all, best_r)
+
+
+def _pair_barriers(item, *, shape, cell_size_m, radii_m, pad):
+    """One corridor's barrier scores over the window where they can be positive: (box,
+    improvement, improvement per metre restored, percent of LCD, best radius), or None. A task
+    of ``barriers``: item = (search from a, search from b, LCD_ab)."""
+    from scipy.ndimage import minimum_filter
+
+    sa, sb, lcd = item
+    near = [s.index[s.cost < lcd] for s in (sa, sb)]
+    if any(n.size == 0 for n in near):
+        return None
+    ba, bb = (_grow(_box(n, shape[1]), pad, shape) for n in near)
+    out = (max(ba[0], bb[0]), min(ba[1], bb[1]), max(ba[2], bb[2]), min(ba[3], bb[3]))
+    if out[0] >= out[1] or out[2] >= out[3]:
+        return None
+    # The disk minima are right on ``out`` when computed over it grown by the radius.
+    r0, r1, c0, c1 = _grow(out, pad, shape)
+    window = (slice(r0, r1), slice(c0, c1))
+    crop = (slice(out[0] - r0, out[1] - r0), slice(out[2] - c0, out[3] - c0))
+    cwd_a, cwd_b = cwd_surface(sa, shape, window), cwd_surface(sb, shape, window)
+    wshape = cwd_a[crop].shape
+    imp_p, unit_p, r_p = np.zeros(wshape), np.zeros(wshape), np.zeros(wshape)
+    for r in radii_m:
+        foot = _disk(r / cell_size_m)
+        ma = minimum_filter(cwd_a, footprint=foot, mode="constant", cval=np.inf)[crop]
+        mb = minimum_filter(cwd_b, footprint=foot, mode="constant", cval=np.inf)[crop]
+        with np.errstate(invalid="ignore"):
+            imp = np.nan_to_num(lcd - ma - mb - 2.0 * r, nan=0.0, neginf=0.0, posinf=0.0)
+        imp = np.maximum(imp, 0.0)
+        unit = imp / (2.0 * r)
+        better = unit > unit_p
+        r_p = np.where(better, r, r_p)
+        unit_p = np.maximum(unit_p, unit)
+        imp_p = np.maximum(imp_p, imp)
+    return out, imp_p, unit_p, 100.0 * imp_p / lcd, r_p
 
 
 @dataclass

@@ -31,6 +31,27 @@ _USER_ERRNOS = {
 }
 
 
+SCHEDULER_HELP = (
+    "address of a Dask scheduler (tcp://host:8786) that runs the per-source and per-pair tasks; "
+    "default: the study's [run] scheduler, else two threads here"
+)
+
+
+@contextlib.contextmanager
+def on_scheduler(address: str | None):
+    """Run the tasks started inside on the Dask scheduler at ``address`` (``--scheduler``); a
+    malformed address is a user error."""
+    from econet.tasks import check_address, scheduler
+
+    if address is not None:
+        try:
+            check_address(address)
+        except ValueError as exc:
+            raise EconetError(str(exc)) from None
+    with scheduler(address):
+        yield
+
+
 def console(*, stderr: bool = False, quiet: bool = False, soft_wrap: bool = False):
     """A rich console, imported on use: rich costs start-up time that ``--help`` does not need."""
     from rich.console import Console
@@ -153,7 +174,8 @@ def window_options(study, window_size: int | None, memory_mb: float | None):
         raise StudyError([Problem("--window-size", f"must be at least 16 cells, got {window_size}")])
     if memory_mb is not None and not memory_mb > 0:
         raise StudyError([Problem("--memory", f"must be a positive number of megabytes, got {memory_mb}")])
-    return study.model_copy(update={"run": RunSection(window_cells=window_size, max_memory_mb=memory_mb)})
+    run = RunSection(window_cells=window_size, max_memory_mb=memory_mb, scheduler=study.run.scheduler)
+    return study.model_copy(update={"run": run})
 
 
 WINDOW_HELP = "side (cells) of the windows raster stages compute on; bounds their memory, changes no product"

@@ -11,6 +11,7 @@ from econet.cli._common import MEMORY_HELP, WINDOW_HELP, console, user_errors, w
 
 NAME = "demo"
 DEFAULT_SIZE = 1500
+CITY_MAX = 4000  # the city holds ~100 bytes per cell of layers in memory; larger grids are provinces
 
 
 def default_out(size: int) -> Path:
@@ -20,7 +21,7 @@ def default_out(size: int) -> Path:
 
 
 def main(
-    size: int = typer.Option(DEFAULT_SIZE, "--size", help="cells per side (30 m cells; 1500 = 45 km)"),
+    size: int = typer.Option(DEFAULT_SIZE, "--size", help="cells per side (30 m cells; 1500 = 45 km, 14000 = 420 km)"),
     seed: int = typer.Option(0, "--seed", help="random seed; the same seed gives the same city"),
     out: Path = typer.Option(
         None, "--out", "-o", help="output folder (default: econet-demo, or econet-demo-<size> for another --size)"
@@ -39,6 +40,15 @@ def main(
     embed_images: bool = typer.Option(
         False, "--embed-images", help="embed the figures in report.html (one self-contained file)"
     ),
+    landscape: str = typer.Option(
+        None,
+        "--landscape",
+        help=f"city (a mining city, every layer in memory) or province (cities, coalfields, mountains and rivers, "
+        f"written strip by strip); default: city up to {CITY_MAX} cells per side, province above",
+    ),
+    generate_only: bool = typer.Option(
+        False, "--generate-only", help="write the data and study.toml, then stop (run it with `econet run`)"
+    ),
 ) -> None:
     """Generate the synthetic mining city and run the full pipeline to an HTML report (with
     --years: the city in each year, each run, and the change between them); a city generated
@@ -51,8 +61,15 @@ def main(
     from econet.report.progress import StageProgress
 
     err = console(stderr=True)  # errors are shown even with --quiet
+    landscape = landscape or ("city" if size <= CITY_MAX else "province")
+    if landscape not in ("city", "province"):
+        err.print(f"[red]error:[/red] --landscape {landscape!r}: choose city or province")
+        raise typer.Exit(2)
     if size < 100:
         err.print("[red]error:[/red] --size must be at least 100 cells")
+        raise typer.Exit(2)
+    if landscape == "province" and (size < 500 or preset is not None or years is not None):
+        err.print("[red]error:[/red] a province needs --size 500 or more, and takes neither --preset nor --years")
         raise typer.Exit(2)
     if preset is not None and preset not in study_preset_names():
         from rich.markup import escape
@@ -65,8 +82,17 @@ def main(
     with user_errors():
         from econet.io.run import check_room
 
-        check_room(size * size, out)  # the city's layers and the run, before minutes of work
+        if not generate_only:
+            check_room(size * size, out)  # the city's layers and the run, before minutes of work
         data, study_path = out / "data", out / "study.toml"
+        if landscape == "province":
+            _province(size, seed, data, study_path, quiet)
+            if generate_only:
+                return
+            study = window_options(load_study(study_path), window_size, memory)
+            run = run_study(study, out / "run", quiet=quiet, study_path=str(study_path.resolve()))
+            typer.echo(f"report: {run.product('report.html')}")
+            return
         text = demo_study_text(study_path, data) if preset is None else study_preset_text(preset, study_path, data)
         if epochs is not None:
             _series(epochs, size, seed, data, study_path, text, out, quiet, (window_size, memory))
@@ -81,6 +107,8 @@ def main(
                 write_city(generate_city(size=size, seed=seed), data)
                 progress.done(title, time.perf_counter() - t0)
         write_text(study_path, text)
+        if generate_only:
+            return
         study = window_options(load_study(study_path), window_size, memory)
         if embed_images:
             study = study.model_copy(update={"report": study.report.model_copy(update={"embed_images": True})})
@@ -127,3 +155,19 @@ def _series(years, size, seed, data, study_path, text, out, quiet, run_options=(
     study = window_options(load_study(study_path), *run_options)
     series = run_series(study, out / "run", quiet=quiet, study_path=str(study_path.resolve()))
     typer.echo(f"report: {series.path / 'report.html'}")
+
+
+def _province(size, seed, data, study_path, quiet) -> None:
+    """The synthetic province (``econet.demo.plan_province``), written strip by strip, and its study."""
+    from econet.demo import plan_province, write_province
+    from econet.io import write_text
+    from econet.presets import demo_study_text
+    from econet.report.progress import StageProgress
+
+    title = "Synthetic province"
+    with StageProgress(quiet=quiet) as progress:
+        t0 = time.perf_counter()
+        progress.start(f"{title} ({size} x {size} cells, seed {seed})")
+        write_province(plan_province(size=size, seed=seed), data)
+        progress.done(title, time.perf_counter() - t0)
+    write_text(study_path, demo_study_text(study_path, data, "province"))

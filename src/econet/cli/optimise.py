@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from econet.cli._common import user_errors
+from econet.cli._common import SCHEDULER_HELP, on_scheduler, user_errors
 
 NAME = "optimise"
 
@@ -17,13 +17,14 @@ def main(
     scenario: list[str] = typer.Option(None, "--scenario", "-s", help="run only this scenario (repeatable)"),
     circuit: bool = typer.Option(False, "--circuit", help="rerun the circuit stage in every scenario too"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output; only the report's path"),
+    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Optimise a network: run the baseline and each scenario, write validation.csv and a report."""
     from econet.config import load_study
     from econet.errors import EconetError
     from econet.optimise import optimise_study
 
-    with user_errors():
+    with user_errors(), on_scheduler(scheduler):
         s = load_study(study)
         if not s.scenarios and (s.optimise is None or not s.optimise.generators):
             raise EconetError(

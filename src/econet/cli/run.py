@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from econet.cli._common import MEMORY_HELP, WINDOW_HELP, user_errors, window_options
+from econet.cli._common import MEMORY_HELP, SCHEDULER_HELP, WINDOW_HELP, on_scheduler, user_errors, window_options
 
 NAME = "run"
 
@@ -22,12 +22,13 @@ def main(
     ),
     window_size: int = typer.Option(None, "--window-size", help=WINDOW_HELP),
     memory: float = typer.Option(None, "--memory", help=MEMORY_HELP),
+    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
 ) -> None:
     """Run a study: sources, resistance, corridors, network, robustness and the HTML report; a
     study with [series] runs each year into OUT/<year>/ and compares them in OUT/series/."""
     from econet.config import load_study
 
-    with user_errors():
+    with user_errors(), on_scheduler(scheduler):
         s = window_options(load_study(study), window_size, memory)
         if embed_images:
             s = s.model_copy(update={"report": s.report.model_copy(update={"embed_images": True})})

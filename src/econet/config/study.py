@@ -107,7 +107,7 @@ class Study(Section):
     scenarios: list[ScenarioSpec] = []  # `econet optimise`: scenarios written in the study
     sensitivity: SensitivitySection | None = None  # `econet sensitivity`: the ranges its samples are drawn in
     series: SeriesSection | None = None  # epochs: `econet run` runs each year (docs/methods/series.md)
-    run: RunSection = RunSection()  # how the run uses the machine (window size); changes no product
+    run: RunSection = RunSection()  # how the run uses the machine (window size, Dask scheduler); changes no product
 
     def section(self, dotted: str):
         """The section (or sub-section) at a dotted key, e.g. ``"sources.mspa"``; None if absent."""

@@ -19,20 +19,24 @@ Two entry points share the search:
   group, so results do not depend on thread timing.
 - ``source_costs``: one bounded search per source (for pairs and corridors), stopped once every
   wanted partner source is reached and the costs exceed the last partner's cost plus a margin.
-  Searches run on a thread pool; each result is kept sparse (only the cells it reached).
+  Each search is a Dask task (econet.tasks: threads here, or a cluster); each result is kept
+  sparse (only the cells it reached).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 
-from econet.steps import steps
+from econet.steps import counter
+from econet.tasks import map_tasks
 
 # Neighbour offsets; back-link k means "the predecessor lies at (row - DR[k], col - DC[k])".
 DR = np.array([-1, -1, -1, 0, 0, 1, 1, 1], dtype=np.int64)
@@ -243,48 +247,91 @@ def source_costs(
     Each search stops once all its partners are reached and costs exceed the dearest partner's
     cost plus ``margin`` (or at ``max_cost``). Yields ``SourceCost`` per source, in the order of
     ``partners``, with ``paths`` (partner id -> cells from the source to the partner, when
-    ``trace``). Keeps one dense cost and back-link work array per thread (9 bytes per cell).
+    ``trace``). The searches are Dask tasks (``econet.tasks``): ``threads`` threads here, or the
+    cluster of the scheduler in use; each thread keeps one dense cost and back-link work array
+    (9 bytes per cell) for its next search.
     """
     res = _check(resistance, source_labels, cell_size_m)
     labels = np.ascontiguousarray(source_labels, dtype=np.int32)
-    h, w = res.shape
-    cap = np.inf if max_cost is None else float(max_cost)
-    width, ring = _bucket_width(res, float(cell_size_m))
     top = int(labels.max(initial=0))
-    order = np.argsort(labels.ravel(), kind="stable")
-    counts = np.bincount(labels.ravel(), minlength=top + 1)
-    starts = np.concatenate([[0], np.cumsum(counts)])
-    pool_work = [(np.full((h, w), np.inf), np.full((h, w), -1, np.int8)) for _ in range(max(1, threads))]
-    free = list(range(len(pool_work)))
+    cells = np.flatnonzero(labels > 0)
+    cells = cells[np.argsort(labels.ravel()[cells], kind="stable")]  # by label, then flat index
+    starts = np.concatenate([[0], np.cumsum(np.bincount(labels.ravel()[cells], minlength=top + 1))])
+    items = []
+    for src in partners:
+        flat = cells[starts[src] : starts[src + 1]] if 0 < src <= top else cells[:0]
+        if flat.size == 0:
+            raise ValueError(f"source {src} has no cells")
+        want = sorted({int(b) for b in partners[src] if b != src and 0 < b <= top})
+        items.append((int(src), flat.astype(np.int64), want))
+    token = uuid.uuid4().hex
+    shared = {
+        "res": res,
+        "labels": labels,
+        "cell_size_m": float(cell_size_m),
+        "cap": np.inf if max_cost is None else float(max_cost),
+        "margin": float(margin),
+        "trace": bool(trace),
+        "queue": _bucket_width(res, float(cell_size_m)),
+        "scratch": token,
+    }
+    yield from map_tasks(
+        _source_search,
+        items,
+        shared=shared,
+        workers=max(1, threads),
+        release=functools.partial(_drop_scratch, token),
+        done=counter("least-cost searches (one per source)", len(items)),
+    )
 
-    def one(src: int):
-        slot = free.pop()
-        cost, back = pool_work[slot]
-        try:
-            flat = order[starts[src] : starts[src + 1]].astype(np.int64)
-            if flat.size == 0:
-                raise ValueError(f"source {src} has no cells")
-            want = np.zeros(top + 1, dtype=np.bool_)
-            for b in partners[src]:
-                if b != src and 0 < b <= top:
-                    want[b] = True
-            lab = np.full(flat.size, src, np.int32)
-            visited, final_below, reach_cost, reach_cell = _search(
-                res, flat, lab, float(cell_size_m), cap, cost, _NONE_F, _NONE_I, back, width, ring, labels, want, margin
-            )
-            reached = {int(b): (float(reach_cost[b]), int(reach_cell[b])) for b in np.flatnonzero(reach_cell >= 0)}
-            paths = {}
-            if trace:
-                for b, (_, cell_idx) in reached.items():
-                    paths[b] = _trace(back, cell_idx // w, cell_idx % w)[::-1].copy()
-            index, values = _harvest(cost, back, visited, final_below)
-            # Cells dearer than the cap were never queued, so the result is complete only below both.
-            return SourceCost(src, index, values, reached, paths, float(margin), min(float(final_below), cap))
-        finally:
-            free.append(slot)
 
-    with ThreadPoolExecutor(len(pool_work)) as pool:
-        yield from steps(pool.map(one, list(partners)), "least-cost searches (one per source)", len(partners))
+# Work arrays free for the next search, per call of source_costs (its token), in this process:
+# a search leaves them reset (``_harvest``), so each thread allocates them once per call.
+_SCRATCH: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+
+
+def _drop_scratch(token: str) -> None:
+    _SCRATCH.pop(token, None)
+
+
+def _source_search(item, *, res, labels, cell_size_m, cap, margin, trace, queue, scratch) -> SourceCost:
+    """The bounded search of one source (a task of ``source_costs``): item = (source id, its
+    cells (flat int64), the partner ids it must reach)."""
+    src, flat, partner_ids = item
+    h, w = res.shape
+    free = _SCRATCH.setdefault(scratch, [])
+    try:
+        cost, back = free.pop()  # list.pop is atomic: no two threads get the same arrays
+    except IndexError:
+        cost, back = np.full((h, w), np.inf), np.full((h, w), -1, np.int8)
+    want = np.zeros(max(partner_ids, default=0) + 1, dtype=np.bool_)
+    want[partner_ids] = True
+    width, ring = queue
+    visited, final_below, reach_cost, reach_cell = _search(
+        res,
+        flat,
+        np.full(flat.size, src, np.int32),
+        cell_size_m,
+        cap,
+        cost,
+        _NONE_F,
+        _NONE_I,
+        back,
+        width,
+        ring,
+        labels,
+        want,
+        margin,
+    )
+    reached = {int(b): (float(reach_cost[b]), int(reach_cell[b])) for b in np.flatnonzero(reach_cell >= 0)}
+    paths = {}
+    if trace:
+        for b, (_, cell_idx) in reached.items():
+            paths[b] = _trace(back, cell_idx // w, cell_idx % w)[::-1].copy()
+    index, values = _harvest(cost, back, visited, final_below)
+    free.append((cost, back))  # reset by _harvest; arrays of a search that failed are not reused
+    # Cells dearer than the cap were never queued, so the result is complete only below both.
+    return SourceCost(src, index, values, reached, paths, margin, min(float(final_below), cap))
 
 
 @numba.njit(cache=True, nogil=True)

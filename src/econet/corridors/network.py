@@ -22,7 +22,8 @@ from econet.corridors.gravity import gravity, gravity_matrix, source_mean_resist
 from econet.corridors.pairs import link_pairs
 from econet.corridors.paths import link_sources
 from econet.corridors.widths import tier_polygons, width_tiers
-from econet.steps import steps
+from econet.steps import counter
+from econet.tasks import DEFAULT_WORKERS, map_tasks
 
 
 @dataclass
@@ -60,11 +61,23 @@ class Corridors:
         return [(int(a), int(b)) for a, b in zip(self.paths["from_id"], self.paths["to_id"])]
 
 
-def per_source_costs(surface, labels, ids, cell_size_m):
-    """(id, cost distance from that source alone) for each source id, one at a time."""
-    for sid in steps(ids, "cost distances (one per source)"):
-        one = np.where(labels == sid, sid, 0).astype(np.int32)
-        yield int(sid), cost_distance(surface, one, cell_size_m, allocation=False).cost
+def per_source_costs(surface, labels, ids, cell_size_m, workers: int = DEFAULT_WORKERS):
+    """(id, cost distance from that source alone) for each source id, in the order of ``ids``:
+    one task per source (econet.tasks), ``workers`` at a time, so that no more than that many
+    dense rasters are held."""
+    ids = [int(s) for s in ids]
+    shared = {"surface": surface, "labels": labels, "cell_size_m": cell_size_m}
+    done = counter("cost distances (one per source)", len(ids))
+    for i in range(0, len(ids), workers):
+        batch = ids[i : i + workers]
+        yield from zip(
+            batch, map_tasks(_source_cost, batch, shared=shared, workers=workers, done=lambda n, i=i: done(i + n))
+        )
+
+
+def _source_cost(sid: int, *, surface, labels, cell_size_m) -> np.ndarray:
+    one = np.where(labels == sid, sid, 0).astype(np.int32)
+    return cost_distance(surface, one, cell_size_m, allocation=False).cost
 
 
 def corridor_network(

@@ -27,6 +27,7 @@ import shapely
 from econet.corridors.costdistance import DEFAULT_THREADS, STEP, SourceCost, source_costs
 from econet.corridors.pairs import PairRule, candidate_pairs, keep_nearest, partners_of
 from econet.grid import Grid
+from econet.tasks import map_tasks
 
 PATH_COLUMNS = ["id", "from_id", "to_id", "length_m", "cost", "euclid_m", "cwd_to_euclid"]
 
@@ -216,23 +217,30 @@ def _search_of(searches: dict[int, SourceCost], source: int) -> SourceCost:
 
 
 def nlcc_mosaic(results: dict, pairs: pd.DataFrame, shape, width_cost: float) -> np.ndarray:
-    """min over pairs of cwd_a + cwd_b − LCD_ab where it is at most ``width_cost`` (NaN elsewhere)."""
+    """min over pairs of cwd_a + cwd_b − LCD_ab where it is at most ``width_cost`` (NaN elsewhere).
+
+    One task per source a (``econet.tasks``) gives the corridor cells of its pairs; the minimum
+    does not depend on the order the tasks finish in."""
     h, w = shape
-    mosaic = np.full(h * w, np.inf, dtype=np.float32)
-    scratch = np.full(h * w, np.inf, dtype=np.float32)
     by_a: dict[int, list] = {}
     for a, b, lcd in pairs.itertuples(index=False):
-        by_a.setdefault(int(a), []).append((int(b), float(lcd)))
-    for a, partners in by_a.items():
-        sa = results[a]
-        scratch[sa.index] = sa.cost
-        for b, lcd in partners:
-            sb = results[b]
-            cells, nlcc = _corridor_cells(scratch, sb.index, sb.cost, lcd, float(width_cost))
-            mosaic[cells] = np.minimum(mosaic[cells], nlcc)
-        scratch[sa.index] = np.inf
+        by_a.setdefault(int(a), []).append((results[int(b)], float(lcd)))
+    items = [(results[a], partners) for a, partners in by_a.items()]
+    mosaic = np.full(h * w, np.inf, dtype=np.float32)
+    for cells, nlcc in map_tasks(_source_corridors, items, shared={"size": h * w, "width_cost": float(width_cost)}):
+        np.minimum.at(mosaic, cells, nlcc.astype(np.float32))
     mosaic[~np.isfinite(mosaic)] = np.nan
     return mosaic.reshape(h, w)
+
+
+def _source_corridors(item, *, size: int, width_cost: float) -> tuple[np.ndarray, np.ndarray]:
+    """The corridor cells (flat int64) and their NLCC of every pair of one source a (a task of
+    ``nlcc_mosaic``): item = (a's search, [(b's search, LCD_ab), ...])."""
+    sa, partners = item
+    cwd_a = np.full(size, np.inf, dtype=np.float32)
+    cwd_a[sa.index] = sa.cost
+    parts = [_corridor_cells(cwd_a, sb.index, sb.cost, lcd, width_cost) for sb, lcd in partners]
+    return np.concatenate([c for c, _ in parts]), np.concatenate([v for _, v in parts])
 
 
 @numba.njit(cache=True, nogil=True)

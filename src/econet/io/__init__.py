@@ -13,6 +13,7 @@ __all__ = lazy_package(
         "write_text": "atomic",
         "read_raster": "raster",
         "read_resistance": "raster",
+        "raster_writer": "raster",
         "write_raster": "raster",
         "read_source_labels": "sources",
         "read_vector": "vector",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,28 @@ def write_raster(
             raise ValueError(f"array shape {data.shape} does not match grid {grid.shape}")
         dtype = np.dtype(np.uint8) if data.dtype == bool else data.dtype
         strips = ((r, data[r : r + _TILE].astype(dtype, copy=False)) for r in range(0, grid.height, _TILE))
+    with raster_writer(path, grid, dtype, nodata, colormap, description, tags) as put:
+        for row, strip in strips:
+            put(strip, row)
+    return Path(path)
+
+
+@contextlib.contextmanager
+def raster_writer(
+    path,
+    grid: Grid,
+    dtype,
+    nodata=None,
+    colormap: dict[int, tuple[int, ...]] | None = None,
+    description: str | None = None,
+    tags: dict | None = None,
+):
+    """The file ``write_raster`` writes, open for writing: yields ``put(rows, row0)``, which
+    writes the full-width array ``rows`` from row ``row0`` down, so that several rasters can be
+    filled strip by strip at once (the synthetic province). The file appears (atomically) when
+    the block ends without error; strips of whole rows of tiles give the same bytes as
+    ``write_raster``."""
+    dtype = np.dtype(dtype)
     small = min(grid.shape) < _TILE
     profile = dict(
         _PROFILE,
@@ -81,15 +104,19 @@ def write_raster(
     with atomic_path(path) as tmp:
         with rasterio.Env(GDAL_PAM_ENABLED="NO"):  # no .aux.xml sidecar: one product, one file
             with rasterio.open(tmp, "w", **profile) as dst:
-                for row, strip in strips:
-                    dst.write(strip, 1, window=RioWindow(0, row, grid.width, strip.shape[0]))
+
+                def put(rows: np.ndarray, row0: int) -> None:
+                    if rows.ndim != 2 or rows.shape[1] != grid.width or not 0 <= row0 <= grid.height - rows.shape[0]:
+                        raise ValueError(f"rows {rows.shape} from row {row0} do not fit grid {grid.shape}")
+                    dst.write(rows.astype(dtype, copy=False), 1, window=RioWindow(0, row0, grid.width, rows.shape[0]))
+
+                yield put
                 if colormap:
                     dst.write_colormap(1, colormap)
                 if description:
                     dst.set_band_description(1, description)
                 if tags:
                     dst.update_tags(**{k: str(v) for k, v in tags.items()})
-    return Path(path)
 
 
 def _strips_of_source(source, grid: Grid, dtype):

@@ -53,7 +53,8 @@ import numpy as np
 import pandas as pd
 
 from econet.errors import EconetError
-from econet.steps import steps
+from econet.steps import counter
+from econet.tasks import map_tasks
 
 NODE_METRICS = ("R", "S", "D", "E")
 EDGE_METRICS = ("S",)
@@ -323,13 +324,22 @@ def random_attack(
         raise EconetError("random attacks need repeats >= 1 ([robustness] random_repeats)")
     rng = np.random.default_rng(seed)
     nodes, indptr, indices, edges = _arrays(g)
-    runs = []
-    for _ in steps(range(repeats), f"random {element} attacks (repeats)"):
-        if element == "node":
-            runs.append(_node_frame(indptr, indices, rng.permutation(len(nodes)), len(edges), recovery))
-        else:
-            runs.append(_edge_frame(len(nodes), edges, rng.permutation(len(edges))))
+    # The orders are drawn here, one after the other from one stream, and each repeat is a task
+    # (econet.tasks) that gets its order: the same curves on threads or on a cluster.
+    n = len(nodes) if element == "node" else len(edges)
+    orders = [rng.permutation(n) for _ in range(repeats)]
+    shared = {"indptr": indptr, "indices": indices, "edges": edges, "n_nodes": len(nodes), "recovery": recovery}
+    what = counter(f"random {element} attacks (repeats)", repeats)
+    runs = map_tasks(_node_attack if element == "node" else _edge_attack, orders, shared=shared, done=what)
     return _mean_sd(runs, "random", NODE_METRICS if element == "node" else EDGE_METRICS, element)
+
+
+def _node_attack(order, *, indptr, indices, edges, n_nodes, recovery) -> pd.DataFrame:
+    return _node_frame(indptr, indices, order, len(edges), recovery)
+
+
+def _edge_attack(order, *, indptr, indices, edges, n_nodes, recovery) -> pd.DataFrame:
+    return _edge_frame(n_nodes, edges, order)
 
 
 def _mean_sd(runs, strategy, metrics, element) -> pd.DataFrame:

@@ -18,10 +18,12 @@ from pathlib import Path
 from string import Template
 
 
-def demo_study_text(study_path, data_dir) -> str:
-    """The commented demo study, with its data paths written relative to ``study_path``."""
+def demo_study_text(study_path, data_dir, landscape: str = "city") -> str:
+    """The commented study of the demo ``landscape`` ("city" or "province"), with its data
+    paths written relative to ``study_path``."""
     rel = os.path.relpath(Path(data_dir).resolve(), Path(study_path).resolve().parent)
-    text = files("econet.presets").joinpath("demo_study.toml").read_text(encoding="utf-8")
+    name = {"city": "demo_study.toml", "province": "province_study.toml"}[landscape]
+    text = files("econet.presets").joinpath(name).read_text(encoding="utf-8")
     return Template(text).substitute(data=Path(rel).as_posix())
 
 
