@@ -74,6 +74,8 @@ class EcoNetwork:
     def node_patches(self) -> gpd.GeoDataFrame:
         """Node attributes (with any metrics set on the graph) on the source polygons."""
         t = self.node_table()
+        if t.empty:  # no sources: nothing to join (an empty table's ids have no integer type)
+            return self.sources.copy()
         extra = [c for c in t.columns if c not in self.sources.columns or c == "id"]
         return self.sources.merge(t[extra], on="id", how="left")
 
