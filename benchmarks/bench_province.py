@@ -1,7 +1,7 @@
 """Time and peak memory of each stage of the synthetic province, end to end.
 
 Usage: uv run python benchmarks/bench_province.py [--size 14000] [--seed 0] [--out DIR]
-       [--generate-only] [--scheduler tcp://host:8786]
+       [--generate-only] [--scheduler tcp://host:8786] [--memory MB]
 
 Runs `econet demo --size N --landscape province --generate-only` (the province's layers and study.toml), then
 `econet run` on that study, each in a fresh process under /usr/bin/time -v (wall time and the
@@ -93,6 +93,7 @@ def main() -> None:
     )
     ap.add_argument("--generate-only", action="store_true", help="only time the generator")
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address for `econet run`")
+    ap.add_argument("--memory", type=int, default=None, help="`econet run --memory` (MB): windowed raster stages")
     ap.add_argument("--interval", type=float, default=0.5, help="memory sampling interval (s)")
     args = ap.parse_args()
     tmp = None if args.out else tempfile.TemporaryDirectory()
@@ -123,6 +124,8 @@ def main() -> None:
     cmd = [*econet, "run", str(out / "study.toml"), "--out", str(out / "run"), "-q"]
     if args.scheduler:
         cmd += ["--scheduler", args.scheduler]
+    if args.memory:
+        cmd += ["--memory", str(args.memory)]
     run = timed(cmd, args.interval, out / "run" / "manifest.json")
     manifest = json.loads((out / "run" / "manifest.json").read_text())
     rows = stage_table(manifest, run)
