@@ -13,13 +13,13 @@ what the cache saved. Issue 14 asks for under 10 minutes at the default demo siz
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _runs import stage_times, time_command
 
 
 def main() -> None:
@@ -37,30 +37,14 @@ def main() -> None:
         text = study.read_text()
         study.write_text(re.sub(r"random_repeats = \d+", f"random_repeats = {args.repeats}", text))
         out = Path(tmp) / "optimise"
-        t0 = time.perf_counter()
-        proc = subprocess.run(
-            ["/usr/bin/time", "-v", sys.executable, "-m", "econet", "optimise", str(study), "--out", str(out), "-q"],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        wall = time.perf_counter() - t0
-        peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-        peak_gb = int(peak.group(1)) / 1024**2 if peak else float("nan")
+        wall, peak_gb = time_command([sys.executable, "-m", "econet", "optimise", str(study), "--out", str(out), "-q"])
         print(
             f"econet optimise, demo --size {args.size}, SEEC + PFO + PPO + {args.repeats} random: "
             f"{wall:.1f} s wall, peak memory {peak_gb:.2f} GB; limit 600 s"
         )
         runs = [("baseline", out / "baseline")] + sorted((p.name, p) for p in (out / "scenarios").iterdir())
-        base_s = None
-        for name, folder in runs:
-            stages = json.loads((folder / "manifest.json").read_text())["stages"]
-            ran = {k: v for k, v in stages.items() if not v.get("cached") and not v.get("skipped")}
-            seconds = sum(v.get("seconds", 0.0) for v in ran.values())
-            base_s = base_s or seconds
-            print(
-                f"  {name:<12} {seconds:7.1f} s ({100 * seconds / base_s:5.1f} % of the baseline), {len(ran)} stages rerun"
-            )
+        for name, seconds, share, ran in stage_times(runs):
+            print(f"  {name:<12} {seconds:7.1f} s ({share:5.1f} % of the baseline), {len(ran)} stages rerun")
         print((out / "validation.csv").read_text().splitlines()[0][:200])
 
 

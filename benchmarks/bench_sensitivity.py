@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import re
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _runs import stage_times, time_command
 
 
 def main() -> None:
@@ -38,26 +37,15 @@ def main() -> None:
         out = Path(tmp) / "sensitivity"
         command = [sys.executable, "-m", "econet", "sensitivity", str(demo / "study.toml"), "--out", str(out)]
         command += ["--samples", str(args.samples), "--seed", str(args.seed), "-q"]
-        t0 = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-v", *command], check=True, capture_output=True, text=True)
-        wall = time.perf_counter() - t0
-        peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-        peak_gb = int(peak.group(1)) / 1024**2 if peak else float("nan")
+        wall, peak_gb = time_command(command)
         print(
             f"econet sensitivity, demo --size {args.size}, {args.samples} samples: "
             f"{wall:.1f} s wall, peak memory {peak_gb:.2f} GB"
         )
         runs = [("baseline", out / "baseline")] + sorted((p.name, p) for p in (out / "samples").iterdir())
-        base_s = None
-        for name, folder in runs:
-            stages = json.loads((folder / "manifest.json").read_text())["stages"]
-            ran = {k: v for k, v in stages.items() if not v.get("cached") and not v.get("skipped")}
-            seconds = sum(v.get("seconds", 0.0) for v in ran.values())
-            base_s = base_s or seconds
-            print(
-                f"  {name:<9} {seconds:6.1f} s ({100 * seconds / base_s:5.1f} % of the baseline), rerun: {', '.join(ran)}"
-            )
-        for row in csv.DictReader(open(out / "spread.csv")):
+        for name, seconds, share, ran in stage_times(runs):
+            print(f"  {name:<9} {seconds:6.1f} s ({share:5.1f} % of the baseline), rerun: {', '.join(ran)}")
+        for row in csv.DictReader(open(out / "spread.csv", encoding="utf-8-sig")):
             if row["measure"] == "ECA_km2":
                 print(
                     f"ECA: baseline {float(row['baseline']):.2f} km², samples {float(row['mean']):.2f} ± "
