@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import rasterio
-from affine import Affine
 
 from econet.config import load_study, parse_study
 from econet.errors import LayerError, StudyError
 from econet.io.landscape import CLASS_NODATA
 from econet.pipeline import landscape_of
 from tests.conftest import RALEIGH
+from tests.landscapes.build import write_tif
 
 
 def test_raleigh_two_grids_into_one(raleigh_study):
@@ -50,23 +50,6 @@ def test_raleigh_two_grids_into_one(raleigh_study):
     L.check_classes()
 
 
-def _write(path, data, crs, transform, nodata=None):
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        height=data.shape[0],
-        width=data.shape[1],
-        count=1,
-        dtype=data.dtype,
-        crs=crs,
-        transform=transform,
-        nodata=nodata,
-    ) as dst:
-        dst.write(data, 1)
-    return str(path)
-
-
 def _study(lc_path, extra=None, **meta):
     doc = {
         "study": meta,
@@ -81,7 +64,7 @@ def _study(lc_path, extra=None, **meta):
 
 def test_geographic_crs_rejected_unless_target_crs(tmp_path):
     data = np.full((20, 20), 20, dtype=np.uint8)
-    p = _write(tmp_path / "lc.tif", data, "EPSG:4326", Affine(0.001, 0, 117.2, 0, -0.001, 34.3))
+    p = write_tif(tmp_path / "lc.tif", data, "EPSG:4326", cell=0.001, origin=(117.2, 34.3))
     with pytest.raises(LayerError) as info:
         landscape_of(_study(p))
     assert "landcover" in str(info.value) and "target_crs" in str(info.value)
@@ -93,7 +76,7 @@ def test_geographic_crs_rejected_unless_target_crs(tmp_path):
 
 
 def test_target_crs_must_be_metric(tmp_path):
-    p = _write(tmp_path / "lc.tif", np.full((5, 5), 20, np.uint8), "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    p = write_tif(tmp_path / "lc.tif", np.full((5, 5), 20, np.uint8), "EPSG:4548", cell=30, origin=(5e5, 3.8e6))
     with pytest.raises(StudyError) as info:
         landscape_of(_study(p, target_crs="EPSG:4326"))
     assert info.value.problems[0].where == "study.target_crs"
@@ -101,7 +84,7 @@ def test_target_crs_must_be_metric(tmp_path):
 
 def test_cell_size_resamples_template(tmp_path):
     data = np.kron(np.array([[20, 10], [60, 80]], np.uint8), np.ones((4, 4), np.uint8))
-    p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    p = write_tif(tmp_path / "lc.tif", data, "EPSG:4548", cell=30, origin=(5e5, 3.8e6))
     L = landscape_of(_study(p, cell_size_m=60))
     assert L.grid.shape == (4, 4) and L.grid.cell_size_m == 60
     assert np.array_equal(L.landcover(), np.kron(np.array([[20, 10], [60, 80]]), np.ones((2, 2), int)))
@@ -109,28 +92,28 @@ def test_cell_size_resamples_template(tmp_path):
 
 def test_float_codes_and_custom_nodata(tmp_path):
     data = np.array([[20.0, 60.0], [-3.4e38, 10.0]], dtype=np.float32)
-    p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6), nodata=-3.4e38)
+    p = write_tif(tmp_path / "lc.tif", data, "EPSG:4548", cell=30, origin=(5e5, 3.8e6), nodata=-3.4e38)
     L = landscape_of(_study(p))
     assert L.landcover().tolist() == [[20, 60], [CLASS_NODATA, 10]]
 
 
 def test_non_integer_classes_rejected(tmp_path):
     data = np.array([[20.4, 60.0], [30.0, 10.0]], dtype=np.float32)
-    p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    p = write_tif(tmp_path / "lc.tif", data, "EPSG:4548", cell=30, origin=(5e5, 3.8e6))
     with pytest.raises(LayerError, match="non-integer"):
         landscape_of(_study(p)).landcover()
 
 
 def test_unknown_codes_named(tmp_path):
     data = np.array([[20, 61], [30, 10]], dtype=np.uint8)
-    p = _write(tmp_path / "lc.tif", data, "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    p = write_tif(tmp_path / "lc.tif", data, "EPSG:4548", cell=30, origin=(5e5, 3.8e6))
     with pytest.raises(LayerError, match=r"\[61\]"):
         landscape_of(_study(p)).check_classes()
 
 
 def test_non_overlapping_layer_reported(tmp_path):
-    lc = _write(tmp_path / "lc.tif", np.full((5, 5), 20, np.uint8), "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
-    far = _write(tmp_path / "far.tif", np.ones((5, 5), np.float32), "EPSG:4548", Affine(30, 0, 9e5, 0, -30, 3.8e6))
+    lc = write_tif(tmp_path / "lc.tif", np.full((5, 5), 20, np.uint8), "EPSG:4548", cell=30, origin=(5e5, 3.8e6))
+    far = write_tif(tmp_path / "far.tif", np.ones((5, 5), np.float32), "EPSG:4548", cell=30, origin=(9e5, 3.8e6))
     with pytest.raises(StudyError) as info:
         landscape_of(_study(lc, extra={"dem": {"path": far}}))
     assert [p.where for p in info.value.problems] == ["layers.dem"]
@@ -140,7 +123,7 @@ def test_vectors_reprojected_to_template(tmp_path):
     import geopandas as gpd
     import shapely
 
-    lc = _write(tmp_path / "lc.tif", np.full((50, 50), 20, np.uint8), "EPSG:4548", Affine(30, 0, 5e5, 0, -30, 3.8e6))
+    lc = write_tif(tmp_path / "lc.tif", np.full((50, 50), 20, np.uint8), "EPSG:4548", cell=30, origin=(5e5, 3.8e6))
     # A point given in degrees (EPSG:4326) at the grid's centre, 117E on the central meridian.
     pt = gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.Point(5e5 + 750, 3.8e6 - 750)], crs=4548).to_crs(4326)
     pt.to_file(tmp_path / "pts.gpkg", layer="pts")
@@ -161,15 +144,15 @@ def test_windows_of_layers_read_from_their_files(tmp_path, raleigh_study):
     from econet.windows import Window, windows
 
     rng = np.random.default_rng(0)
-    t = Affine(30, 0, 5e5, 0, -30, 3.8e6)
-    lc = _write(tmp_path / "lc.tif", rng.choice([10, 20, 60], (37, 29)).astype(np.uint8), "EPSG:4548", t)
+    at = {"cell": 30, "origin": (5e5, 3.8e6)}
+    lc = write_tif(tmp_path / "lc.tif", rng.choice([10, 20, 60], (37, 29)).astype(np.uint8), "EPSG:4548", **at)
     heat = rng.normal(20, 5, (37, 29)).astype(np.float32)
     heat[4, 5] = -9999  # nodata becomes NaN
     zones = np.rint(rng.uniform(0, 4, (37, 29))).astype(np.float32)
     zones[6, 7] = np.nan
     extra = {
-        "heat": {"path": _write(tmp_path / "heat.tif", heat, "EPSG:4548", t, nodata=-9999), "kind": "continuous"},
-        "zones": {"path": _write(tmp_path / "zones.tif", zones, "EPSG:4548", t), "kind": "categorical"},
+        "heat": {"path": write_tif(tmp_path / "heat.tif", heat, "EPSG:4548", nodata=-9999, **at), "kind": "continuous"},
+        "zones": {"path": write_tif(tmp_path / "zones.tif", zones, "EPSG:4548", **at), "kind": "categorical"},
     }
     fresh = landscape_of(_study(lc, extra=extra))
     whole = landscape_of(_study(lc, extra=extra))
