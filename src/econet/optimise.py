@@ -217,8 +217,8 @@ def priced(scenario: Scenario, costs, base: Baseline) -> Scenario:
     per_cell_ha = base.grid.cell_area_m2 / 1e4
     rates = {
         (
-            class_code(_code(a), base.classes, "optimise.costs.transition_per_ha"),
-            class_code(_code(b), base.classes, "optimise.costs.transition_per_ha"),
+            class_code(a, base.classes, "optimise.costs.transition_per_ha"),
+            class_code(b, base.classes, "optimise.costs.transition_per_ha"),
         ): c
         for a, b, c in costs.transitions()
     }
@@ -230,7 +230,8 @@ def priced(scenario: Scenario, costs, base: Baseline) -> Scenario:
         kind_rate = costs.per_ha.get(a.kind)
         if a.to_class is not None and rates:
             before = base.landcover.ravel()[a.cells]
-            rate = np.array([rates.get((int(c), a.to_class), np.nan) for c in before])
+            codes, at = np.unique(before, return_inverse=True)  # a few classes, many cells
+            rate = np.array([rates.get((int(c), a.to_class), np.nan) for c in codes])[at]
             # a restoration changes degraded cells only (econet.scenarios.edits)
             unchanged = np.isin(before, [*base.habitat_codes(), a.to_class, -1])
             rate[unchanged] = 0.0
@@ -243,10 +244,6 @@ def priced(scenario: Scenario, costs, base: Baseline) -> Scenario:
             a = dataclasses.replace(a, cost=float(cost))
         acts.append(a)
     return dataclasses.replace(scenario, actions=tuple(acts))
-
-
-def _code(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
 
 
 def scenario_study(study: Study, scenario: Scenario, base: Baseline, inputs: Path) -> Study:

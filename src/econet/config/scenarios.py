@@ -94,9 +94,14 @@ class CostTable(Section):
             raise ValueError(f"keys {bad} are not 'FROM->TO' land-cover classes, e.g. \"mine->forest\"")
         return v
 
-    def transitions(self) -> list[tuple[str, str, float]]:
-        """The transition table as (from, to, cost per ha), class names or codes as written."""
-        return [(*(p.strip() for p in k.split("->")), c) for k, c in self.transition_per_ha.items()]
+    def transitions(self) -> list[tuple[int | str, int | str, float]]:
+        """The transition table as (from, to, cost per ha): classes as codes (int) or names."""
+
+        def cls(part: str) -> int | str:
+            part = part.strip()
+            return int(part) if part.isdigit() else part
+
+        return [(*(cls(p) for p in k.split("->")), c) for k, c in self.transition_per_ha.items()]
 
 
 class OptimiseSection(Section):

@@ -272,7 +272,7 @@ def class_problems(study: Study) -> list[Problem]:
     if study.optimise is not None:
         named.append(("optimise.restore_to", study.optimise.restore_to))
         named += [
-            (f"optimise.costs.transition_per_ha.{a}->{b}", int(c) if c.isdigit() else c)
+            (f"optimise.costs.transition_per_ha.{a}->{b}", c)
             for a, b, _ in study.optimise.costs.transitions()
             for c in (a, b)
         ]
