@@ -67,10 +67,10 @@ def map_tasks(
     ``workers`` threads run the tasks on this machine (one: this thread, task after task); a
     task may call ``map_tasks`` itself (its tasks get threads of their own). With ``address``
     (default: the one set by ``scheduler``) they run on that cluster instead, and ``fn`` must be
-    a module-level function. ``release`` runs after the last task in every process that ran tasks (to free
-    scratch memory a task keeps for the next one); ``done(n)`` is called here each time a task
-    finishes, with the count so far (progress, ``econet.steps.counter``). Exceptions of a task
-    are raised here.
+    a module-level function. ``release`` runs after the last task in every process that ran
+    tasks (to free scratch memory a task keeps for the next one); ``done(n)`` is called here
+    each time a task finishes, with the count so far (progress, ``econet.steps.counter``).
+    Exceptions of a task are raised here.
     """
     items = list(items)
     shared = dict(shared or {})

@@ -16,7 +16,7 @@ from econet.config import parse_study
 from econet.errors import StudyError
 from econet.io import write_raster
 from econet.io.atomic import FIGURE_LOCK
-from econet.optimise import optimise_study
+from econet.optimise import _check_shared, optimise_study
 from econet.tasks import disconnect
 from tests.scenarios.test_optimise import CROP, FOREST, _econet, _grid, _study
 
@@ -110,8 +110,13 @@ def test_scenario_runs_on_a_local_cluster_give_the_bytes_of_the_threaded_run(one
         on = study.model_copy(update={"run": run.model_copy(update={"scheduler": address})})
         try:
             cluster = optimise_study(on, tmp_path / "cluster", quiet=True)
+            # a folder the workers cannot see (here: one without a baseline) is refused by name
+            with pytest.raises(StudyError) as err:
+                _check_shared(tmp_path / "elsewhere", address)
         finally:
             disconnect(address)
+    problem = err.value.problems[0]
+    assert problem.where == "run.scheduler" and "file system they share" in problem.message
     # the scenario runs ran in the workers' processes (a run folder's lock names its process)
     pids = {int((cluster.path / "scenarios" / s.name / ".lock").read_text()) for s, _ in cluster.scenarios}
     assert os.getpid() not in pids
