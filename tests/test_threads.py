@@ -18,7 +18,7 @@ import shapely
 
 import econet
 from econet.io import write_vector
-from econet.io.atomic import FIGURE_LOCK
+from econet.io.atomic import FIGURE_LOCK, recording, write_text
 from econet.network.figures import robustness_figure
 from econet.network.topology import louvain
 
@@ -100,3 +100,17 @@ def test_seeded_communities_do_not_depend_on_other_threads():
     # the lock, about 6 of 200 results here differed)
     results = _at_once(lambda i: [louvain(g, seed=7 if i % 2 == 0 else i, runs=3).tolist() for _ in range(100)])
     assert all(r == alone for r in results[0] + results[2])
+
+
+def test_a_record_of_writes_holds_only_its_own_threads_writes(tmp_path):
+    # a stage that fails removes what it wrote: what another run wrote meanwhile is not its own
+    both_recording = threading.Barrier(2)
+
+    def record(i):
+        with recording() as written:
+            both_recording.wait()
+            write_text(tmp_path / f"run{i}.txt", str(i))
+            both_recording.wait()
+        return written
+
+    assert _at_once(record, 2) == [[tmp_path / "run0.txt"], [tmp_path / "run1.txt"]]
