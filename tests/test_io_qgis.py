@@ -5,6 +5,7 @@ econet.report.gis on hand-made values."""
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -162,3 +163,29 @@ def test_a_local_engineering_crs_is_written_by_its_wkt():
     srs = doc.find("projectCrs/spatialrefsys")
     assert srs.findtext("proj4") == "" and srs.findtext("authid") == ""
     assert "Mine grid" in srs.findtext("wkt")
+
+
+def test_values_by_blocks_equal_the_whole(tmp_path):
+    """A product is styled from windows of its file: the range and the classes found block by
+    block are those of the whole raster, nodata excluded."""
+    from econet.report.gis import _raster_values, summarise
+    from tests.landscapes.build import write_tif
+
+    rng = np.random.default_rng(3)
+    ramp = rng.gamma(2.0, 50.0, (70, 90)).astype(np.float32)
+    ramp[5:9, 60:80] = -9999.0
+    classes = rng.choice([2, 7, 11], (70, 90)).astype(np.int16)
+    classes[0, 0] = -1
+    for data, nodata in ((ramp, -9999.0), (classes, -1)):
+        path = write_tif(tmp_path / f"{data.dtype}.tif", data, nodata=nodata)
+        values, _ = _raster_values(Path(path), block=16)
+        whole = np.where(data == nodata, np.nan, data).astype(np.float64)
+        assert (values.lo, values.hi) == (np.nanmin(whole), np.nanmax(whole))
+        strips = summarise(whole[i : i + 7] for i in range(0, 70, 7))
+        assert strips == values
+    assert values.codes == (2, 7, 11)
+    assert summarise([ramp]).codes is None  # not whole: a ramp
+    assert summarise([np.full(3, np.nan)]).codes is None and np.isnan(summarise([]).lo)
+    # more distinct whole values than a palette holds: a ramp, even when each block has few
+    many = summarise(np.arange(i, i + 1000, dtype=float) for i in range(0, 5000, 1000))
+    assert many.codes is None and (many.lo, many.hi) == (0.0, 4999.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import geopandas as gpd
 import networkx as nx
@@ -102,3 +103,42 @@ def test_raleigh_end_to_end_and_cache(tmp_path):
     rerun = {k for k, s in manifest["stages"].items() if not s["cached"] and not s.get("skipped")}
     assert rerun == {"sources", "corridors", "connectivity", "network", "robustness", "report"}
     assert len(gpd.read_file(out / "sources.gpkg")) < len(sources)
+
+
+@dataclass
+class Result:
+    big: np.ndarray
+    small: np.ndarray
+    table: pd.DataFrame
+
+
+def test_cache_keeps_large_arrays_in_a_file(tmp_path):
+    """A stored result comes back with its large arrays as read-only views of the cache's arrays
+    file (equal values, small ones in the pickle); storing again replaces that file; another
+    folder adopting the stage links it; releasing the pages changes no value."""
+    from econet.io.run import CACHE_DIR, SPILL_BYTES, RunFolder, release_mapped
+
+    rng = np.random.default_rng(0)
+    big = rng.random((600, 500)).astype(np.float32)  # 1.2 MB
+    assert big.nbytes >= SPILL_BYTES
+    result = Result(big, np.arange(5), pd.DataFrame({"a": [1.5, 2.5]}))
+    folder = RunFolder(tmp_path / "run")
+    back = folder.store("stage", "k1", result)
+    arrays = sorted((tmp_path / "run" / CACHE_DIR).glob("stage.*.arrays"))
+    assert len(arrays) == 1 and arrays[0].stat().st_size >= big.nbytes
+    assert np.array_equal(back.big, big) and back.big.dtype == np.float32 and back.big.shape == big.shape
+    assert not back.big.flags.writeable and back.small.flags.writeable  # file-backed vs in the pickle
+    assert back.table.equals(result.table)
+    release_mapped()
+    assert np.array_equal(back.big, big)  # pages read again from the file
+    folder.previous = {"stages": {"stage": {"key": "k1", "checksums": {}, "products": []}}}
+    assert np.array_equal(folder.cached("stage", "k1").big, big)
+    assert folder.cached("stage", "other key") is None
+    other = RunFolder(tmp_path / "other")
+    got, _ = other.adopt(folder, "stage", "k1")
+    assert np.array_equal(got.big, big)
+    assert (tmp_path / "other" / CACHE_DIR / arrays[0].name).stat().st_ino == arrays[0].stat().st_ino
+    folder.store("stage", "k2", Result(big[::-1].copy(), np.arange(2), result.table))
+    now = sorted((tmp_path / "run" / CACHE_DIR).glob("stage.*.arrays"))
+    assert len(now) == 1 and now != arrays  # the first file is gone; views of it still read it
+    assert np.array_equal(back.big, big)

@@ -22,7 +22,15 @@ from econet.config import Study, data_problems
 from econet.errors import Problem, StudyError
 from econet.io.atomic import recording
 from econet.io.landscape import Landscape, describe
-from econet.io.run import RunFolder, check_room, digest, file_sha256, fingerprint, package_versions
+from econet.io.run import (
+    RunFolder,
+    check_room,
+    digest,
+    file_sha256,
+    fingerprint,
+    package_versions,
+    release_mapped,
+)
 from econet.stages import STAGES, Context, Stage, landscape_of
 from econet.tasks import connect, current_scheduler, scheduler
 
@@ -235,7 +243,7 @@ def _run(study, landscape, folder: RunFolder, others, order, stages, quiet, stud
                     with contextlib.suppress(Exception):  # record that the stage is gone
                         folder.save_manifest(manifest(finished=False))
                     raise
-                folder.store(stage.name, key, result)
+                result = folder.store(stage.name, key, result)  # its large arrays now file-backed
                 seconds = time.perf_counter() - t0
                 entry = {
                     "key": key,
@@ -253,6 +261,7 @@ def _run(study, landscape, folder: RunFolder, others, order, stages, quiet, stud
                 landscape.derived.update(stage.layers_of(result))
             # Save after every stage so an interrupted run still reuses what it finished.
             folder.save_manifest(manifest(finished=False))
+            release_mapped()
     folder.save_manifest(manifest(finished=True))
     # Products the last run recorded that this one does not (a stage no longer asked for, a
     # resistance factor removed) would describe another study: remove them.

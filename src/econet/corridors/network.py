@@ -93,9 +93,10 @@ def corridor_network(
     extra, unusable = link_pairs([] if links is None else list(links.geometry), sources.labels, grid)
     if cost_allocation is None:
         cd = cost_distance(surface, sources.labels, grid.cell_size_m)
-        cd_cost, cd_alloc = cd.cost, cd.allocation
+        cost, cd_alloc = _float32_nan(cd.cost), cd.allocation
+        del cd  # the float64 costs and back-links: not needed by the searches that follow
     else:
-        cd_cost, cd_alloc = cost_allocation
+        cost, cd_alloc = _float32_nan(cost_allocation[0]), cost_allocation[1]
     link = link_sources(
         surface,
         sources.labels,
@@ -129,7 +130,6 @@ def corridor_network(
     )
     fractures = fracture_surfaces(tiers, mines, cfg.mine_method_field, cfg.open_pit) if mines is not None else None
     lines["breakpoints"] = lines["id"].map(points["corridor_id"].value_counts()).fillna(0).astype(int)
-    cost = np.where(np.isfinite(cd_cost), cd_cost, np.nan).astype(np.float32)
     return Corridors(
         paths=lines,
         cost=cost,
@@ -143,6 +143,13 @@ def corridor_network(
         searches=link.searches,
         width_cost=cfg.width_cost,
     )
+
+
+def _float32_nan(cost: np.ndarray) -> np.ndarray:
+    """Cumulative costs as float32 with NaN where unreachable (inf), without a float64 copy."""
+    out = cost.astype(np.float32)
+    out[np.isinf(out)] = np.nan
+    return out
 
 
 __all__ = ["Corridors", "corridor_network", "per_source_costs"]

@@ -31,7 +31,9 @@ from econet.io.raster import crs_is_projected_metres
 from econet.io.vector import read_vector
 from econet.landcover import LandCoverClass
 from econet.rasterops import nodata_mask, nodata_to_nan
-from econet.windows import Window
+from econet.windows import Window, windows
+
+_CHECK_WINDOW = 2048  # cells a side of the windows the coverage check reads
 
 CLASS_NODATA = -1
 
@@ -139,9 +141,14 @@ class Landscape:
 
     def uncovered(self, name: str) -> int:
         """Cells of the study area (cells with land cover) where layer ``name`` has no value."""
-        values = self.raster(name)
-        missing = values == CLASS_NODATA if np.issubdtype(values.dtype, np.integer) else ~np.isfinite(values)
-        return int(np.count_nonzero(missing & self.valid_mask()))
+        valid, n = self.valid_mask(), 0
+        # Window by window: a layer on the grid is then read from its file a strip at a time,
+        # not held whole for the rest of the run.
+        for window in windows(self.grid.shape, _CHECK_WINDOW):
+            values = self.read(name, window)
+            missing = values == CLASS_NODATA if np.issubdtype(values.dtype, np.integer) else ~np.isfinite(values)
+            n += int(np.count_nonzero(missing & valid[window.slices]))
+        return n
 
     def check_classes(self) -> None:
         """Every land-cover code in the data must be in the class table."""

@@ -13,11 +13,13 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import mmap
 import os
 import pickle
 import platform
 import re
 import shutil
+import weakref
 from importlib import metadata
 from pathlib import Path
 
@@ -287,7 +289,8 @@ class RunFolder:
 
     def cached(self, stage: str, key: str):
         """The stage's cached result if its key matches and all its products exist with the
-        checksums the manifest records, else None."""
+        checksums the manifest records, else None. Its large arrays are read-only views of the
+        cache file (see :meth:`store`)."""
         entry = self.previous.get("stages", {}).get(stage)
         pkl = self.path / CACHE_DIR / f"{stage}.pkl"
         if not entry or entry.get("key") != key or not pkl.exists():
@@ -295,8 +298,7 @@ class RunFolder:
         if not self.intact(entry):
             return None
         try:
-            with open(pkl, "rb") as f:
-                stored_key, result = pickle.load(f)
+            stored_key, result = load_result(pkl)
         except Exception:  # a cache from another version is simply recomputed
             return None
         return result if stored_key == key else None
@@ -311,17 +313,94 @@ class RunFolder:
         entry = dict(other.previous["stages"][stage])
         for rel in entry.get("products", []):
             link_or_copy(other.path / rel, self.path / rel)
-        link_or_copy(other.path / CACHE_DIR / f"{stage}.pkl", self.path / CACHE_DIR / f"{stage}.pkl")
+        pkl = other.path / CACHE_DIR / f"{stage}.pkl"
+        arrays = _arrays_file(pkl)
+        if arrays is not None:
+            link_or_copy(arrays, self.path / CACHE_DIR / arrays.name)
+        link_or_copy(pkl, self.path / CACHE_DIR / f"{stage}.pkl")
         return result, entry
 
-    def store(self, stage: str, key: str, result) -> None:
-        with atomic_path(self.path / CACHE_DIR / f"{stage}.pkl") as tmp:
-            with open(tmp, "wb") as f:
-                pickle.dump((key, result), f, protocol=pickle.HIGHEST_PROTOCOL)
+    def store(self, stage: str, key: str, result):
+        """Cache a stage's result and return it file-backed: arrays of at least
+        :data:`SPILL_BYTES` go to ``<stage>.<token>.arrays`` beside the pickle (pickle protocol 5
+        out-of-band buffers) and come back as read-only views of that file, so the run holds in
+        memory only the pages a later stage reads (:func:`release_mapped` lets them go)."""
+        cache = self.path / CACHE_DIR
+        pkl = cache / f"{stage}.pkl"
+        buffers = []
+
+        def out_of_band(buf) -> bool:  # False: the buffer goes to the arrays file
+            if buf.raw().nbytes < SPILL_BYTES:
+                return True
+            buffers.append(buf)
+            return False
+
+        stream = pickle.dumps((key, result), protocol=5, buffer_callback=out_of_band)
+        layout, name = [], None
+        if buffers:
+            name = f"{stage}.{os.urandom(6).hex()}.arrays"
+            with atomic_path(cache / name) as tmp, open(tmp, "wb") as f:
+                for buf in buffers:
+                    f.seek(-f.tell() % _PAGE, os.SEEK_CUR)  # page-aligned: every dtype is aligned
+                    layout.append((f.tell(), buf.raw().nbytes))
+                    f.write(buf.raw())
+        with atomic_path(pkl) as tmp, open(tmp, "wb") as f:
+            pickle.dump((_FORMAT, name, layout, stream), f, protocol=pickle.HIGHEST_PROTOCOL)
+        for stale in cache.glob(f"{stage}.*.arrays"):  # earlier results of the stage
+            if stale.name != name:
+                with contextlib.suppress(OSError):
+                    stale.unlink()  # a view of it still open keeps its data until released
+        buffers.clear()  # the buffers hold the in-memory arrays
+        return load_result(pkl)[1]
 
     def save_manifest(self, manifest: dict) -> None:
         self.manifest = manifest
         write_json(self.path / MANIFEST, manifest)
+
+
+# Cache files: the pickle holds (format, arrays file name, [(offset, bytes)], pickle stream).
+_FORMAT = "econet-cache-2"
+SPILL_BYTES = 1 << 20  # arrays this large live in the cache's arrays file, not in memory
+_PAGE = 4096
+_MAPPED: list[weakref.ref] = []  # the arrays files mapped by this process (see release_mapped)
+
+
+def _arrays_file(pkl: Path) -> Path | None:
+    """The arrays file a cache pickle refers to (None: none, or an unreadable pickle)."""
+    try:
+        with open(pkl, "rb") as f:
+            fmt, name, _, _ = pickle.load(f)
+    except Exception:
+        return None
+    return pkl.parent / name if fmt == _FORMAT and name else None
+
+
+def load_result(pkl: Path):
+    """(key, result) of a cache pickle; its large arrays are read-only views of the arrays file
+    (a shared read-only mapping: pages come from the page cache as they are read)."""
+    with open(pkl, "rb") as f:
+        fmt, name, layout, stream = pickle.load(f)
+    if fmt != _FORMAT:
+        raise ValueError(f"{pkl} is a cache of another format")
+    buffers = []
+    if layout:
+        with open(pkl.parent / name, "rb") as f:
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        _MAPPED[:] = [r for r in _MAPPED if r() is not None] + [weakref.ref(mapped)]
+        view = memoryview(mapped)
+        buffers = [view[offset : offset + n] for offset, n in layout]
+    return pickle.loads(stream, buffers=buffers)
+
+
+def release_mapped() -> None:
+    """Let go of the pages of cached results this process has read (they stay in the page
+    cache, and are read again from there when next needed): between stages, so that the memory
+    a run holds is what its current stage reads, not everything earlier stages read."""
+    for ref in _MAPPED:
+        mapped = ref()
+        if mapped is not None and not mapped.closed:
+            with contextlib.suppress(OSError, ValueError):
+                mapped.madvise(mmap.MADV_DONTNEED)
 
 
 def _try_lock(fd: int) -> bool:

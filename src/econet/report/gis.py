@@ -12,6 +12,7 @@ those of the report's maps (econet.cartography).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -83,14 +84,44 @@ def _cycle(i: int) -> str:
     return hues[i % len(hues)]
 
 
-def raster_renderer(name: str, values: np.ndarray, colormap=None, names: dict | None = None):
-    """The renderer of a raster product from its values (NaN or masked = nodata): paletted when
-    they are at most :data:`MAX_CLASSES` whole numbers, else a ramp over their range."""
-    v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
+@dataclass(frozen=True)
+class Values:
+    """What a raster's style needs of its values: the finite minimum and maximum (NaN when
+    none) and the distinct values when they are at most :data:`MAX_CLASSES` whole numbers
+    (else None)."""
+
+    lo: float
+    hi: float
+    codes: tuple[int, ...] | None
+
+
+def summarise(blocks) -> Values:
+    """:class:`Values` of arrays seen one block at a time (NaN = nodata): exact, whatever the
+    blocks, and holding no more than a block and the codes found so far."""
+    lo, hi, codes = np.inf, -np.inf, set()
+    for block in blocks:
+        v = np.asarray(block, dtype=np.float64)
+        v = v[np.isfinite(v)]
+        if v.size == 0:
+            continue
+        lo, hi = min(lo, float(v.min())), max(hi, float(v.max()))
+        if codes is not None:
+            found = _whole_values(v)
+            codes = None if found is None or len(codes.union(found)) > MAX_CLASSES else codes.union(found)
+    if lo > hi:
+        return Values(np.nan, np.nan, None)
+    return Values(lo, hi, None if codes is None else tuple(sorted(codes)))
+
+
+def raster_renderer(name: str, values, colormap=None, names: dict | None = None):
+    """The renderer of a raster product from its values (an array, NaN or masked = nodata, or
+    their :class:`Values`): paletted when they are at most :data:`MAX_CLASSES` whole numbers,
+    else a ramp over their range."""
+    if not isinstance(values, Values):
+        values = summarise([np.ma.filled(np.ma.asarray(values, dtype=np.float64), np.nan)])
+    if not np.isfinite(values.lo):
         return pseudocolour_renderer(0.0, 1.0, ramp_colours("viridis"))
-    codes = _whole_values(v)
+    codes = None if values.codes is None else list(values.codes)
     if codes is not None:
         stem = Path(name).stem
         levels = "level" in stem or "class" in stem or name.startswith("resistance_grades/") or codes == [0, 1]
@@ -105,7 +136,7 @@ def raster_renderer(name: str, values: np.ndarray, colormap=None, names: dict | 
             cats.append(Category(c, label, colour))
         return paletted_renderer(cats)
     ramp = next((r for prefix, r in RAMPS if Path(name).name.startswith(prefix)), "viridis")
-    return pseudocolour_renderer(float(v.min()), float(v.max()), ramp_colours(ramp))
+    return pseudocolour_renderer(values.lo, values.hi, ramp_colours(ramp))
 
 
 def _whole_values(v: np.ndarray) -> list[int] | None:
@@ -175,6 +206,29 @@ def _read_raster(path: Path, max_side: int | None = None):
             colormap = None
         crs = src.crs
     return np.ma.filled(data.astype(np.float64), np.nan), colormap, crs
+
+
+def _raster_values(path: Path, block: int = 2048):
+    """A raster's first band summarised window by window (:class:`Values`, exact), its colour
+    table: a product of any size is styled without holding it whole."""
+    import rasterio
+    from rasterio.windows import Window as RioWindow
+
+    from econet.windows import windows
+
+    with rasterio.open(path) as src:
+
+        def blocks():
+            for w in windows(src.shape, block):
+                data = src.read(1, window=RioWindow(w.col, w.row, w.width, w.height), masked=True)
+                yield np.ma.filled(data.astype(np.float64), np.nan)
+
+        values = summarise(blocks())
+        try:
+            colormap = src.colormap(1)
+        except ValueError:
+            colormap = None
+    return values, colormap
 
 
 def _gpkg_layers(path: Path) -> list[tuple[str, str]]:
@@ -255,7 +309,7 @@ def style_run(folder, crs, extent, title: str, inputs=(), class_names: dict | No
     for rel, file_layers in found.items():
         path = folder / rel
         if file_layers is None:
-            values, colormap, _ = _read_raster(path)
+            values, colormap = _raster_values(path)
             renderer = raster_renderer(rel, values, colormap, (class_names or {}).get(rel))
             write_qml(folder / styles[(rel, None)], renderer)
             written.append(styles[(rel, None)])
