@@ -45,6 +45,27 @@ def test_map_tasks_raises_a_task_error_and_still_releases():
     assert released == [True]
 
 
+def _inner(item, *, counts):
+    # a task that runs tasks of its own, as a scenario run runs its searches
+    seen = []
+    out = map_tasks(_square, range(item, item + 5), shared={"offset": 0}, workers=2, done=seen.append)
+    counts[item] = seen
+    return sum(out)
+
+
+def test_tasks_that_run_tasks_finish_and_count_only_their_own():
+    counts = {}
+    outer = []
+    items = list(range(6))  # more than the threads at either level: a pool that waited would hang
+    sums = map_tasks(_inner, items, shared={"counts": counts}, workers=2, done=outer.append)
+    assert sums == [sum(i * i for i in range(k, k + 5)) for k in items]
+    assert outer == [1, 2, 3, 4, 5, 6]
+    # each call's progress counts its own five tasks, not those of calls in other threads
+    assert counts == {k: [1, 2, 3, 4, 5] for k in items}
+    # one worker: the same results, task after task on this thread
+    assert map_tasks(_inner, items, shared={"counts": {}}, workers=1) == sums
+
+
 def test_tasks_report_their_progress_on_the_listening_thread():
     seen = []
     g = nx.random_geometric_graph(12, 0.4, seed=1)

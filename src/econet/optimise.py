@@ -28,6 +28,7 @@ from econet.pipeline import StudyRun, run_study
 from econet.scenarios import Baseline, Scenario, action, edits, footprint
 from econet.scenarios.validation import against_random, network_measures, validation_table
 from econet.stages import STAGES
+from econet.tasks import current_scheduler, map_tasks, scheduler
 
 # Scenario runs leave out the report (the optimise report covers them) and, unless asked for,
 # the circuit stage: the validation does not read it and it is the slowest stage.
@@ -355,6 +356,52 @@ def action_layer(scenario: Scenario, grid):
     return gpd.GeoDataFrame(action_table(scenario, grid), geometry=geoms, crs=grid.crs)
 
 
+def _scenario_task(item, *, study, base, out, stages, quiet, study_path) -> Outcome:
+    """One scenario of ``optimise_study`` as a task (``econet.tasks``): item = (its number, how
+    many, the scenario). Runs it into ``out/scenarios/<name>/`` with its actions layer and its
+    generator's tables, and returns its :class:`Outcome` only: the run's rasters stay in its
+    folder, so the memory of scenarios run one after another does not add up."""
+    from econet.io import write_csv, write_vector
+
+    i, n, sc = item
+    if not quiet:
+        _printer()(f"scenario {i}/{n}: {sc.name} ({len(sc.actions)} actions)")
+    # The run's own tasks (its per-source searches) run on this process's threads: sent to the
+    # cluster from a task of the cluster, they could wait for workers its scenarios hold.
+    local = study.model_copy(update={"run": study.run.model_copy(update={"scheduler": None})})
+    with scheduler(None):
+        run = run_scenario(local, sc, base, out, stages=stages, quiet=quiet, study_path=study_path)
+    folder = Path(out) / "scenarios" / sc.name
+    if sc.actions:
+        write_vector(folder / "actions.gpkg", {"actions": action_layer(sc, base.grid)})
+    for name, table in sc.details.items():
+        if isinstance(table, pd.DataFrame):
+            write_csv(folder / f"{sc.generator}_{name}.csv", table)
+    return Outcome.of(run)
+
+
+def _sees(path: str) -> bool:
+    """Whether ``path`` exists where this task runs (``_check_shared``)."""
+    return Path(path).exists()
+
+
+def _check_shared(out: Path, address: str) -> None:
+    """The scenario runs read the baseline's folder and write their own beside it: on a
+    cluster, ``out`` must be on a file system its workers share with this machine."""
+    manifest = (out / "baseline" / "manifest.json").resolve()
+    if not map_tasks(_sees, [str(manifest)], address=address)[0]:
+        key = "--scheduler" if current_scheduler() else "run.scheduler"
+        raise StudyError(
+            [
+                Problem(
+                    key,
+                    f"the workers of {address} cannot see {manifest}: give an output folder (--out) on a "
+                    "file system they share with this machine, or run without a scheduler",
+                )
+            ]
+        )
+
+
 def optimise_study(
     study: Study,
     out_dir,
@@ -363,13 +410,19 @@ def optimise_study(
     study_path: str | None = None,
     only: list[str] | None = None,
     circuit: bool = False,
+    scenario_workers: int | None = None,
 ) -> OptimiseRun:
     """Run the baseline, every scenario (``only``: just those names) and the validation into
     ``out_dir`` (see the module docstring). ``circuit`` also reruns the circuit stage in each
-    scenario."""
-    from econet.io import write_csv, write_vector
+    scenario. The scenario runs are tasks (``econet.tasks``): ``scenario_workers`` at a time on
+    this machine (default: the study's ``[run] scenario_workers``, one), or on the Dask cluster
+    of ``--scheduler`` or ``[run] scheduler``; the validation and the report are the same bytes
+    however they ran."""
+    from econet.io import write_csv
 
     out = Path(out_dir)
+    if scenario_workers is not None and scenario_workers < 1:
+        raise StudyError([Problem("--scenario-workers", f"must be 1 or more, got {scenario_workers}")])
     if only and (unknown := sorted(set(only) - set(scenario_names(study)))):
         names = scenario_names(study)
         raise StudyError([Problem("--scenario", f"no scenario named {unknown}; the study has {names}")])
@@ -392,17 +445,31 @@ def optimise_study(
     skip = _NOT_IN_SCENARIOS + (() if circuit else ("circuit",))
     stages = tuple(s for s in STAGES if s.name not in skip)
     result = OptimiseRun(out, baseline, Outcome.of(baseline))
-    for i, sc in enumerate(scenarios, 1):
-        folder = out / "scenarios" / sc.name
-        say(f"scenario {i}/{len(scenarios)}: {sc.name} ({len(sc.actions)} actions)")
-        run = run_scenario(study, sc, base, out, stages=stages, quiet=quiet, study_path=study_path)
-        if sc.actions:
-            write_vector(folder / "actions.gpkg", {"actions": action_layer(sc, base.grid)})
-        for name, table in sc.details.items():
-            if isinstance(table, pd.DataFrame):
-                write_csv(folder / f"{sc.generator}_{name}.csv", table)
-        result.scenarios.append((sc, Outcome.of(run)))
-        del run
+    address = current_scheduler() or study.run.scheduler  # --scheduler over the study's [run]
+    workers = study.run.scenario_workers if scenario_workers is None else scenario_workers
+    if address is not None:
+        _check_shared(out, address)
+    # One at a time here, each run shows its stages; else each says only when it has finished.
+    alone = address is None and workers == 1
+    if not alone and scenarios:
+        where = f"on {address}" if address else f"{workers} at a time"
+        say(f"{len(scenarios)} scenario run(s), {where}")
+    outcomes = map_tasks(
+        _scenario_task,
+        [(i, len(scenarios), sc) for i, sc in enumerate(scenarios, 1)],
+        shared={
+            "study": study,
+            "base": base,
+            "out": out if address is None else out.resolve(),  # a worker's working folder is not ours
+            "stages": stages,
+            "quiet": quiet or not alone,
+            "study_path": study_path,
+        },
+        workers=workers,
+        address=address,
+        done=None if alone else (lambda n: say(f"{n}/{len(scenarios)} scenario runs finished")),
+    )
+    result.scenarios = list(zip(scenarios, outcomes))
     rows = {"baseline": {"generator": "", "actions": 0, "restored_ha": 0.0, "cost": 0.0, **result.base.measures}}
     for sc, outcome in result.scenarios:
         restored = len(np.unique(np.concatenate([a.cells for a in sc.actions]))) if sc.actions else 0

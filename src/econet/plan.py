@@ -23,6 +23,7 @@ import pandas as pd
 
 from econet.config import Study
 from econet.errors import Problem, StudyError
+from econet.io.atomic import draws_figure
 from econet.optimise import (
     Outcome,
     action_layer,
@@ -233,6 +234,7 @@ def _write_layer(path, chosen, table, grid, write_vector):
     write_vector(path, {"plan": layer})
 
 
+@draws_figure
 def _map(path, base, chosen):
     import matplotlib
 
@@ -254,6 +256,7 @@ def _map(path, base, chosen):
     plt.close(fig)
 
 
+@draws_figure
 def _sweep_figure(path, table):
     import matplotlib
 
@@ -272,6 +275,7 @@ def _sweep_figure(path, table):
     plt.close(fig)
 
 
+@draws_figure
 def _front_figure(path, table):
     import matplotlib
 

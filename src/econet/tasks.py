@@ -64,25 +64,42 @@ def map_tasks(
     """``[fn(item, **shared) for item in items]``, as one Dask task per item.
 
     ``shared`` holds the inputs every task reads (arrays): they are sent to each machine once.
-    ``workers`` threads run the tasks on this machine; with ``address`` (default: the one set by
-    ``scheduler``) they run on that cluster instead, and ``fn`` must be a module-level
-    function. ``release`` runs after the last task in every process that ran tasks (to free
-    scratch memory a task keeps for the next one); ``done(n)`` is called here each time a task
-    finishes, with the count so far (progress, ``econet.steps.counter``). Exceptions of a task
-    are raised here.
+    ``workers`` threads run the tasks on this machine (one: this thread, task after task); a
+    task may call ``map_tasks`` itself (its tasks get threads of their own). With ``address``
+    (default: the one set by ``scheduler``) they run on that cluster instead, and ``fn`` must be
+    a module-level function. ``release`` runs after the last task in every process that ran
+    tasks (to free scratch memory a task keeps for the next one); ``done(n)`` is called here
+    each time a task finishes, with the count so far (progress, ``econet.steps.counter``).
+    Exceptions of a task are raised here.
     """
     items = list(items)
     shared = dict(shared or {})
     address = address if address is not None else _scheduler.get()
     if not items:
         return []
+    if address is None and int(workers) <= 1:
+        return _here(fn, items, shared, release, done)
     if address is None:
         return _threads(fn, items, shared, workers, release, done)
     return _cluster(fn, items, shared, address, release, done)
 
 
+def _here(fn, items, shared, release, done) -> list:
+    """One worker: the tasks one after another on this thread. A thread pool of one would give
+    the same results, but Ctrl-C stops a task here at once, where it cannot stop a pool's."""
+    try:
+        out = []
+        for n, item in enumerate(items, 1):
+            out.append(fn(item, **shared))
+            if done is not None:
+                done(n)
+        return out
+    finally:
+        if release is not None:
+            release()
+
+
 def _threads(fn, items, shared, workers, release, done) -> list:
-    from dask.callbacks import Callback
     from dask.threaded import get  # dask.compute would cost a second on its first call
 
     def run(i):
@@ -98,9 +115,12 @@ def _threads(fn, items, shared, workers, release, done) -> list:
         finished += 1
         done(finished)
 
+    # The callbacks go to this call only (start, start_state, pretask, posttask, finish): Dask's
+    # global ones (``with Callback()``) are one set for the process, which tasks running at once
+    # in other threads (scenario runs, each with its searches) would add to and swap under us.
+    callbacks = [(None, None, None, count, None)] if done is not None else []
     try:
-        with Callback(posttask=count) if done is not None else contextlib.nullcontext():
-            return list(get({k: (run, k[1]) for k in keys}, keys, num_workers=max(1, int(workers))))
+        return list(get({k: (run, k[1]) for k in keys}, keys, num_workers=max(1, int(workers)), callbacks=callbacks))
     finally:
         if release is not None:
             release()

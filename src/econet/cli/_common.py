@@ -167,14 +167,13 @@ def window_options(study, window_size: int | None, memory_mb: float | None):
     a bad value is a study error naming the flag."""
     if window_size is None and memory_mb is None:
         return study
-    from econet.config.run import RunSection
     from econet.errors import Problem, StudyError
 
     if window_size is not None and window_size < 16:
         raise StudyError([Problem("--window-size", f"must be at least 16 cells, got {window_size}")])
     if memory_mb is not None and not memory_mb > 0:
         raise StudyError([Problem("--memory", f"must be a positive number of megabytes, got {memory_mb}")])
-    run = RunSection(window_cells=window_size, max_memory_mb=memory_mb, scheduler=study.run.scheduler)
+    run = study.run.model_copy(update={"window_cells": window_size, "max_memory_mb": memory_mb})
     return study.model_copy(update={"run": run})
 
 

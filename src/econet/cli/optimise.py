@@ -17,7 +17,17 @@ def main(
     scenario: list[str] = typer.Option(None, "--scenario", "-s", help="run only this scenario (repeatable)"),
     circuit: bool = typer.Option(False, "--circuit", help="rerun the circuit stage in every scenario too"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress output; only the report's path"),
-    scheduler: str | None = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help=SCHEDULER_HELP + "; the scenario runs go there too, so --out must be on a file system its workers share",
+    ),
+    scenario_workers: int | None = typer.Option(
+        None,
+        "--scenario-workers",
+        help="scenario runs at once on this machine, each a whole run with its memory "
+        "(default: the study's [run] scenario_workers, else 1); same results with any number",
+    ),
 ) -> None:
     """Optimise a network: run the baseline and each scenario, write validation.csv and a report."""
     from econet.config import load_study
@@ -33,7 +43,13 @@ def main(
             )
         out = out or Path("runs") / f"{study.stem}-optimise"
         res = optimise_study(
-            s, out, quiet=quiet, study_path=str(study.resolve()), only=scenario or None, circuit=circuit
+            s,
+            out,
+            quiet=quiet,
+            study_path=str(study.resolve()),
+            only=scenario or None,
+            circuit=circuit,
+            scenario_workers=scenario_workers,
         )
     if not quiet:
         typer.echo(f"validation: {res.path / 'validation.csv'}")

@@ -23,12 +23,15 @@ class RunSection(Section):
     tiled beyond it, and the raster stages take the windows that fit it), and ``window_cells``,
     the side of the square windows the raster stages compute on (overrides the memory's window);
     neither: the whole grid at once. ``scheduler``: the address of a Dask scheduler
-    (``"tcp://host:8786"``) that runs the per-source and per-pair tasks (None: two threads of
-    this machine)."""
+    (``"tcp://host:8786"``) that runs the per-source and per-pair tasks and the scenario runs of
+    ``econet optimise`` (None: threads of this machine). ``scenario_workers``: how many scenario
+    runs ``econet optimise`` runs at once on this machine (each is a whole run, with its memory:
+    one by default)."""
 
     window_cells: int | None = Field(None, ge=16)
     max_memory_mb: PositiveFloat | None = None
     scheduler: str | None = None
+    scenario_workers: int = Field(1, ge=1)
 
     @field_validator("scheduler")
     @classmethod

@@ -8,6 +8,7 @@ __all__ = lazy_package(
     __name__,
     {
         "atomic_path": "atomic",
+        "draws_figure": "atomic",
         "write_json": "atomic",
         "write_png": "atomic",
         "write_text": "atomic",

@@ -6,16 +6,21 @@ A crash or an error leaves either the previous complete file or nothing, never h
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
 import tempfile
+import threading
+from contextvars import ContextVar
 from pathlib import Path
 
 from econet.errors import EconetError
 
-# Lists that collect the paths of completed writes (see ``recording``).
-_recorders: list[list[Path]] = []
+# Lists that collect the paths of completed writes (see ``recording``): a context variable, so
+# that runs in other threads (scenario runs, econet.optimise) record their own writes only, and
+# tasks started inside the block (which Dask's threads run in a copy of its context) are recorded.
+_recorders: ContextVar[tuple[list[Path], ...]] = ContextVar("econet_recorders", default=())
 
 
 @contextlib.contextmanager
@@ -23,11 +28,11 @@ def recording():
     """Collect the path of every file written atomically inside the block (a stage's writes,
     so that a stage that fails can remove what it wrote)."""
     written: list[Path] = []
-    _recorders.append(written)
+    token = _recorders.set((*_recorders.get(), written))
     try:
         yield written
     finally:
-        _recorders.remove(written)
+        _recorders.reset(token)
 
 
 @contextlib.contextmanager
@@ -52,7 +57,7 @@ def atomic_path(path: str | os.PathLike):
                     f"cannot write {path}: the disk is full; free some space or write elsewhere, then run again"
                 ) from exc
             raise
-        for written in _recorders:
+        for written in _recorders.get():
             written.append(path)
     finally:
         for leftover in tmp.parent.glob(tmp.name + "*"):  # the file and any sidecars (.aux.xml)
@@ -89,6 +94,25 @@ def write_text(path, text: str) -> Path:
 
 def write_json(path, obj) -> Path:
     return write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")
+
+
+# pyplot keeps one registry of open figures per process, and matplotlib's artists are not
+# thread-safe (matplotlib 3.11, FAQ "Working with threads"): every function that draws and saves
+# a figure holds this lock from the figure's creation to its closing (see ``draws_figure``).
+FIGURE_LOCK = threading.RLock()
+
+
+def draws_figure(fn):
+    """Decorate a function that creates, draws, saves and closes figures: it runs while no other
+    thread draws one (runs in threads, such as the scenario runs of econet.optimise, draw their
+    figures one at a time, with the same bytes as alone)."""
+
+    @functools.wraps(fn)
+    def drawn_alone(*args, **kwargs):
+        with FIGURE_LOCK:
+            return fn(*args, **kwargs)
+
+    return drawn_alone
 
 
 def write_png(path, fig, **savefig) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,6 +14,9 @@ from econet.io.atomic import atomic_path
 
 # A fixed timestamp keeps GeoPackages byte-identical between runs (GDAL writes "now" otherwise).
 FIXED_GPKG_DATE = "2000-01-01T00:00:00.000Z"
+# GDAL's configuration is one for the process: a write that set the date and restored it while
+# another thread wrote (scenario runs at once, econet.optimise) would let that one stamp "now".
+_GPKG_DATE_LOCK = threading.Lock()
 
 
 def read_vector(path, layer_name: str | None = None, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -28,14 +32,15 @@ def write_vector(path, layers: dict[str, gpd.GeoDataFrame] | gpd.GeoDataFrame, l
     """Write one or several layers into a GeoPackage, atomically (all layers or none)."""
     if isinstance(layers, gpd.GeoDataFrame):
         layers = {layer or Path(path).stem: layers}
-    previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_GPKG_DATE})
-    try:
-        with atomic_path(path) as tmp:
-            for name, gdf in layers.items():
-                pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG", append=tmp.exists())
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
+    with _GPKG_DATE_LOCK:
+        previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_GPKG_DATE})
+        try:
+            with atomic_path(path) as tmp:
+                for name, gdf in layers.items():
+                    pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG", append=tmp.exists())
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
     return Path(path)
 
 

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from econet.io.atomic import write_png  # noqa: E402
+from econet.io.atomic import draws_figure, write_png  # noqa: E402
 from econet.network.correlation import significance_mark  # noqa: E402
 
 LABELS = {
@@ -22,6 +22,7 @@ LABELS = {
 _STYLES = ("-", "--", ":", "-.")
 
 
+@draws_figure
 def robustness_figure(curves, path, metrics=("D", "E", "R"), x: str = "removed_fraction", title=None) -> None:
     """One panel per metric; a line per attack strategy (colour) and per network (line style,
     when ``curves`` has a ``network`` column, e.g. before/after); random attacks with a ±1 sd band.
@@ -65,6 +66,7 @@ _HEATMAP_WIDTH_IN = 10.4
 _LABELS_IN = 2.4  # room for the row labels (the longest indicator names)
 
 
+@draws_figure
 def correlation_heatmap(r, p, path, title: str = "Correlation between node indicators") -> None:
     """Lower triangle of r (diverging colours, −1..1) with significance marks, for one group of
     nodes (``r`` and ``p`` square DataFrames), sized to be read in the report without scaling:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import threading
 import warnings
 
 import igraph as ig
@@ -155,16 +156,22 @@ def _closeness_from(stats: dict, n: int) -> np.ndarray:
     return c
 
 
+# igraph has one random number generator per process: runs in other threads (scenario runs,
+# econet.optimise) would draw from the seeded one in turn, so it is held by one at a time.
+_IGRAPH_RNG = threading.RLock()
+
+
 @contextlib.contextmanager
 def _seeded_igraph(seed: int):
     """igraph's random numbers drawn from a generator seeded with ``seed`` (its ARPACK start
     vectors and Louvain's node orders), the module-level generator restored afterwards, so
-    reruns give the same bits."""
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        yield
-    finally:
-        ig.set_random_number_generator(random)
+    reruns give the same bits, whatever runs in other threads."""
+    with _IGRAPH_RNG:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 def eigenvector_centrality(h: ig.Graph, membership: np.ndarray | None = None) -> np.ndarray:

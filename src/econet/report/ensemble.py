@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from econet.io.atomic import draws_figure
 from econet.report.html import ReportSection, write_report
 from econet.report.tables import html_table, number
 
@@ -28,6 +29,7 @@ LABELS = {
 }
 
 
+@draws_figure
 def correlation_figure(correlations: pd.DataFrame, path) -> None:
     """Spearman's ρ of each measure (rows) with each parameter (columns), -1 blue to +1 red."""
     import matplotlib.pyplot as plt

@@ -8,7 +8,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from econet.io.atomic import write_png  # noqa: E402
+from econet.io.atomic import draws_figure, write_png  # noqa: E402
 
 
 def _save(fig, path) -> None:
@@ -16,6 +16,7 @@ def _save(fig, path) -> None:
     plt.close(fig)
 
 
+@draws_figure
 def attack_overlay(curves: dict, path, panels) -> None:
     """Robustness curves of several networks overlaid: ``curves`` maps a label to a curve table
     (``removed_fraction`` and the metric columns, one ``strategy`` and ``element`` per panel

@@ -30,7 +30,7 @@ from econet.cartography import (  # noqa: E402
     map_furniture,
     size_steps,
 )
-from econet.io.atomic import write_png  # noqa: E402
+from econet.io.atomic import draws_figure, write_png  # noqa: E402
 
 MAX_PIXELS = 1000  # a raster is shown at most this many pixels a side (a figure shows no more)
 _ROAD_WIDTH = {"expressway": 1.6, "highway": 1.0, "local": 0.4}
@@ -254,6 +254,7 @@ def _draw_nodes(ax, nodes, size_by: str = "degree", colours=None) -> list:
     ]
 
 
+@draws_figure
 def sources_map(grid, landcover, classes, sources, path, title: str) -> None:
     """Land cover (faded) and the sources by type."""
     with fonts_for(title, *(c.name for c in classes)):
@@ -264,6 +265,7 @@ def sources_map(grid, landcover, classes, sources, path, title: str) -> None:
         _save(fig, path)
 
 
+@draws_figure
 def network_map(
     grid, landcover, classes, sources, corridors, nodes, path, title="Ecological network", roads=None, mines=None
 ) -> None:
@@ -279,6 +281,7 @@ def network_map(
         _save(fig, path)
 
 
+@draws_figure
 def levels_map(grid, landcover, classes, sources, column: str, path, title: str, k: int = 5, unit: str = "") -> list:
     """Sources coloured by natural-breaks levels of ``column`` (level k = the highest values;
     viridis, light for high), e.g. dPC; returns the class upper bounds."""
@@ -312,6 +315,7 @@ def levels_map(grid, landcover, classes, sources, column: str, path, title: str,
     return bounds
 
 
+@draws_figure
 def corridors_map(grid, landcover, classes, sources, corridors, breakpoints, fractures, path, title: str) -> None:
     """Corridors by gravity class (colour) and width tier (line width), breakpoints and fracture
     surfaces, over the sources (grey) and the land cover (faded). ``sources`` is a GeoDataFrame
@@ -338,6 +342,7 @@ def corridors_map(grid, landcover, classes, sources, corridors, breakpoints, fra
         _save(fig, path)
 
 
+@draws_figure
 def community_map(grid, landcover, classes, sources, corridors, path, title: str, column: str = "community") -> None:
     """Sources coloured by network community (Okabe & Ito's seven hues, repeated with hatching
     past seven), the corridors in grey; the legend lists each community drawn."""
@@ -373,6 +378,7 @@ def community_map(grid, landcover, classes, sources, corridors, path, title: str
         _save(fig, path)
 
 
+@draws_figure
 def raster_map(grid, data, path, title: str, cmap="viridis", label: str = "", discrete: dict | None = None) -> None:
     """A single raster with a colour bar (or a categorical palette with a legend of the classes
     present); at most :data:`MAX_PIXELS` pixels a side."""
@@ -404,6 +410,7 @@ def raster_map(grid, data, path, title: str, cmap="viridis", label: str = "", di
         _save(fig, path)
 
 
+@draws_figure
 def corridor_map(grid, data, path, title: str, cmap="inferno", outlines=None, outline_label: str = "") -> None:
     """A raster that lives in the corridors (current, barrier scores), on a colour scale from 0
     to the 99th percentile of its positive cells, so that a few cells do not flatten the rest;
@@ -445,6 +452,7 @@ def _block_max(v: np.ndarray, size: int) -> np.ndarray:
     return np.where(finite, out, np.nan)
 
 
+@draws_figure
 def scenario_map(grid, landcover, classes, before, after, restored, path, title: str) -> None:
     """The baseline network beside a scenario's: land cover (faded), sources and corridors;
     on the scenario's side the restored cells (``restored``, boolean), the sources it added and

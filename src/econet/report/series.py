@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from econet.io.atomic import draws_figure
 from econet.report.figures import _save, plt
 from econet.report.html import ReportSection, write_report
 from econet.report.tables import html_table
@@ -58,6 +59,7 @@ STATUS_COLOURS = {
 }
 
 
+@draws_figure
 def trajectory_figure(table: pd.DataFrame, path) -> list[str]:
     """Small multiples, one measure per panel, against the year; returns the columns drawn."""
     cols = [(c, label) for c, label in SHOWN if c in table and np.isfinite(table[c].to_numpy(float)).any()]
@@ -78,6 +80,7 @@ def trajectory_figure(table: pd.DataFrame, path) -> list[str]:
     return [c for c, _ in cols]
 
 
+@draws_figure
 def source_change_map(grid, landcover, classes, layer, path, title: str) -> None:
     """The later epoch's land cover (faded), its sources coloured by status, the earlier
     epoch's lost sources outlined in red, and the corridors gained (green) and lost (red)."""
@@ -111,6 +114,7 @@ def source_change_map(grid, landcover, classes, layer, path, title: str) -> None
         _save(fig, path)
 
 
+@draws_figure
 def topology_boxplots(nodes: pd.DataFrame, metrics, path) -> list[str]:
     """Box plots of each node metric per year (Tong et al. 2025, Figure 9: the box is the
     interquartile range, the line the median, whiskers to 1.5 IQR, points beyond)."""
@@ -128,6 +132,7 @@ def topology_boxplots(nodes: pd.DataFrame, metrics, path) -> list[str]:
     return metrics
 
 
+@draws_figure
 def correlation_panels(change: pd.DataFrame, years, rows, cols, path) -> None:
     """Heat maps of r (rows x cols) for each year side by side, then the change from the
     first year to the last, each cell with its coefficient and significance marks."""
