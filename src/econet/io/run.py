@@ -19,6 +19,7 @@ import pickle
 import platform
 import re
 import shutil
+import threading
 import weakref
 from importlib import metadata
 from pathlib import Path
@@ -363,6 +364,7 @@ _FORMAT = "econet-cache-2"
 SPILL_BYTES = 1 << 20  # arrays this large live in the cache's arrays file, not in memory
 _PAGE = 4096
 _MAPPED: list[weakref.ref] = []  # the arrays files mapped by this process (see release_mapped)
+_MAPPED_LOCK = threading.Lock()  # runs in threads (scenario runs) load results at once
 
 
 def _arrays_file(pkl: Path) -> Path | None:
@@ -386,7 +388,8 @@ def load_result(pkl: Path):
     if layout:
         with open(pkl.parent / name, "rb") as f:
             mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        _MAPPED[:] = [r for r in _MAPPED if r() is not None] + [weakref.ref(mapped)]
+        with _MAPPED_LOCK:
+            _MAPPED[:] = [r for r in _MAPPED if r() is not None] + [weakref.ref(mapped)]
         view = memoryview(mapped)
         buffers = [view[offset : offset + n] for offset, n in layout]
     return pickle.loads(stream, buffers=buffers)
@@ -396,11 +399,14 @@ def release_mapped() -> None:
     """Let go of the pages of cached results this process has read (they stay in the page
     cache, and are read again from there when next needed): between stages, so that the memory
     a run holds is what its current stage reads, not everything earlier stages read."""
-    for ref in _MAPPED:
+    advice = getattr(mmap, "MADV_DONTNEED", None)  # none on Windows: the pages stay mapped
+    with _MAPPED_LOCK:
+        refs = list(_MAPPED) if advice is not None else []
+    for ref in refs:
         mapped = ref()
         if mapped is not None and not mapped.closed:
             with contextlib.suppress(OSError, ValueError):
-                mapped.madvise(mmap.MADV_DONTNEED)
+                mapped.madvise(advice)
 
 
 def _try_lock(fd: int) -> bool:
