@@ -9,6 +9,7 @@ the process's peak resident set (ru_maxrss: inputs, results, libraries).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import resource
 import subprocess
@@ -28,9 +29,17 @@ def measure(fn):
     return out, seconds, peak
 
 
-def report(**figures) -> None:
-    """Print the child's figures as one JSON line (with ru_maxrss in GiB)."""
-    figures["maxrss_gib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+def report(window, seconds: float, traced_mib: float, arrays) -> None:
+    """Print the child's figures as one JSON line: its time, traced peak, the size and a digest
+    of the result ``arrays`` (the parent compares the digests) and ru_maxrss in GiB."""
+    figures = {
+        "window": window,
+        "seconds": seconds,
+        "traced_mib": traced_mib,
+        "results_mib": sum(a.nbytes for a in arrays) / 2**20,
+        "digest": hashlib.sha256(b"".join(a.tobytes() for a in arrays)).hexdigest()[:16],
+        "maxrss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+    }
     print("RESULT " + json.dumps(figures), flush=True)
 
 

@@ -164,8 +164,6 @@ def main() -> None:
 
 def one_run(study, grid, rasters, vectors, window) -> None:
     """Build the surface on ``window`` x ``window`` windows (None: the whole grid) and print its figures."""
-    import hashlib
-
     res, seconds, traced = measure(
         lambda: build_resistance(
             study.resistance,
@@ -177,15 +175,7 @@ def one_run(study, grid, rasters, vectors, window) -> None:
             window=window,
         )
     )
-    arrays = [res.surface, *res.grades.values()]
-    digest = hashlib.sha256(b"".join(a.tobytes() for a in arrays)).hexdigest()[:16]
-    report(
-        window=window,
-        seconds=seconds,
-        traced_mib=traced,
-        results_mib=sum(a.nbytes for a in arrays) / 2**20,
-        digest=digest,
-    )
+    report(window, seconds, traced, [res.surface, *res.grades.values()])
 
 
 if __name__ == "__main__":
