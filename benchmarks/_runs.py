@@ -1,7 +1,8 @@
 """Whole commands under ``/usr/bin/time -v`` and the stage times of the run folders they wrote.
 
-Used by bench_optimise.py and bench_sensitivity.py: both run one command that writes a baseline
-run and many reruns of it, and print each rerun's stage time as a share of the baseline's.
+Used by bench_optimise.py and bench_sensitivity.py: both make the demo city, run one command
+on it that writes a baseline run and many reruns of it, and print each rerun's stage time as a
+share of the baseline's.
 """
 
 from __future__ import annotations
@@ -9,8 +10,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
+
+
+def demo_study(folder: Path, size: int) -> Path:
+    """Run ``econet demo --size size`` into ``folder`` (not timed); the path of its study.toml."""
+    command = [sys.executable, "-m", "econet", "demo", "--size", str(size), "--out", str(folder), "--quiet"]
+    subprocess.run(command, check=True)
+    return folder / "study.toml"
 
 
 def time_command(command: list[str]) -> tuple[float, float]:

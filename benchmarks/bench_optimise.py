@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _runs import stage_times, time_command
+from _runs import demo_study, stage_times, time_command
 
 
 def main() -> None:
@@ -33,12 +32,7 @@ def main() -> None:
     ap.add_argument("--scenario-workers", type=int, nargs="+", default=[1], help="scenario runs at once (each count)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        demo = Path(tmp) / "demo"
-        subprocess.run(
-            [sys.executable, "-m", "econet", "demo", "--size", str(args.size), "--out", str(demo), "--quiet"],
-            check=True,
-        )
-        study = demo / "study.toml"
+        study = demo_study(Path(tmp) / "demo", args.size)
         text = study.read_text()
         study.write_text(re.sub(r"random_repeats = \d+", f"random_repeats = {args.repeats}", text))
         figures = []

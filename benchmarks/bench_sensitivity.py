@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _runs import stage_times, time_command
+from _runs import demo_study, stage_times, time_command
 
 
 def main() -> None:
@@ -29,13 +28,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        demo = Path(tmp) / "demo"
-        subprocess.run(
-            [sys.executable, "-m", "econet", "demo", "--size", str(args.size), "--out", str(demo), "--quiet"],
-            check=True,
-        )
+        study = demo_study(Path(tmp) / "demo", args.size)
         out = Path(tmp) / "sensitivity"
-        command = [sys.executable, "-m", "econet", "sensitivity", str(demo / "study.toml"), "--out", str(out)]
+        command = [sys.executable, "-m", "econet", "sensitivity", str(study), "--out", str(out)]
         command += ["--samples", str(args.samples), "--seed", str(args.seed), "-q"]
         wall, peak_gb = time_command(command)
         print(
