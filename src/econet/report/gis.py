@@ -107,7 +107,9 @@ def summarise(blocks) -> Values:
         lo, hi = min(lo, float(v.min())), max(hi, float(v.max()))
         if codes is not None:
             found = _whole_values(v)
-            codes = None if found is None or len(codes.union(found)) > MAX_CLASSES else codes.union(found)
+            codes = None if found is None else codes.union(found)
+            if codes is not None and len(codes) > MAX_CLASSES:
+                codes = None
     if lo > hi:
         return Values(np.nan, np.nan, None)
     return Values(lo, hi, None if codes is None else tuple(sorted(codes)))
@@ -200,12 +202,17 @@ def _read_raster(path: Path, max_side: int | None = None):
             f = max(src.shape) / max_side
             shape = (max(1, int(src.height / f)), max(1, int(src.width / f)))
         data = src.read(1, masked=True, out_shape=shape)
-        try:
-            colormap = src.colormap(1)
-        except ValueError:
-            colormap = None
+        colormap = _colormap(src)
         crs = src.crs
     return np.ma.filled(data.astype(np.float64), np.nan), colormap, crs
+
+
+def _colormap(src):
+    """The colour table of an open raster's first band (None without one)."""
+    try:
+        return src.colormap(1)
+    except ValueError:
+        return None
 
 
 def _raster_values(path: Path, block: int = 2048):
@@ -224,10 +231,7 @@ def _raster_values(path: Path, block: int = 2048):
                 yield np.ma.filled(data.astype(np.float64), np.nan)
 
         values = summarise(blocks())
-        try:
-            colormap = src.colormap(1)
-        except ValueError:
-            colormap = None
+        colormap = _colormap(src)
     return values, colormap
 
 
