@@ -346,7 +346,8 @@ class RunFolder:
                     layout.append((f.tell(), buf.raw().nbytes))
                     f.write(buf.raw())
         with atomic_path(pkl) as tmp, open(tmp, "wb") as f:
-            pickle.dump((_FORMAT, name, layout, stream), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_FORMAT, name, layout), f, protocol=pickle.HIGHEST_PROTOCOL)
+            f.write(stream)
         for stale in cache.glob(f"{stage}.*.arrays"):  # earlier results of the stage
             if stale.name != name:
                 with contextlib.suppress(OSError):
@@ -359,8 +360,9 @@ class RunFolder:
         write_json(self.path / MANIFEST, manifest)
 
 
-# Cache files: the pickle holds (format, arrays file name, [(offset, bytes)], pickle stream).
-_FORMAT = "econet-cache-2"
+# A cache pickle: a header (format, arrays file name, [(offset, bytes)]) then the result's
+# pickle stream, so that the header is read without the result.
+_FORMAT = "econet-cache-3"
 SPILL_BYTES = 1 << 20  # arrays this large live in the cache's arrays file, not in memory
 _PAGE = 4096
 _MAPPED: list[weakref.ref] = []  # the arrays files mapped by this process (see release_mapped)
@@ -371,7 +373,7 @@ def _arrays_file(pkl: Path) -> Path | None:
     """The arrays file a cache pickle refers to (None: none, or an unreadable pickle)."""
     try:
         with open(pkl, "rb") as f:
-            fmt, name, _, _ = pickle.load(f)
+            fmt, name, _ = pickle.load(f)  # the header only
     except Exception:
         return None
     return pkl.parent / name if fmt == _FORMAT and name else None
@@ -381,7 +383,8 @@ def load_result(pkl: Path):
     """(key, result) of a cache pickle; its large arrays are read-only views of the arrays file
     (a shared read-only mapping: pages come from the page cache as they are read)."""
     with open(pkl, "rb") as f:
-        fmt, name, layout, stream = pickle.load(f)
+        fmt, name, layout = pickle.load(f)
+        stream = f.read()
     if fmt != _FORMAT:
         raise ValueError(f"{pkl} is a cache of another format")
     buffers = []
